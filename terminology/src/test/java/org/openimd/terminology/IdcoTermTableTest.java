@@ -1,0 +1,88 @@
+package org.openimd.terminology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+class IdcoTermTableTest {
+
+	private static final String HEADER = "term,code,unit,description\n";
+
+	@Test
+	void shippedTableHoldsEveryRowOfTheReferenceTable() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		// 457 rows, as counted in idco-terms-SOURCE.md
+		assertThat(table.terms()).hasSize(457);
+	}
+
+	@Test
+	void findsTermByNumericCodeAndByReferenceId() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		assertThat(table.byCode("720897")).get().extracting(IdcoTerm::referenceId).isEqualTo("MDC_IDC_DEV_TYPE");
+		assertThat(table.byReferenceId("MDC_IDC_MSMT_LEADCHNL_RV_IMPEDANCE_VALUE"))
+				.get()
+				.satisfies(term -> {
+					assertThat(term.code()).isEqualTo("722433");
+					assertThat(term.ucumUnit()).contains("Ohm");
+				});
+		assertThat(table.byCode("999999999")).isEmpty();
+	}
+
+	@Test
+	void keepsQuotedDescriptionsWithCommasWhole() {
+		IdcoTerm deviceType = IdcoTermTable.load().byCode("720897").orElseThrow();
+
+		assertThat(deviceType.description()).contains("IPG, ICD, CRT-D, CRT-P, Monitor, Other");
+		assertThat(deviceType.ucumUnit()).isEmpty();
+	}
+
+	@Test
+	void rejectsDuplicateCode() {
+		String csv = HEADER + "MDC_IDC_DEV_TYPE,720897,,type\nMDC_IDC_DEV_MODEL,720897,,model\n";
+
+		assertThatThrownBy(() -> IdcoTermTable.read(new StringReader(csv)))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("Code 720897 appears twice");
+	}
+
+	@Test
+	void rejectsDuplicateReferenceId() {
+		String csv = HEADER + "MDC_IDC_DEV_TYPE,720897,,type\nMDC_IDC_DEV_TYPE,720898,,type again\n";
+
+		assertThatThrownBy(() -> IdcoTermTable.read(new StringReader(csv)))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("Term MDC_IDC_DEV_TYPE appears twice");
+	}
+
+	@Test
+	void rejectsNonNumericCodeNamingTheRow() {
+		String csv = HEADER + "MDC_IDC_DEV_TYPE,720897,,type\nMDC_IDC_DEV_MODEL,72O898,,model\n";
+
+		assertThatThrownBy(() -> IdcoTermTable.read(new StringReader(csv)))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("data row 2")
+				.hasMessageContaining("'72O898' is not a numeric 11073 code");
+	}
+
+	@Test
+	void rejectsRowWithMissingColumns() {
+		String csv = HEADER + "MDC_IDC_DEV_TYPE,720897\n";
+
+		assertThatThrownBy(() -> IdcoTermTable.read(new StringReader(csv)))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("expected 4 columns");
+	}
+
+	@Test
+	void rejectsTermThatIsNotAnIdcReferenceId() {
+		String csv = HEADER + "MDC_ECG_HEART_RATE,16770,,heart rate\n";
+
+		assertThatThrownBy(() -> IdcoTermTable.read(new StringReader(csv)))
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("not an MDC_IDC reference ID");
+	}
+}
