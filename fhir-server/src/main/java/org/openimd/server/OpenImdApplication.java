@@ -1,0 +1,30 @@
+package org.openimd.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * OpenIMD: a FHIR R4 server for implantable medical device data.
+ *
+ * <p>Elasticsearch's client arrives with Hibernate Search, which HAPI ships but we do not use: without
+ * the exclusion Boot would connect to localhost:9200 and report the server down. HAPI runs its own
+ * Quartz schedulers, so Boot's would be a second, idle one. Thymeleaf comes with HAPI's narrative
+ * generator; we render no server-side templates.
+ */
+@SpringBootApplication(
+		exclude = {
+			ElasticsearchRestClientAutoConfiguration.class,
+			QuartzAutoConfiguration.class,
+			ThymeleafAutoConfiguration.class
+		})
+@ConfigurationPropertiesScan
+public class OpenImdApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(OpenImdApplication.class, args);
+	}
+}

@@ -1,0 +1,107 @@
+package org.openimd.server.fhir;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * Switches on HAPI FHIR's JPA server for FHIR R4 and provides the beans HAPI expects its host to
+ * define: storage, partition and subscription settings, the entity manager factory and the
+ * transaction manager.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({
+	JpaR4Config.class,
+	HapiJpaConfig.class,
+	JpaBatch2Config.class,
+	Batch2JobsConfig.class,
+	ThreadPoolFactoryConfig.class,
+	SubscriptionChannelConfig.class
+})
+class FhirJpaConfig {
+
+	@Bean
+	JpaStorageSettings storageSettings() {
+		JpaStorageSettings settings = new JpaStorageSettings();
+		// A clinician who has just received an interrogation must find it: never answer a search
+		// from a cached result set computed before the latest write.
+		settings.setReuseCachedSearchResultsForMillis(null);
+		settings.setAllowExternalReferences(false);
+		settings.setAutoCreatePlaceholderReferenceTargets(false);
+		return settings;
+	}
+
+	@Bean
+	PartitionSettings partitionSettings() {
+		return new PartitionSettings();
+	}
+
+	@Bean
+	SubscriptionSettings subscriptionSettings() {
+		return new SubscriptionSettings();
+	}
+
+	@Primary
+	@Bean
+	LocalContainerEntityManagerFactoryBean entityManagerFactory(
+			ConfigurableListableBeanFactory theBeanFactory,
+			FhirContext theFhirContext,
+			JpaStorageSettings theStorageSettings,
+			DataSource theDataSource,
+			DataSourceProperties theDataSourceProperties,
+			JpaProperties theJpaProperties) {
+		LocalContainerEntityManagerFactoryBean factory =
+				HapiEntityManagerFactoryUtil.newEntityManagerFactory(theBeanFactory, theFhirContext, theStorageSettings);
+		factory.setPersistenceUnitName("HAPI_PU");
+		factory.setDataSource(theDataSource);
+		factory.setJpaProperties(hibernateProperties(theDataSourceProperties.determineUrl(), theJpaProperties));
+		return factory;
+	}
+
+	/**
+	 * HAPI's defaults for Hibernate; anything under {@code spring.jpa.properties} overrides them, so an
+	 * operator can tune Hibernate without a code change.
+	 */
+	private static Properties hibernateProperties(String theJdbcUrl, JpaProperties theJpaProperties) {
+		Properties properties = new Properties();
+		properties.put("hibernate.dialect", HapiDialects.forJdbcUrl(theJdbcUrl));
+		// Creates HAPI's schema on first start and adds what a new HAPI version needs; no manual SQL.
+		properties.put("hibernate.hbm2ddl.auto", "update");
+		properties.put("hibernate.jdbc.batch_size", "20");
+		properties.put("hibernate.order_inserts", "true");
+		properties.put("hibernate.order_updates", "true");
+		properties.put("hibernate.cache.use_query_cache", "false");
+		properties.put("hibernate.cache.use_second_level_cache", "false");
+		properties.put("hibernate.cache.use_structured_entries", "false");
+		properties.put("hibernate.cache.use_minimal_puts", "false");
+		properties.put("hibernate.search.enabled", "false");
+		properties.putAll(theJpaProperties.getProperties());
+		return properties;
+	}
+
+	@Primary
+	@Bean
+	JpaTransactionManager transactionManager(EntityManagerFactory theEntityManagerFactory) {
+		return new JpaTransactionManager(theEntityManagerFactory);
+	}
+}

@@ -1,0 +1,96 @@
+package org.openimd.server.fhir;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Serves the JPA server's resource providers as FHIR REST under {@code /fhir}.
+ *
+ * <p>When you add a provider or interceptor, register it here, in {@link #fhirRestfulServer}, so
+ * that one list shows everything the FHIR API runs.
+ */
+@Configuration(proxyBeanMethods = false)
+class FhirRestfulServerConfig {
+
+	static final String FHIR_BASE_PATH = "/fhir";
+	static final String SERVER_NAME = "OpenIMD";
+
+	/**
+	 * One line per FHIR request, under the request id the logging pattern also prints. Query strings
+	 * are left out: FHIR searches carry names and record numbers, which do not belong in a log.
+	 */
+	private static final String REQUEST_LOG_FORMAT =
+			"${requestVerb} ${requestUrl} ${operationType} ${idOrResourceName} -> ${processingTimeMillis} ms";
+
+	private static final String REQUEST_ERROR_LOG_FORMAT =
+			"${requestVerb} ${requestUrl} ${operationType} ${idOrResourceName} failed: ${exceptionMessage}";
+
+	@Bean
+	RestfulServer fhirRestfulServer(
+			IFhirSystemDao<?, ?> theSystemDao,
+			ResourceProviderFactory theResourceProviders,
+			IJpaSystemProvider theSystemProvider,
+			JpaStorageSettings theStorageSettings,
+			ISearchParamRegistry theSearchParamRegistry,
+			IValidationSupport theValidationSupport,
+			DatabaseBackedPagingProvider thePagingProvider,
+			FhirServerProperties theProperties,
+			BuildProperties theBuild) {
+		RestfulServer server = new RestfulServer(theSystemDao.getContext());
+		server.setServerName(SERVER_NAME);
+		server.setServerVersion(theBuild.getVersion());
+		server.setImplementationDescription("OpenIMD FHIR R4 server for implantable medical device data");
+
+		server.registerProviders(theResourceProviders.createProviders());
+		server.registerProvider(theSystemProvider);
+		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
+				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
+
+		thePagingProvider.setDefaultPageSize(theProperties.defaultPageSize());
+		thePagingProvider.setMaximumPageSize(theProperties.maxPageSize());
+		server.setPagingProvider(thePagingProvider);
+		server.setServerAddressStrategy(
+				theProperties.publicBaseUrl().isBlank()
+						? new IncomingRequestAddressStrategy()
+						: new HardcodedServerAddressStrategy(theProperties.publicBaseUrl()));
+
+		server.registerInterceptor(requestLog());
+		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
+		server.registerInterceptor(new ResponseHighlighterInterceptor());
+		return server;
+	}
+
+	private static LoggingInterceptor requestLog() {
+		LoggingInterceptor requestLog = new LoggingInterceptor();
+		requestLog.setLoggerName("openimd.fhir.requests");
+		requestLog.setMessageFormat(REQUEST_LOG_FORMAT);
+		requestLog.setErrorMessageFormat(REQUEST_ERROR_LOG_FORMAT);
+		requestLog.setLogExceptions(true);
+		return requestLog;
+	}
+
+	@Bean
+	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer theFhirRestfulServer) {
+		ServletRegistrationBean<RestfulServer> registration =
+				new ServletRegistrationBean<>(theFhirRestfulServer, FHIR_BASE_PATH + "/*");
+		registration.setName("fhir");
+		// Initialise at start-up, not on the first request, so that "ready" means ready.
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+}

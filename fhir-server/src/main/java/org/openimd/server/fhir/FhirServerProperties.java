@@ -1,0 +1,18 @@
+package org.openimd.server.fhir;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the FHIR REST API under {@code openimd.fhir}.
+ *
+ * @param publicBaseUrl the FHIR base URL clients see, when the server runs behind a proxy; empty means
+ *     "as the incoming request addressed us"
+ * @param defaultPageSize search results per page when the client gives no {@code _count}
+ * @param maxPageSize the largest {@code _count} honoured
+ */
+@ConfigurationProperties("openimd.fhir")
+public record FhirServerProperties(
+		@DefaultValue("") String publicBaseUrl,
+		@DefaultValue("20") int defaultPageSize,
+		@DefaultValue("200") int maxPageSize) {}
