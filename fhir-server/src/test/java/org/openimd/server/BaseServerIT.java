@@ -1,0 +1,63 @@
+package org.openimd.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Identifier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Starts the real OpenIMD server on a random port, on the database of this run (see
+ * {@link TestDatabase}), and gives each test a HAPI generic client for its FHIR base. All subclasses
+ * share one Spring context; tests therefore make their own data unique instead of expecting an empty
+ * database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Metrics export is off in Spring Boot tests unless asked for; /actuator/prometheus is part of the product.
+@AutoConfigureObservability
+@ExtendWith(TestDatabase.AvailableCondition.class)
+public abstract class BaseServerIT {
+
+	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	static {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		// The first $validate loads the core definitions, which takes seconds on a small machine.
+		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
+	}
+
+	@LocalServerPort
+	protected int port;
+
+	protected IGenericClient client;
+
+	@DynamicPropertySource
+	static void useDatabaseOfThisRun(DynamicPropertyRegistry theRegistry) {
+		TestDatabase.current().springProperties().forEach((key, value) -> theRegistry.add(key, () -> value));
+	}
+
+	@BeforeEach
+	void connectClient() {
+		client = FHIR.newRestfulGenericClient(fhirBase());
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + port;
+	}
+
+	protected String fhirBase() {
+		return baseUrl() + "/fhir";
+	}
+
+	/** An identifier no other test run has used, so searches find only this test's data. */
+	protected static Identifier uniqueIdentifier() {
+		return new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString());
+	}
+}

@@ -1,0 +1,165 @@
+package org.openimd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the executable jar exactly as the README tells a user to: {@code java -jar
+ * fhir-server/target/openimd-server.jar}, on the H2 file database it defaults to (or on PostgreSQL in
+ * the PostgreSQL run), stops it with SIGTERM and starts it again.
+ *
+ * <p>Start-up time and resident memory are printed for the record; they are measured by benchmarks,
+ * not asserted here.
+ */
+@ExtendWith(TestDatabase.AvailableCondition.class)
+class PackagedServerIT {
+
+	private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+	private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+	/** The JVM's exit status after a SIGTERM it handled through its shutdown hooks: 128 + 15. */
+	private static final int EXIT_ON_SIGTERM = 143;
+
+	private final HttpClient myHttp = HttpClient.newHttpClient();
+
+	@TempDir
+	Path myWorkDir;
+
+	@Test
+	void servesFromTheJarKeepsDataAcrossARestartAndStopsGracefullyOnSigterm() throws Exception {
+		int port = freePort();
+		String identifier = UUID.randomUUID().toString();
+
+		// given a server started from the jar, with a Patient stored through its FHIR API
+		RunningServer first = RunningServer.start(myWorkDir, port, "first");
+		CapabilityStatement metadata = FhirContext.forR4Cached().newJsonParser().parseResource(
+				CapabilityStatement.class, send(port, HttpRequest.newBuilder(fhir(port, "metadata")).GET()).body());
+		assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
+		assertThat(metadata.getSoftware().getName()).isEqualTo("OpenIMD");
+		HttpResponse<String> created = send(port, HttpRequest.newBuilder(fhir(port, "Patient"))
+				.header("Content-Type", "application/fhir+json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":"
+						+ "[{\"system\":\"urn:openimd:test\",\"value\":\"" + identifier + "\"}]}")));
+		assertThat(created.statusCode()).isEqualTo(201);
+		String location = created.headers().firstValue("Location").orElseThrow();
+		String patientPath = location.substring(location.indexOf("/fhir/") + "/fhir/".length(), location.indexOf("/_history"));
+
+		// when it is stopped with SIGTERM
+		int exitStatus = first.stop();
+
+		// then it shuts down gracefully
+		assertThat(exitStatus).isEqualTo(EXIT_ON_SIGTERM);
+		assertThat(first.log()).contains("Graceful shutdown complete").doesNotContain(" ERROR ");
+
+		// and a new server on the same storage still has the Patient
+		RunningServer second = RunningServer.start(myWorkDir, port, "second");
+		try {
+			HttpResponse<String> read = send(port, HttpRequest.newBuilder(fhir(port, patientPath)).GET());
+			assertThat(read.statusCode()).isEqualTo(200);
+			assertThat(read.body()).contains(identifier);
+		} finally {
+			second.stop();
+		}
+	}
+
+	private HttpResponse<String> send(int thePort, HttpRequest.Builder theRequest) throws IOException, InterruptedException {
+		return myHttp.send(theRequest.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static URI fhir(int thePort, String thePath) {
+		return URI.create("http://localhost:" + thePort + "/fhir/" + thePath);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private record RunningServer(Process process, Path logFile) {
+
+		static RunningServer start(Path theWorkDir, int thePort, String theName) throws Exception {
+			List<String> command = new ArrayList<>(List.of(
+					Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-jar", System.getProperty("openimd.server.jar"),
+					"--server.port=" + thePort));
+			TestDatabase.current().packagedServerProperties()
+					.forEach((key, value) -> command.add("--" + key + "=" + value));
+			Path logFile = Path.of(System.getProperty("openimd.it.logs", theWorkDir.toString()))
+					.resolve("packaged-server-" + TestDatabase.current().name().toLowerCase() + "-" + theName + ".log");
+			Files.createDirectories(logFile.getParent());
+			long startedAt = System.nanoTime();
+			Process process = new ProcessBuilder(command)
+					.directory(theWorkDir.toFile())
+					.redirectErrorStream(true)
+					.redirectOutput(logFile.toFile())
+					.start();
+			RunningServer server = new RunningServer(process, logFile);
+			server.awaitReady(thePort);
+			System.out.printf(
+					"OpenIMD jar (%s, %s start): ready in %.1f s, resident memory %d MiB%n",
+					TestDatabase.current(), theName, (System.nanoTime() - startedAt) / 1e9, server.residentMiB());
+			return server;
+		}
+
+		private void awaitReady(int thePort) throws Exception {
+			HttpClient http = HttpClient.newHttpClient();
+			HttpRequest readiness = HttpRequest.newBuilder(
+					URI.create("http://localhost:" + thePort + "/actuator/health/readiness")).build();
+			long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+			while (System.nanoTime() < deadline) {
+				if (!process.isAlive()) {
+					throw new AssertionError("The server exited with " + process.exitValue() + " during start-up:\n" + log());
+				}
+				try {
+					if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+						return;
+					}
+				} catch (IOException notListeningYet) {
+					// keep polling until the deadline
+				}
+				Thread.sleep(200);
+			}
+			process.destroyForcibly();
+			throw new AssertionError("The server was not ready within " + START_TIMEOUT + ":\n" + log());
+		}
+
+		int stop() throws Exception {
+			process.destroy();
+			if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new AssertionError("The server did not stop within " + STOP_TIMEOUT + " of SIGTERM:\n" + log());
+			}
+			return process.exitValue();
+		}
+
+		long residentMiB() throws IOException {
+			return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+					.filter(line -> line.startsWith("VmRSS:"))
+					.map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024)
+					.findFirst()
+					.orElse(-1L);
+		}
+
+		String log() throws IOException {
+			return Files.readString(logFile);
+		}
+	}
+}

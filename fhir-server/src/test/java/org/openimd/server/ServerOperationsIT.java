@@ -1,0 +1,75 @@
+package org.openimd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ServerOperationsIT extends BaseServerIT {
+
+	private final HttpClient myHttp = HttpClient.newHttpClient();
+
+	@Test
+	void healthLivenessAndReadinessAreUp() throws Exception {
+		for (String path : new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+			HttpResponse<String> response = get(path, null);
+
+			assertThat(response.statusCode()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).contains("\"status\":\"UP\"");
+		}
+	}
+
+	@Test
+	void prometheusExposesRequestAndConnectionPoolMetrics() throws Exception {
+		get("/fhir/metadata", null);
+
+		HttpResponse<String> metrics = get("/actuator/prometheus", null);
+
+		assertThat(metrics.statusCode()).isEqualTo(200);
+		assertThat(metrics.body()).contains("http_server_requests_seconds_count", "hikaricp_connections_active", "jvm_memory_used_bytes");
+	}
+
+	@Test
+	void fhirResponseCarriesTheCallersRequestIdAndTheLogNamesIt(CapturedOutput theLog) throws Exception {
+		HttpResponse<String> response = get("/fhir/Patient?_count=1", "ehr-trace-42");
+
+		assertThat(response.headers().allValues("X-Request-ID")).containsOnly("ehr-trace-42");
+		// HAPI writes the request line once the response has gone out, so it may trail the answer.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(theLog.getOut())
+				.containsPattern("\\[ehr-trace-42\\].*GET http://localhost:\\d+/fhir/Patient search-type Patient -> \\d+ ms")
+				// query strings can carry names and record numbers; they stay out of the log
+				.doesNotContain("_count=1"));
+	}
+
+	@Test
+	void requestIdThatCouldForgeLogLinesIsReplaced() throws Exception {
+		HttpResponse<String> response = get("/fhir/metadata", "x\"} INFO forged-entry");
+
+		assertThat(response.headers().firstValue("X-Request-ID")).get().asString().matches("[0-9a-f]{16}");
+	}
+
+	@Test
+	void everyRequestGetsAnIdEvenOutsideFhir() throws Exception {
+		HttpResponse<String> response = get("/actuator/health", null);
+
+		assertThat(response.headers().firstValue("X-Request-ID")).get().asString().matches("[0-9a-f]{16}");
+	}
+
+	private HttpResponse<String> get(String thePath, String theRequestId) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + thePath));
+		if (theRequestId != null) {
+			request.header("X-Request-ID", theRequestId);
+		}
+		return myHttp.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+}

@@ -1,0 +1,69 @@
+package org.openimd.server.terminology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.UriType;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.terminology.Mdc;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class IdcoCodeSystemInstallerIT extends BaseServerIT {
+
+	@Autowired
+	private IdcoCodeSystemInstaller myInstaller;
+
+	@Test
+	void lookupOfAnIdcoCodeAnswersItsTerm() {
+		Parameters result = lookup("720897");
+
+		assertThat(result.getParameterValue("display").primitiveValue()).isEqualTo("MDC_IDC_DEV_TYPE");
+	}
+
+	@Test
+	void lookupOfACodeOutsideTheTableIsAnError() {
+		assertThatThrownBy(() -> lookup("1"))
+				.isInstanceOf(BaseServerResponseException.class)
+				.hasMessageContaining("Unable to find code[1]");
+	}
+
+	@Test
+	void codeSystemIsStoredOnceAndFindableByItsUrl() {
+		Bundle found = client.search()
+				.forResource(CodeSystem.class)
+				.where(CodeSystem.URL.matches().value(Mdc.SYSTEM))
+				.returnBundle(Bundle.class)
+				.execute();
+
+		assertThat(found.getEntry()).singleElement()
+				.satisfies(entry -> assertThat(((CodeSystem) entry.getResource()).getConcept()).hasSize(457));
+	}
+
+	@Test
+	void installingAnUnchangedTableAgainKeepsTheStoredVersion() {
+		String versionBefore = client.read().resource(CodeSystem.class).withId("mdc-idc").execute()
+				.getMeta().getVersionId();
+
+		DaoMethodOutcome again = myInstaller.install();
+
+		assertThat(again.isNop()).isTrue();
+		assertThat(again.getId().getVersionIdPart()).isEqualTo(versionBefore);
+	}
+
+	private Parameters lookup(String theCode) {
+		return client.operation()
+				.onType(CodeSystem.class)
+				.named("$lookup")
+				.withParameter(Parameters.class, "system", new UriType(Mdc.SYSTEM))
+				.andParameter("code", new CodeType(theCode))
+				.useHttpGet()
+				.execute();
+	}
+}
