@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -28,6 +30,8 @@ public final class IdcoTermTable {
 	static final String RESOURCE = "idco-terms.csv";
 
 	private static final Pattern REFERENCE_ID = Pattern.compile("MDC_IDC_[A-Za-z0-9_]+");
+	/** How the table says which term an enumeration value belongs to: "(enum value of 721280/721601)". */
+	private static final Pattern ENUM_OF = Pattern.compile("^\\(enum value of ([0-9/]+)\\)");
 	private static final Pattern NUMERIC_CODE = Pattern.compile("[1-9][0-9]*");
 	private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
 			.setHeader("term", "code", "unit", "description")
@@ -37,6 +41,7 @@ public final class IdcoTermTable {
 	private final List<IdcoTerm> myTerms;
 	private final Map<String, IdcoTerm> myByCode;
 	private final Map<String, IdcoTerm> myByReferenceId;
+	private final Map<String, List<IdcoTerm>> myEnumerationsByTermCode;
 
 	private IdcoTermTable(List<IdcoTerm> theTerms) {
 		Map<String, IdcoTerm> byCode = new LinkedHashMap<>();
@@ -49,6 +54,16 @@ public final class IdcoTermTable {
 				throw new IllegalStateException("Term " + term.referenceId() + " appears twice in " + RESOURCE);
 			}
 		}
+		Map<String, List<IdcoTerm>> enumerations = new LinkedHashMap<>();
+		for (IdcoTerm term : theTerms) {
+			Matcher of = ENUM_OF.matcher(term.description());
+			if (term.isEnumerationValue() && of.find()) {
+				for (String termCode : of.group(1).split("/")) {
+					enumerations.computeIfAbsent(termCode, code -> new ArrayList<>()).add(term);
+				}
+			}
+		}
+		myEnumerationsByTermCode = Collections.unmodifiableMap(enumerations);
 		myTerms = List.copyOf(theTerms);
 		myByCode = Collections.unmodifiableMap(byCode);
 		myByReferenceId = Collections.unmodifiableMap(byReferenceId);
@@ -108,5 +123,24 @@ public final class IdcoTermTable {
 
 	public Optional<IdcoTerm> byReferenceId(String theReferenceId) {
 		return Optional.ofNullable(myByReferenceId.get(theReferenceId));
+	}
+
+	/**
+	 * The enumeration value a sender meant for a coded term, whether it sent the numeric code
+	 * ({@code 753666}), the reference ID or only its mnemonic ({@code ICD} for
+	 * {@code MDC_IDC_ENUM_DEV_TYPE_ICD}), as pre-2012 and vendor messages do.
+	 */
+	public Optional<IdcoTerm> enumerationValue(String theTermCode, String theSent) {
+		String sent = theSent.strip();
+		Optional<IdcoTerm> byCode = byCode(sent).filter(IdcoTerm::isEnumerationValue);
+		if (byCode.isPresent()) {
+			return byCode;
+		}
+		String suffix = "_" + sent.toUpperCase(Locale.ROOT);
+		List<IdcoTerm> matches = myEnumerationsByTermCode.getOrDefault(theTermCode, List.of()).stream()
+				.filter(value -> value.referenceId().equalsIgnoreCase(sent)
+						|| value.referenceId().toUpperCase(Locale.ROOT).endsWith(suffix))
+				.toList();
+		return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
 	}
 }

@@ -85,4 +85,35 @@ class IdcoTermTableTest {
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("not an MDC_IDC reference ID");
 	}
+
+	@Test
+	void resolvesEnumerationValueByNumericCode() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		assertThat(table.enumerationValue(Mdc.MDC_IDC_DEV_TYPE, "753666"))
+				.get().extracting(IdcoTerm::referenceId).isEqualTo("MDC_IDC_ENUM_DEV_TYPE_ICD");
+	}
+
+	@Test
+	void resolvesEnumerationValueByMnemonicOfThatTermOnly() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		assertThat(table.enumerationValue(Mdc.MDC_IDC_DEV_TYPE, "CRT_D"))
+				.get().extracting(IdcoTerm::code).isEqualTo("753667");
+		assertThat(table.enumerationValue(Mdc.MDC_IDC_SESS_TYPE, "remotescheduled"))
+				.get().extracting(IdcoTerm::code).isEqualTo("754053");
+		// "Other" is a value of device type and of session type: the term decides which.
+		assertThat(table.enumerationValue(Mdc.MDC_IDC_SESS_TYPE, "Other"))
+				.get().extracting(IdcoTerm::code).isEqualTo("754055");
+		assertThat(table.enumerationValue(Mdc.MDC_IDC_DEV_TYPE, "CIED")).isEmpty();
+	}
+
+	@Test
+	void readsTheHl7ValueTypeFromTheDescription() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		assertThat(table.byCode("722433").orElseThrow().hl7ValueType()).contains("NM");
+		assertThat(table.byCode("720897").orElseThrow().hl7ValueType()).contains("CWE");
+		assertThat(table.byCode("753666").orElseThrow().hl7ValueType()).isEmpty();
+	}
 }

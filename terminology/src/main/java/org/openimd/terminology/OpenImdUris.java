@@ -1,0 +1,53 @@
+package org.openimd.terminology;
+
+/**
+ * The identifier systems, code systems and extensions OpenIMD defines itself, and the outside ones it
+ * writes into resources. Kept in one place so that a mapper and the server's searches cannot
+ * disagree on a URI.
+ */
+public final class OpenImdUris {
+
+	private static final String BASE = "https://openimd.org/fhir/";
+
+	/** An implanted generator or lead: {@code <manufacturer>/<model>/<serial>}. */
+	public static final String IMPLANTED_DEVICE_IDENTIFIER = BASE + "sid/implanted-device";
+
+	/** One interrogation session of one device: {@code <device identifier>/<session key>}. */
+	public static final String INTERROGATION_IDENTIFIER = BASE + "sid/interrogation";
+
+	/** An HL7 v2 sending application: {@code <MSH-3>^<MSH-4>}. */
+	public static final String HL7V2_APPLICATION_IDENTIFIER = BASE + "sid/hl7v2-application";
+
+	/** Patient identifiers from PID-3, one system per assigning authority and identifier type. */
+	public static final String HL7V2_PATIENT_IDENTIFIER_BASE = BASE + "sid/hl7v2-pid/";
+
+	/** Codes sent in an HL7 v2 coded field under a coding system OpenIMD does not know. */
+	public static final String HL7V2_LOCAL_CODE_BASE = BASE + "CodeSystem/hl7v2-local/";
+
+	/** OBX-4: the instance (lead, zone, episode) a value belongs to, as CardX-CIED's instance-idco. */
+	public static final String IDCO_INSTANCE_EXTENSION = BASE + "StructureDefinition/idco-instance";
+
+	/**
+	 * On a DiagnosticReport: the implanted device the interrogation read. R4's DiagnosticReport has no
+	 * element for it; CardX-CIED (R5) links through DeviceAssociation.
+	 */
+	public static final String INTERROGATED_DEVICE_EXTENSION = BASE + "StructureDefinition/interrogated-device";
+
+	/** The CardX-CIED code system; its {@code IDCO} code marks an interrogation's IdcoObservation. */
+	public static final String CARDX_CIED_CODE_SYSTEM = "http://hl7.org/fhir/uv/cardx-cied/CodeSystem/CardXCIED";
+
+	public static final String CARDX_IDCO = "IDCO";
+
+	/** HL7 v2 table 0078, abnormal flags (OBX-8). */
+	public static final String V2_ABNORMAL_FLAGS = "http://terminology.hl7.org/CodeSystem/v2-0078";
+
+	public static final String UCUM = "http://unitsofmeasure.org";
+
+	public static final String PROVENANCE_PARTICIPANT_TYPE =
+			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+
+	/** The media type of an ER7-encoded HL7 v2 message. */
+	public static final String HL7V2_ER7_MEDIA_TYPE = "x-application/hl7-v2+er7";
+
+	private OpenImdUris() {}
+}
