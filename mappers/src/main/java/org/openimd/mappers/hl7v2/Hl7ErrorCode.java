@@ -2,6 +2,8 @@ package org.openimd.mappers.hl7v2;
 
 /** HL7 table 0357, message error condition codes, as sent in ERR-3. */
 public enum Hl7ErrorCode {
+	/** For warnings on a message that was accepted. */
+	MESSAGE_ACCEPTED("0", "Message accepted"),
 	SEGMENT_SEQUENCE_ERROR("100", "Segment sequence error"),
 	REQUIRED_FIELD_MISSING("101", "Required field missing"),
 	DATA_TYPE_ERROR("102", "Data type error"),

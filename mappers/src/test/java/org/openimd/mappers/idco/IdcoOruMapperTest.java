@@ -7,8 +7,6 @@ import static org.openimd.mappers.idco.TransactionEntries.entryOf;
 import static org.openimd.mappers.idco.TransactionEntries.resources;
 import static org.openimd.mappers.idco.TransactionEntries.single;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -367,10 +365,6 @@ class IdcoOruMapperTest {
 	}
 
 	static byte[] fixture(String theName) {
-		try (InputStream in = IdcoOruMapperTest.class.getResourceAsStream("/fixtures/idco/" + theName)) {
-			return in.readAllBytes();
-		} catch (IOException e) {
-			throw new IllegalStateException(e);
-		}
+		return IdcoFixtures.bytes(theName);
 	}
 }

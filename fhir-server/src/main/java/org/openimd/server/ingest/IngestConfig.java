@@ -1,0 +1,35 @@
+package org.openimd.server.ingest;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.mappers.idco.IdcoOruMapper;
+import org.openimd.terminology.IdcoTermTable;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Switches on HL7 v2 ingest: the raw-message store, the IDCO pipeline, and its MLLP listener. */
+@Configuration(proxyBeanMethods = false)
+class IngestConfig {
+
+	@Bean
+	IngestMessageStore ingestMessageStore(DataSource theDataSource) {
+		IngestMessageStore store = new IngestMessageStore(theDataSource);
+		store.createSchema();
+		return store;
+	}
+
+	@Bean
+	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties) {
+		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()), theSystemDao,
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "openimd.mllp.enabled", havingValue = "true", matchIfMissing = true)
+	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest) {
+		return new MllpServer(theProperties, theIngest);
+	}
+}

@@ -1,0 +1,180 @@
+package org.openimd.server.ingest;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.openimd.mappers.hl7v2.Hl7Charsets;
+import org.openimd.mappers.hl7v2.Hl7ErrorCode;
+import org.openimd.mappers.hl7v2.MessageRejectedException;
+import org.openimd.mappers.hl7v2.MessageRejectedException.Disposition;
+import org.openimd.mappers.hl7v2.MshHeader;
+import org.openimd.mappers.idco.IdcoMapping;
+import org.openimd.mappers.idco.IdcoOruMapper;
+import org.openimd.mappers.idco.MappingIssue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+
+/**
+ * The one pipeline every transport runs: store the raw message, recognise a copy of one already
+ * accepted, map it, commit its FHIR transaction, file the outcome, and answer with the ACK.
+ *
+ * <p>{@code AA} is sent only after the transaction is committed. The transaction is all or nothing,
+ * so a rejected message leaves no FHIR data behind; its bytes stay in the store with the reason.
+ */
+class IngestSvc {
+
+	private static final Logger ourLog = LoggerFactory.getLogger(IngestSvc.class);
+
+	/** How many ERR warnings an AA carries; the rest stay with the stored message. */
+	private static final int MAX_WARNINGS_IN_ACK = 10;
+
+	/** Concurrent first messages for one patient can race on its conditional create; one retry resolves it. */
+	private static final int TRANSACTION_ATTEMPTS = 3;
+
+	private final IngestMessageStore myStore;
+	private final IdcoOruMapper myMapper;
+	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final Clock myClock;
+
+	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
+		myStore = theStore;
+		myMapper = theMapper;
+		mySystemDao = theSystemDao;
+		myClock = theClock;
+	}
+
+	/** What became of a message, and the ACK to send (none when the sender asked for none). */
+	record Outcome(long messageId, IngestStatus status, Optional<String> ack) {}
+
+	Outcome receive(byte[] theMessage, IngestTransport theTransport, String theRemoteAddress) {
+		Instant receivedAt = myClock.instant();
+		Optional<MshHeader> header = readHeader(theMessage);
+		long id = myStore.insertReceived(receivedAt, theTransport, theRemoteAddress,
+				header.map(MshHeader::sender).orElse(null),
+				header.map(MshHeader::controlId).filter(controlId -> !controlId.isEmpty()).orElse(null),
+				header.map(h -> h.messageType() + "^" + h.triggerEvent()).orElse(null),
+				theMessage);
+		return process(id, theMessage, receivedAt, header);
+	}
+
+	/** Runs a stored message that was not accepted through the pipeline again, e.g. after a mapping fix. */
+	Optional<Outcome> reprocess(long theId) {
+		return myStore.raw(theId).map(raw -> process(theId, raw, myClock.instant(), readHeader(raw)));
+	}
+
+	private Outcome process(long theId, byte[] theMessage, Instant theReceivedAt, Optional<MshHeader> theHeader) {
+		if (theHeader.isPresent() && !theHeader.get().controlId().isEmpty()) {
+			Optional<IngestedMessage> accepted = myStore.acceptedCopyOf(theHeader.get().sender(), theHeader.get().controlId());
+			if (accepted.isPresent() && accepted.get().id() != theId) {
+				myStore.markDuplicate(theId, accepted.get().id());
+				ourLog.info("Message {} from {} ({}) is a copy of accepted message {}; acknowledged, nothing stored",
+						theId, theHeader.get().sender(), theHeader.get().controlId(), accepted.get().id());
+				return outcome(theId, IngestStatus.DUPLICATE, success(theHeader.get(), List.of()), theHeader);
+			}
+		}
+		IdcoMapping mapping;
+		try {
+			mapping = myMapper.map(theMessage, theReceivedAt);
+		} catch (MessageRejectedException e) {
+			return reject(theId, theHeader, e);
+		}
+		String report;
+		try {
+			report = commit(mapping.transaction());
+		} catch (BaseServerResponseException e) {
+			// The FHIR server refused the data (e.g. two Patients match the PID-3 identifiers): a content problem.
+			return reject(theId, theHeader, new MessageRejectedException(Disposition.ERROR, Hl7ErrorCode.APPLICATION_INTERNAL_ERROR,
+					null, "OPENIMD-1401", "the FHIR data could not be stored: " + e.getMessage(), e));
+		} catch (RuntimeException e) {
+			ourLog.error("Message {} could not be stored as FHIR", theId, e);
+			return reject(theId, theHeader, new MessageRejectedException(Disposition.REJECT, Hl7ErrorCode.APPLICATION_INTERNAL_ERROR,
+					null, "OPENIMD-1402", "the server could not store the message now; send it again later", e));
+		}
+		String warnings = mapping.issues().stream().map(MappingIssue::toString).collect(Collectors.joining("\n"));
+		if (!myStore.markAccepted(theId, mapping.header().sender(), mapping.header().controlId(), report, warnings.isEmpty() ? null : warnings)) {
+			myStore.markDuplicate(theId, myStore.acceptedCopyOf(mapping.header().sender(), mapping.header().controlId()).orElseThrow().id());
+			return outcome(theId, IngestStatus.DUPLICATE, success(mapping.header(), List.of()), theHeader);
+		}
+		ourLog.info("Message {} from {} ({}) accepted as {} with {} warning(s)",
+				theId, mapping.header().sender(), mapping.header().controlId(), report, mapping.issues().size());
+		return outcome(theId, IngestStatus.ACCEPTED, success(mapping.header(), mapping.issues()), theHeader);
+	}
+
+	private String commit(Bundle theTransaction) {
+		for (int attempt = 1; ; attempt++) {
+			try {
+				Bundle response = mySystemDao.transaction(new SystemRequestDetails(), theTransaction);
+				return response.getEntry().stream()
+						.map(BundleEntryComponent::getResponse)
+						.map(entryResponse -> entryResponse.getLocation())
+						.filter(location -> location != null && location.startsWith("DiagnosticReport/"))
+						.map(location -> location.replaceFirst("/_history/.*$", ""))
+						.findFirst()
+						.orElse(null);
+			} catch (ResourceVersionConflictException | DataIntegrityViolationException e) {
+				if (attempt == TRANSACTION_ATTEMPTS) {
+					throw e;
+				}
+				ourLog.info("Transaction met a concurrent write ({}); trying again", e.getMessage());
+			}
+		}
+	}
+
+	private Outcome reject(long theId, Optional<MshHeader> theHeader, MessageRejectedException theReason) {
+		String ackCode = theReason.disposition() == Disposition.REJECT ? "AR" : "AE";
+		myStore.markRejected(theId, ackCode, theReason.getMessage());
+		ourLog.warn("Message {} rejected ({}): {}", theId, ackCode, theReason.getMessage());
+		Hl7Ack ack = Hl7Ack.of(ackCode, theHeader.orElse(null)).withError(new Hl7Ack.Error(
+				theReason.location(), theReason.hl7ErrorCode(), 'E', theReason.openImdCode(), theReason.getMessage()));
+		return outcome(theId, IngestStatus.REJECTED, ack, theHeader);
+	}
+
+	private static Hl7Ack success(MshHeader theHeader, List<MappingIssue> theIssues) {
+		Hl7Ack ack = Hl7Ack.of("AA", theHeader);
+		theIssues.stream().limit(MAX_WARNINGS_IN_ACK).forEach(issue -> ack.withError(new Hl7Ack.Error(
+				issue.location(), Hl7ErrorCode.MESSAGE_ACCEPTED, 'W', issue.openImdCode(), issue.text())));
+		return ack;
+	}
+
+	/**
+	 * In original mode the application ACK goes back as built. A sender that fills MSH-15/16 asks for
+	 * enhanced mode: the answer on this connection is then the accept ACK (CA: stored safely; CR: not
+	 * processable), sent or not as MSH-15 asks (AL always, NE never, ER on error, SU on success).
+	 */
+	private Outcome outcome(long theId, IngestStatus theStatus, Hl7Ack theApplicationAck, Optional<MshHeader> theHeader) {
+		Instant now = myClock.instant();
+		if (theHeader.isEmpty() || !theHeader.get().enhancedAcknowledgement()) {
+			return new Outcome(theId, theStatus, Optional.of(theApplicationAck.toEr7(now)));
+		}
+		boolean committed = !theApplicationAck.acknowledgmentCode().equals("AR");
+		String acceptCode = committed ? "CA" : "CR";
+		String acceptAckType = theHeader.get().acceptAckType().orElse("AL");
+		boolean send = switch (acceptAckType) {
+			case "NE" -> false;
+			case "ER" -> !committed;
+			case "SU" -> committed;
+			default -> true;
+		};
+		theHeader.get().applicationAckType().filter(type -> !type.equals("NE")).ifPresent(type -> ourLog.warn(
+				"Sender {} asks for application acknowledgements (MSH-16 {}); OpenIMD has no return route to send them."
+						+ " The outcome of message {} is at /ingest/messages/{}", theHeader.get().sender(), type, theId, theId));
+		return new Outcome(theId, theStatus, send ? Optional.of(Hl7Ack.of(acceptCode, theHeader.get()).toEr7(now)) : Optional.empty());
+	}
+
+	private static Optional<MshHeader> readHeader(byte[] theMessage) {
+		try {
+			return Optional.of(MshHeader.read(Hl7Charsets.decode(theMessage)));
+		} catch (MessageRejectedException unreadable) {
+			return Optional.empty();
+		}
+	}
+}

@@ -1,0 +1,8 @@
+package org.openimd.server.ingest;
+
+/** How a message reached OpenIMD. */
+enum IngestTransport {
+	MLLP,
+	HTTP,
+	REPROCESS
+}

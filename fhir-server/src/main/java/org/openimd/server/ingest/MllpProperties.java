@@ -1,0 +1,22 @@
+package org.openimd.server.ingest;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The MLLP listener, under {@code openimd.mllp}.
+ *
+ * @param enabled whether to listen at all
+ * @param port TCP port (2575 is HL7's registered port; 0 picks a free one)
+ * @param connections how many senders are served at once; more wait for a free worker
+ * @param idleTimeout how long a connection may stay silent before it is closed
+ * @param maxMessageBytes the largest message accepted; IHE requires at least 64 KiB per EGM field
+ */
+@ConfigurationProperties("openimd.mllp")
+record MllpProperties(
+		@DefaultValue("true") boolean enabled,
+		@DefaultValue("2575") int port,
+		@DefaultValue("16") int connections,
+		@DefaultValue("5m") Duration idleTimeout,
+		@DefaultValue("33554432") int maxMessageBytes) {}

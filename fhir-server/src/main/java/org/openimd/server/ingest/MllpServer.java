@@ -1,0 +1,192 @@
+package org.openimd.server.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * HL7 MLLP over TCP: each message framed as {@code <VT> message <FS><CR>}, each answered on the same
+ * connection with its ACK, framed the same way. Framing is read here rather than by HAPI's server so
+ * that the exact bytes of every message, parseable or not, reach the raw-message store.
+ */
+class MllpServer implements SmartLifecycle {
+
+	private static final Logger ourLog = LoggerFactory.getLogger(MllpServer.class);
+
+	static final int START_BLOCK = 0x0B;
+	static final int END_BLOCK = 0x1C;
+	static final int CARRIAGE_RETURN = 0x0D;
+
+	private final MllpProperties myProperties;
+	private final IngestSvc myIngest;
+	private final AtomicInteger myConnectionNumber = new AtomicInteger();
+	/** Open connections, and whether each is processing a message (true) or waiting for one. */
+	private final Map<Socket, AtomicBoolean> myConnections = new ConcurrentHashMap<>();
+	private volatile ServerSocket myServerSocket;
+	private ExecutorService myWorkers;
+	private Thread myAcceptor;
+
+	MllpServer(MllpProperties theProperties, IngestSvc theIngest) {
+		myProperties = theProperties;
+		myIngest = theIngest;
+	}
+
+	/** The port listened on; useful when configured as 0. */
+	int localPort() {
+		return myServerSocket.getLocalPort();
+	}
+
+	@Override
+	public void start() {
+		try {
+			myServerSocket = new ServerSocket(myProperties.port());
+		} catch (IOException e) {
+			throw new IllegalStateException("Cannot listen for MLLP on port " + myProperties.port(), e);
+		}
+		myWorkers = new ThreadPoolExecutor(myProperties.connections(), myProperties.connections(), 0, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), runnable -> {
+					Thread worker = new Thread(runnable, "mllp-" + myConnectionNumber.incrementAndGet());
+					worker.setDaemon(true);
+					return worker;
+				});
+		myAcceptor = new Thread(this::acceptConnections, "mllp-acceptor");
+		myAcceptor.setDaemon(true);
+		myAcceptor.start();
+		ourLog.info("Listening for HL7 v2 over MLLP on port {}", localPort());
+	}
+
+	private void acceptConnections() {
+		while (!myServerSocket.isClosed()) {
+			try {
+				Socket connection = myServerSocket.accept();
+				myWorkers.execute(() -> serve(connection));
+			} catch (IOException e) {
+				if (!myServerSocket.isClosed()) {
+					ourLog.warn("MLLP accept failed", e);
+				}
+			}
+		}
+	}
+
+	private void serve(Socket theConnection) {
+		String remote = theConnection.getRemoteSocketAddress().toString();
+		AtomicBoolean busy = new AtomicBoolean();
+		myConnections.put(theConnection, busy);
+		try (Socket connection = theConnection;
+				InputStream in = new BufferedInputStream(connection.getInputStream());
+				OutputStream out = connection.getOutputStream()) {
+			connection.setSoTimeout((int) myProperties.idleTimeout().toMillis());
+			byte[] message;
+			while ((message = readFrame(in, remote)) != null) {
+				busy.set(true);
+				IngestSvc.Outcome outcome = myIngest.receive(message, IngestTransport.MLLP, remote);
+				if (outcome.ack().isPresent()) {
+					out.write(START_BLOCK);
+					out.write(outcome.ack().get().getBytes(StandardCharsets.ISO_8859_1));
+					out.write(END_BLOCK);
+					out.write(CARRIAGE_RETURN);
+					out.flush();
+				}
+				busy.set(false);
+			}
+		} catch (SocketTimeoutException e) {
+			ourLog.info("MLLP connection from {} idle for {}; closed", remote, myProperties.idleTimeout());
+		} catch (SocketException e) {
+			ourLog.info("MLLP connection from {} dropped: {}", remote, e.getMessage());
+		} catch (IOException e) {
+			ourLog.warn("MLLP connection from {} failed", remote, e);
+		} finally {
+			myConnections.remove(theConnection);
+		}
+	}
+
+	/**
+	 * The next message's bytes, or null at the end of the stream. Bytes between frames are skipped. A
+	 * sender that disconnects in the middle of a message never got an ACK for it and will send it
+	 * again; the partial bytes are not a message and are not stored.
+	 */
+	private byte[] readFrame(InputStream theIn, String theRemote) throws IOException {
+		int b;
+		while ((b = theIn.read()) != START_BLOCK) {
+			if (b == -1) {
+				return null;
+			}
+		}
+		ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
+		while (true) {
+			b = theIn.read();
+			if (b == -1) {
+				ourLog.warn("MLLP connection from {} closed in the middle of a message; {} bytes discarded, no ACK sent",
+						theRemote, message.size());
+				return null;
+			}
+			if (b == END_BLOCK) {
+				int next = theIn.read();
+				if (next == CARRIAGE_RETURN || next == -1) {
+					return message.toByteArray();
+				}
+				message.write(b);
+				b = next;
+			}
+			if (message.size() >= myProperties.maxMessageBytes()) {
+				throw new IOException("message larger than " + myProperties.maxMessageBytes() + " bytes");
+			}
+			message.write(b);
+		}
+	}
+
+	@Override
+	public void stop() {
+		try {
+			myServerSocket.close();
+		} catch (IOException e) {
+			ourLog.debug("Closing the MLLP socket", e);
+		}
+		// Connections waiting for a message are closed now; those processing one finish and send its ACK.
+		myConnections.forEach((connection, busy) -> {
+			if (!busy.get()) {
+				closeQuietly(connection);
+			}
+		});
+		myWorkers.shutdown();
+		try {
+			// Messages in flight finish and are acknowledged before the database closes.
+			myWorkers.awaitTermination(20, TimeUnit.SECONDS);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		myConnections.keySet().forEach(MllpServer::closeQuietly);
+		ourLog.info("MLLP listener stopped");
+	}
+
+	private static void closeQuietly(Socket theConnection) {
+		try {
+			theConnection.close();
+		} catch (IOException e) {
+			ourLog.debug("Closing an MLLP connection", e);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return myServerSocket != null && !myServerSocket.isClosed();
+	}
+}
