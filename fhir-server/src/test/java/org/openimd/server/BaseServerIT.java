@@ -41,6 +41,8 @@ public abstract class BaseServerIT {
 	@DynamicPropertySource
 	static void useDatabaseOfThisRun(DynamicPropertyRegistry theRegistry) {
 		TestDatabase.current().springProperties().forEach((key, value) -> theRegistry.add(key, () -> value));
+		// A free port, so that a server already running on 2575 on this machine does not get in the way.
+		theRegistry.add("openimd.mllp.port", () -> "0");
 	}
 
 	@BeforeEach

@@ -99,7 +99,9 @@ class PackagedServerIT {
 			List<String> command = new ArrayList<>(List.of(
 					Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 					"-jar", System.getProperty("openimd.server.jar"),
-					"--server.port=" + thePort));
+					"--server.port=" + thePort,
+					// any free MLLP port, so that a server a developer runs on 2575 does not get in the way
+					"--openimd.mllp.port=0"));
 			TestDatabase.current().packagedServerProperties()
 					.forEach((key, value) -> command.add("--" + key + "=" + value));
 			Path logFile = Path.of(System.getProperty("openimd.it.logs", theWorkDir.toString()))

@@ -1,0 +1,273 @@
+package org.openimd.server.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.openimd.mappers.idco.IdcoFixtures.IHE_BIOTRONIK_CRTD;
+import static org.openimd.mappers.idco.IdcoFixtures.MEDTRONIC_ICD_3_EGMS;
+import static org.openimd.mappers.idco.IdcoFixtures.STJUDE_ICD;
+import static org.openimd.mappers.idco.IdcoFixtures.text;
+import static org.openimd.mappers.idco.IdcoFixtures.withControlId;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.terminology.OpenImdUris;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class IngestIT extends BaseServerIT {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private final HttpClient myHttp = HttpClient.newHttpClient();
+
+	@Autowired
+	private MllpServer myMllp;
+
+	@Test
+	void interrogationPostedOverHttpIsAcknowledgedAfterItsFhirDataIsStored() throws Exception {
+		String controlId = unique();
+
+		String ack = postHl7v2(withControlId(text(STJUDE_ICD), controlId));
+
+		assertThat(ack).contains("MSA|AA|" + controlId);
+		Device generator = implantedDevice("STJ/CD2215-36/9925119");
+		assertThat(generator.getModelNumber()).isEqualTo("CD2215-36");
+		DiagnosticReport report = single(client.search().forResource(DiagnosticReport.class)
+				.where(DiagnosticReport.IDENTIFIER.exactly().systemAndCode(OpenImdUris.INTERROGATION_IDENTIFIER, "STJ/CD2215-36/9925119/654321"))
+				.returnBundle(Bundle.class).execute(), DiagnosticReport.class);
+		assertThat(report.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("754053");
+		Observation idco = client.read().resource(Observation.class).withUrl(report.getResultFirstRep().getReference()).execute();
+		assertThat(idco.getComponent()).hasSize(9);
+		assertThat(idco.getDevice().getReference()).isEqualTo(generator.getIdElement().toUnqualifiedVersionless().getValue());
+	}
+
+	@Test
+	void largeMessageWithThreeEgmPdfsOverMllpBecomesThreeDocuments() throws Exception {
+		String controlId = unique();
+
+		String ack;
+		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
+			ack = sender.send(withControlId(text(MEDTRONIC_ICD_3_EGMS), controlId).getBytes(StandardCharsets.ISO_8859_1));
+		}
+
+		assertThat(ack).contains("MSA|AA|" + controlId);
+		Device generator = implantedDevice("MDT/Maximo/D284DRG");
+		Bundle documents = client.search().forResource(DocumentReference.class)
+				.where(DocumentReference.SUBJECT.hasId(generator.getPatient().getReferenceElement()))
+				.returnBundle(Bundle.class).execute();
+		assertThat(documents.getEntry()).hasSize(3)
+				.allSatisfy(entry -> assertThat(((DocumentReference) entry.getResource()).getContentFirstRep().getAttachment().getContentType())
+						.isEqualTo("application/pdf"));
+	}
+
+	@Test
+	void sameMessageSentTwiceIsAcknowledgedTwiceAndStoredOnce() throws Exception {
+		String controlId = unique();
+		String message = withControlId(text(IHE_BIOTRONIK_CRTD), controlId);
+		assertThat(postHl7v2(message)).contains("MSA|AA|" + controlId);
+		DiagnosticReport report = reportOf("BIO/Device Model Name/5867463524/123456");
+		int provenancesAfterFirst = provenancesOf(report);
+
+		String second = postHl7v2(message);
+
+		assertThat(second).contains("MSA|AA|" + controlId);
+		assertThat(provenancesOf(report)).isEqualTo(provenancesAfterFirst);
+		assertThat(reportOf("BIO/Device Model Name/5867463524/123456").getMeta().getVersionId()).isEqualTo(report.getMeta().getVersionId());
+		assertThat(countMessages("accepted", controlId)).isEqualTo(1);
+		assertThat(countMessages("duplicate", controlId)).isEqualTo(1);
+	}
+
+	private int provenancesOf(DiagnosticReport theReport) {
+		return client.search().forResource(Provenance.class)
+				.where(Provenance.TARGET.hasId(theReport.getIdElement().toUnqualifiedVersionless()))
+				.returnBundle(Bundle.class).execute().getEntry().size();
+	}
+
+	@Test
+	void laterInterrogationOfTheSameDeviceAddsAReportButNoPatientOrDevice() throws Exception {
+		String serial = "LATER" + UUID.randomUUID().toString().substring(0, 8);
+		String first = withControlId(text(STJUDE_ICD), unique()).replace("9925119", serial);
+		String later = withControlId(first, unique()).replace("|654321|", "|654999|").replace("|20100322101007|", "|20100622101007|");
+
+		assertThat(postHl7v2(first)).contains("MSA|AA|");
+		assertThat(postHl7v2(later)).contains("MSA|AA|");
+
+		Device generator = implantedDevice("STJ/CD2215-36/" + serial);
+		Bundle patients = client.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndIdentifier(OpenImdUris.HL7V2_PATIENT_IDENTIFIER_BASE + "STJ/U",
+						"model:CD2215-36/serial:" + serial))
+				.returnBundle(Bundle.class).execute();
+		assertThat(patients.getEntry()).hasSize(1);
+		Bundle devicesOfPatient = client.search().forResource(Device.class)
+				.where(Device.PATIENT.hasId(generator.getPatient().getReferenceElement())).returnBundle(Bundle.class).execute();
+		assertThat(devicesOfPatient.getEntry()).hasSize(1);
+		Bundle trend = client.search().forResource(Observation.class)
+				.where(Observation.DEVICE.hasId(generator.getIdElement().toUnqualifiedVersionless()))
+				.sort().descending(Observation.DATE)
+				.returnBundle(Bundle.class).execute();
+		assertThat(trend.getEntry()).extracting(entry -> ((Observation) entry.getResource()).getEffectiveDateTimeType().getYear() + "-"
+						+ (((Observation) entry.getResource()).getEffectiveDateTimeType().getMonth() + 1))
+				.containsExactly("2010-6", "2010-3");
+	}
+
+	@Test
+	void rejectedMessageNamesTheFieldWritesNoFhirDataAndIsKeptRaw() throws Exception {
+		String patientId = "REJ-" + UUID.randomUUID();
+		String controlId = unique();
+		String bad = withControlId(text(STJUDE_ICD), controlId).replace("~190^^^iCARDEA^SS", "~" + patientId + "^^^iCARDEA^SS")
+				.replace("|1|0|{shocks}|", "|1|none|{shocks}|");
+
+		String ack = postHl7v2(bad);
+
+		assertThat(ack).contains("MSA|AE|" + controlId).contains("ERR||OBX^9^5^1|102^Data type error^HL70357|E|OPENIMD-1201");
+		assertThat(client.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().code(patientId)).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+		JsonNode rejected = messages("rejected").stream()
+				.filter(message -> message.get("controlId").asText().equals(controlId)).findFirst().orElseThrow();
+		assertThat(rejected.get("error").asText()).startsWith("OPENIMD-1201");
+		HttpResponse<byte[]> raw = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + rejected.get("id").asLong() + "/raw")).build(),
+				HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(raw.body()).isEqualTo(bad.getBytes(StandardCharsets.ISO_8859_1));
+	}
+
+	@Test
+	void messageRefusedByTheFhirServerIsAcceptedOnReprocessOnceTheConflictIsResolved() throws Exception {
+		// given two Patients that each carry one of the message's PID-3 identifiers: the match is ambiguous
+		String deviceId = "model:CD2215-36/serial:AMB" + UUID.randomUUID().toString().substring(0, 8);
+		String clinicId = "AMB-" + UUID.randomUUID();
+		Patient byDevice = new Patient();
+		byDevice.addIdentifier().setSystem(OpenImdUris.HL7V2_PATIENT_IDENTIFIER_BASE + "STJ/U").setValue(deviceId);
+		Patient byClinic = new Patient();
+		byClinic.addIdentifier().setSystem(OpenImdUris.HL7V2_PATIENT_IDENTIFIER_BASE + "iCARDEA/SS").setValue(clinicId);
+		client.create().resource(byDevice).execute();
+		IBaseResource clinicPatient = client.create().resource(byClinic).execute().getResource();
+		String controlId = unique();
+		String message = withControlId(text(STJUDE_ICD), controlId)
+				.replace("model:CD2215-36/serial:9925119", deviceId).replace("~190^^^iCARDEA^SS", "~" + clinicId + "^^^iCARDEA^SS");
+
+		// when it is sent, it is refused with a reason
+		assertThat(postHl7v2(message)).contains("MSA|AE|" + controlId).contains("OPENIMD-1401");
+		long id = messages("rejected").stream().filter(m -> m.get("controlId").asText().equals(controlId)).findFirst().orElseThrow()
+				.get("id").asLong();
+
+		// and once the duplicate patient record is removed, reprocessing stores it
+		client.delete().resourceById(clinicPatient.getIdElement().toUnqualifiedVersionless()).execute();
+		HttpResponse<String> reprocessed = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + id + "/reprocess"))
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(reprocessed.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(reprocessed.body()).at("/message/status").asText()).isEqualTo("ACCEPTED");
+
+		HttpResponse<String> again = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + id + "/reprocess"))
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(again.statusCode()).isEqualTo(409);
+	}
+
+	@Test
+	void otherMessageTypeIsRejectedAsUnsupported() throws Exception {
+		String controlId = unique();
+
+		String ack = postHl7v2(withControlId(text(STJUDE_ICD), controlId).replace("ORU^R01^ORU_R01", "ADT^A01^ADT_A01"));
+
+		assertThat(ack).contains("MSA|AR|" + controlId).contains("ERR||MSH^1^9^1|200^Unsupported message type^HL70357|E|OPENIMD-1009");
+	}
+
+	@Test
+	void senderAskingForEnhancedModeGetsACommitAccept() throws Exception {
+		String controlId = unique();
+		String enhanced = withControlId(text(STJUDE_ICD), controlId).replace("|P|2.5", "|P|2.5|||AL|NE");
+
+		String ack = postHl7v2(enhanced);
+
+		assertThat(ack).contains("MSA|CA|" + controlId);
+	}
+
+	@Test
+	void senderThatDisconnectsMidMessageLeavesNoRecordAndTheListenerServesOthers() throws Exception {
+		String brokenOff = unique();
+		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
+			byte[] message = withControlId(text(STJUDE_ICD), brokenOff).getBytes(StandardCharsets.ISO_8859_1);
+			sender.writeRaw(new byte[] {MllpServer.START_BLOCK});
+			sender.writeRaw(java.util.Arrays.copyOf(message, message.length / 2));
+		}
+
+		String controlId = unique();
+		String ack;
+		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
+			ack = sender.send(withControlId(text(STJUDE_ICD), controlId).getBytes(StandardCharsets.ISO_8859_1));
+		}
+
+		assertThat(ack).contains("MSA|AA|" + controlId);
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(countMessages(null, brokenOff)).isZero());
+	}
+
+	@Test
+	void unknownMessageStatusFilterIsABadRequest() throws Exception {
+		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages?status=lost")).build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(400);
+	}
+
+	private String postHl7v2(String theMessage) throws Exception {
+		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2"))
+						.header("Content-Type", OpenImdUris.HL7V2_ER7_MEDIA_TYPE)
+						.POST(HttpRequest.BodyPublishers.ofByteArray(theMessage.getBytes(StandardCharsets.ISO_8859_1)))
+						.build(),
+				HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).contains(OpenImdUris.HL7V2_ER7_MEDIA_TYPE);
+		return response.body();
+	}
+
+	private List<JsonNode> messages(String theStatus) throws Exception {
+		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages?limit=500"
+				+ (theStatus == null ? "" : "&status=" + theStatus))).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		List<JsonNode> messages = new java.util.ArrayList<>();
+		JSON.readTree(response.body()).forEach(messages::add);
+		return messages;
+	}
+
+	private long countMessages(String theStatus, String theControlId) throws Exception {
+		return messages(theStatus).stream().filter(message -> message.get("controlId").asText().equals(theControlId)).count();
+	}
+
+	private Device implantedDevice(String theIdentifier) {
+		return single(client.search().forResource(Device.class)
+				.where(Device.IDENTIFIER.exactly().systemAndIdentifier(OpenImdUris.IMPLANTED_DEVICE_IDENTIFIER, theIdentifier))
+				.returnBundle(Bundle.class).execute(), Device.class);
+	}
+
+	private DiagnosticReport reportOf(String theInterrogation) {
+		return single(client.search().forResource(DiagnosticReport.class)
+				.where(DiagnosticReport.IDENTIFIER.exactly().systemAndCode(OpenImdUris.INTERROGATION_IDENTIFIER, theInterrogation))
+				.returnBundle(Bundle.class).execute(), DiagnosticReport.class);
+	}
+
+	private static <T extends IBaseResource> T single(Bundle theBundle, Class<T> theType) {
+		assertThat(theBundle.getEntry()).as("matches for " + theType.getSimpleName()).hasSize(1);
+		return theType.cast(theBundle.getEntry().get(0).getResource());
+	}
+
+	private static String unique() {
+		return "IT-" + UUID.randomUUID().toString().substring(0, 18);
+	}
+}
