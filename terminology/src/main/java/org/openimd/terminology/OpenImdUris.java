@@ -33,6 +33,13 @@ public final class OpenImdUris {
 	 */
 	public static final String INTERROGATED_DEVICE_EXTENSION = BASE + "StructureDefinition/interrogated-device";
 
+	/** Profiles of the OpenIMD implementation guide (module ig), declared in meta.profile by the mappers. */
+	public static final String IMPLANTED_DEVICE_PROFILE = BASE + "StructureDefinition/implanted-device";
+
+	public static final String IMPLANTED_LEAD_PROFILE = BASE + "StructureDefinition/implanted-lead";
+	public static final String IDCO_OBSERVATION_PROFILE = BASE + "StructureDefinition/idco-observation";
+	public static final String INTERROGATION_REPORT_PROFILE = BASE + "StructureDefinition/interrogation-report";
+
 	/** The CardX-CIED code system; its {@code IDCO} code marks an interrogation's IdcoObservation. */
 	public static final String CARDX_CIED_CODE_SYSTEM = "http://hl7.org/fhir/uv/cardx-cied/CodeSystem/CardXCIED";
 

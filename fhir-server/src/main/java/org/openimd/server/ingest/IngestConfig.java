@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.ig.OpenImdIg;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -23,8 +24,8 @@ class IngestConfig {
 
 	@Bean
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties) {
-		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()), theSystemDao,
-				Clock.systemUTC());
+		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()),
+				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, Clock.systemUTC());
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -40,14 +42,19 @@ class IngestSvc {
 	/** Concurrent first messages for one patient can race on its conditional create; one retry resolves it. */
 	private static final int TRANSACTION_ATTEMPTS = 3;
 
+	private static final int MAX_ERRORS_REPORTED = 5;
+
 	private final IngestMessageStore myStore;
 	private final IdcoOruMapper myMapper;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final FhirValidator myValidator;
 	private final Clock myClock;
 
-	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
+	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, FhirValidator theValidator,
+			IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
 		myStore = theStore;
 		myMapper = theMapper;
+		myValidator = theValidator;
 		mySystemDao = theSystemDao;
 		myClock = theClock;
 	}
@@ -87,6 +94,11 @@ class IngestSvc {
 		} catch (MessageRejectedException e) {
 			return reject(theId, theHeader, e);
 		}
+		List<String> nonConformance = nonConformance(mapping.transaction());
+		if (!nonConformance.isEmpty()) {
+			return reject(theId, theHeader, new MessageRejectedException(Disposition.ERROR, Hl7ErrorCode.DATA_TYPE_ERROR, null,
+					"OPENIMD-1403", "the FHIR data does not conform to the OpenIMD profiles: " + String.join("; ", nonConformance)));
+		}
 		String report;
 		try {
 			report = commit(mapping.transaction());
@@ -107,6 +119,15 @@ class IngestSvc {
 		ourLog.info("Message {} from {} ({}) accepted as {} with {} warning(s)",
 				theId, mapping.header().sender(), mapping.header().controlId(), report, mapping.issues().size());
 		return outcome(theId, IngestStatus.ACCEPTED, success(mapping.header(), mapping.issues()), theHeader);
+	}
+
+	/** The errors HAPI's validator finds against the OpenIMD guide; what would not conform is not stored. */
+	private List<String> nonConformance(Bundle theTransaction) {
+		return myValidator.validateWithResult(theTransaction).getMessages().stream()
+				.filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+				.limit(MAX_ERRORS_REPORTED)
+				.map(message -> message.getLocationString() + ": " + message.getMessage())
+				.toList();
 	}
 
 	private String commit(Bundle theTransaction) {

@@ -180,6 +180,38 @@ class IngestIT extends BaseServerIT {
 	}
 
 	@Test
+	void reportsAndDevicesAreFoundByDeviceAndBySerialNumber() throws Exception {
+		String serial = "SN" + UUID.randomUUID().toString().substring(0, 8);
+		assertThat(postHl7v2(withControlId(text(STJUDE_ICD), unique()).replace("9925119", serial))).contains("MSA|AA|");
+
+		Bundle bySerial = client.search().forResource(Device.class)
+				.where(new ca.uhn.fhir.rest.gclient.TokenClientParam("serial-number").exactly().code(serial))
+				.returnBundle(Bundle.class).execute();
+		Device generator = single(bySerial, Device.class);
+		Bundle reports = client.search().forResource(DiagnosticReport.class)
+				.where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("device").hasId(generator.getIdElement().toUnqualifiedVersionless()))
+				.returnBundle(Bundle.class).execute();
+
+		assertThat(reports.getEntry()).hasSize(1);
+		assertThat(((DiagnosticReport) reports.getEntry().get(0).getResource()).getMeta().getProfile())
+				.extracting(profile -> profile.getValue()).contains(OpenImdUris.INTERROGATION_REPORT_PROFILE);
+	}
+
+	@Test
+	void dataThatWouldBreakTheProfilesIsRefusedAndNotStored() throws Exception {
+		String serial = "UCUM" + UUID.randomUUID().toString().substring(0, 8);
+		String controlId = unique();
+		String nonUcum = withControlId(text(MEDTRONIC_ICD_3_EGMS), controlId).replace("D284DRG", serial).replace("|V|||||F|", "|volts|||||F|");
+
+		String ack = postHl7v2(nonUcum);
+
+		assertThat(ack).contains("MSA|AE|" + controlId).contains("OPENIMD-1403").contains("volts");
+		assertThat(client.search().forResource(Device.class)
+				.where(Device.IDENTIFIER.exactly().systemAndIdentifier(OpenImdUris.IMPLANTED_DEVICE_IDENTIFIER, "MDT/Maximo/" + serial))
+				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+	}
+
+	@Test
 	void otherMessageTypeIsRejectedAsUnsupported() throws Exception {
 		String controlId = unique();
 

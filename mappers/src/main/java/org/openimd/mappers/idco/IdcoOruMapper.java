@@ -125,11 +125,12 @@ public final class IdcoOruMapper {
 		String applicationUrn = conditionalUpdate(transaction, application, OpenImdUris.HL7V2_APPLICATION_IDENTIFIER, header.sender());
 
 		MappedDevice generator = myDevices.generator(allObx, patient.deviceBasedId());
-		generator.device().setPatient(new Reference(patientUrn));
+		generator.device().setPatient(new Reference(patientUrn)).getMeta().addProfile(OpenImdUris.IMPLANTED_DEVICE_PROFILE);
 		String generatorUrn = conditionalUpdate(transaction, generator.device(), OpenImdUris.IMPLANTED_DEVICE_IDENTIFIER, generator.identifierValue());
 		List<String> written = new ArrayList<>(List.of(patientUrn, generatorUrn));
 		for (MappedDevice lead : myDevices.leads(allObx, generator.identifierValue().split("/")[0])) {
-			lead.device().setPatient(new Reference(patientUrn)).setParent(new Reference(generatorUrn));
+			lead.device().setPatient(new Reference(patientUrn)).setParent(new Reference(generatorUrn))
+					.getMeta().addProfile(OpenImdUris.IMPLANTED_LEAD_PROFILE);
 			written.add(conditionalUpdate(transaction, lead.device(), OpenImdUris.IMPLANTED_DEVICE_IDENTIFIER, lead.identifierValue()));
 		}
 		List<String> performers = new ArrayList<>();
@@ -185,6 +186,7 @@ public final class IdcoOruMapper {
 		String resultStatus = text(theObr.getObr25_ResultStatus().getValue()).toUpperCase(Locale.ROOT);
 
 		Observation idco = new Observation();
+		idco.getMeta().addProfile(OpenImdUris.IDCO_OBSERVATION_PROFILE);
 		idco.addIdentifier().setSystem(OpenImdUris.INTERROGATION_IDENTIFIER).setValue(interrogationKey);
 		idco.setStatus(switch (resultStatus) {
 			case "P", "R", "I", "S" -> Observation.ObservationStatus.PRELIMINARY;
@@ -207,6 +209,7 @@ public final class IdcoOruMapper {
 		String observationUrn = conditionalUpdate(theTransaction, idco, OpenImdUris.INTERROGATION_IDENTIFIER, interrogationKey);
 
 		DiagnosticReport report = new DiagnosticReport();
+		report.getMeta().addProfile(OpenImdUris.INTERROGATION_REPORT_PROFILE);
 		report.addIdentifier().setSystem(OpenImdUris.INTERROGATION_IDENTIFIER).setValue(interrogationKey);
 		report.setStatus(switch (resultStatus) {
 			case "P", "R", "I", "S" -> DiagnosticReport.DiagnosticReportStatus.PRELIMINARY;

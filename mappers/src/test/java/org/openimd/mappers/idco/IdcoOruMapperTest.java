@@ -7,6 +7,10 @@ import static org.openimd.mappers.idco.TransactionEntries.entryOf;
 import static org.openimd.mappers.idco.TransactionEntries.resources;
 import static org.openimd.mappers.idco.TransactionEntries.single;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,6 +31,9 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openimd.ig.OpenImdIg;
 import org.openimd.mappers.hl7v2.Hl7ErrorCode;
 import org.openimd.mappers.hl7v2.MessageRejectedException;
 import org.openimd.mappers.hl7v2.MessageRejectedException.Disposition;
@@ -36,6 +43,7 @@ import org.openimd.terminology.OpenImdUris;
 class IdcoOruMapperTest {
 
 	private static final Instant RECEIVED = Instant.parse("2026-11-21T12:00:00Z");
+	private static final FhirValidator VALIDATOR = OpenImdIg.newValidator(FhirContext.forR4Cached());
 	private static final IdcoOruMapper MAPPER = new IdcoOruMapper(IdcoTermTable.load(), ZoneId.of("Europe/Vienna"));
 
 	@Nested
@@ -300,6 +308,74 @@ class IdcoOruMapperTest {
 					.isInstanceOfSatisfying(MessageRejectedException.class,
 							rejected -> assertThat(rejected.openImdCode()).isEqualTo("OPENIMD-1007"));
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = {IdcoFixtures.STJUDE_ICD, IdcoFixtures.MEDTRONIC_ICD_3_EGMS, IdcoFixtures.IHE_BIOTRONIK_CRTD})
+	void everyFixtureBecomesATransactionThatConformsToTheGuide(String theFixture) {
+		Bundle transaction = map(fixture(theFixture)).transaction();
+
+		List<SingleValidationMessage> errors = VALIDATOR.validateWithResult(transaction).getMessages().stream()
+				.filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+				.toList();
+
+		assertThat(errors).as(theFixture).isEmpty();
+		assertThat(resources(transaction, Observation.class)).allSatisfy(idco ->
+				assertThat(idco.getMeta().getProfile()).extracting(profile -> profile.getValue()).containsExactly(OpenImdUris.IDCO_OBSERVATION_PROFILE));
+	}
+
+	@Test
+	void theGuideCatchesAGeneratorThatBreaksItsProfileInsideTheTransaction() {
+		Bundle transaction = map(fixture(IdcoFixtures.STJUDE_ICD)).transaction();
+		generator(transaction).setSerialNumber(null);
+
+		assertThat(VALIDATOR.validateWithResult(transaction).getMessages())
+				.anySatisfy(message -> {
+					assertThat(message.getSeverity()).isEqualTo(ResultSeverityEnum.ERROR);
+					assertThat(message.getMessage()).contains("Device.serialNumber");
+				});
+	}
+
+	@Test
+	void hl7Version26MessageMapsLikeItsVersion25Original() {
+		String v26 = IdcoFixtures.text(IdcoFixtures.STJUDE_ICD).replace("|P|2.5", "|P|2.6");
+
+		IdcoMapping mapping = map(v26);
+
+		assertThat(mapping.header().version()).isEqualTo("2.6");
+		assertThat(single(mapping.transaction(), Observation.class).getComponent()).hasSize(9);
+	}
+
+	@Test
+	void unknownMdcCodeIsKeptAsAComponentAndReported() {
+		String withUnknown = IdcoFixtures.text(IdcoFixtures.STJUDE_ICD)
+				.replace("OBX|9|NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC", "OBX|9|NM|799999^MDC_IDC_VENDOR_PRIVATE_COUNTER^MDC");
+
+		IdcoMapping mapping = map(withUnknown);
+
+		assertThat(components(single(mapping.transaction(), Observation.class), "799999")).singleElement()
+				.satisfies(component -> {
+					assertThat(component.getCode().getCodingFirstRep().getDisplay()).isEqualTo("MDC_IDC_VENDOR_PRIVATE_COUNTER");
+					assertThat(component.getValueQuantity().getValue()).isEqualByComparingTo("0");
+				});
+		assertThat(mapping.issues()).extracting(MappingIssue::openImdCode, issue -> issue.location().toString())
+				.contains(tuple("OPENIMD-1101", "OBX[9]-3"));
+	}
+
+	@Test
+	void monitorNamedInObx18IsADeviceAndAPerformerOfTheInterrogation() {
+		String fromMonitor = IdcoFixtures.text(IdcoFixtures.STJUDE_ICD).replace("|F|||20100322101010", "|F|||20100322101010||||MERLIN-AT-HOME-4711");
+
+		Bundle transaction = map(fromMonitor).transaction();
+
+		Device monitor = resources(transaction, Device.class).stream()
+				.filter(device -> device.getType().getText() != null && device.getType().getText().startsWith("Monitor"))
+				.findFirst().orElseThrow();
+		assertThat(monitor.getIdentifierFirstRep().getValue()).isEqualTo("STJ/MERLIN-AT-HOME-4711");
+		assertThat(single(transaction, Provenance.class).getAgent())
+				.filteredOn(agent -> agent.getType().getCodingFirstRep().getCode().equals("performer"))
+				.extracting(agent -> agent.getWho().getReference())
+				.containsExactly(entryOf(transaction, monitor).getFullUrl());
 	}
 
 	@Test

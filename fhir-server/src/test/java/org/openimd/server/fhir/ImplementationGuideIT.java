@@ -1,0 +1,39 @@
+package org.openimd.server.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.terminology.OpenImdUris;
+
+class ImplementationGuideIT extends BaseServerIT {
+
+	@Test
+	void validateAgainstTheImplantedDeviceProfileNamesWhatIsMissing() throws Exception {
+		OperationOutcome outcome = validate("{\"resourceType\":\"Device\",\"manufacturer\":\"Medtronic\",\"modelNumber\":\"Maximo\"}",
+				OpenImdUris.IMPLANTED_DEVICE_PROFILE);
+
+		assertThat(outcome.getIssue())
+				.filteredOn(issue -> issue.getSeverity() == IssueSeverity.ERROR)
+				.extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+				.anySatisfy(diagnostics -> assertThat(diagnostics).startsWith("Device.serialNumber: minimum required = 1"))
+				.anySatisfy(diagnostics -> assertThat(diagnostics).startsWith("Device.patient: minimum required = 1"));
+	}
+
+	@Test
+	void deviceMeetingTheProfileValidatesWithoutErrors() throws Exception {
+		OperationOutcome outcome = validate("{\"resourceType\":\"Device\",\"identifier\":[{\"system\":\""
+						+ OpenImdUris.IMPLANTED_DEVICE_IDENTIFIER + "\",\"value\":\"MDT/Maximo/D284DRG\"}],"
+						+ "\"manufacturer\":\"Medtronic\",\"modelNumber\":\"Maximo\",\"serialNumber\":\"D284DRG\","
+						+ "\"patient\":{\"reference\":\"Patient/example\"}}",
+				OpenImdUris.IMPLANTED_DEVICE_PROFILE);
+
+		assertThat(outcome.getIssue()).noneMatch(issue -> issue.getSeverity() == IssueSeverity.ERROR);
+	}
+
+	private OperationOutcome validate(String theResource, String theProfile) throws Exception {
+		return validate("Device", theResource, "?profile=" + theProfile);
+	}
+}

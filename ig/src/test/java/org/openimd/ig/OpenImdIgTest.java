@@ -1,0 +1,127 @@
+package org.openimd.ig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.utilities.npm.NpmPackage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OpenImdIgTest {
+
+	private static final FhirContext FHIR = FhirContext.forR4Cached();
+	private static final FhirValidator VALIDATOR = OpenImdIg.newValidator(FHIR);
+
+	static Stream<String> examples() {
+		return Stream.of(
+				"Device-implanted-device.json",
+				"Device-implanted-lead.json",
+				"Observation-idco-observation.json",
+				"DiagnosticReport-interrogation-report.json");
+	}
+
+	@Test
+	void packageHoldsTheProfilesExtensionsAndSearchParameters() throws IOException {
+		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
+
+		assertThat(npm.name()).isEqualTo(OpenImdIg.PACKAGE_NAME);
+		assertThat(npm.version()).isEqualTo(OpenImdIg.PACKAGE_VERSION);
+		assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
+		assertThat(npm.listResources("StructureDefinition")).containsExactlyInAnyOrder(
+				"StructureDefinition-idco-instance.json",
+				"StructureDefinition-interrogated-device.json",
+				"StructureDefinition-implanted-device.json",
+				"StructureDefinition-implanted-lead.json",
+				"StructureDefinition-idco-observation.json",
+				"StructureDefinition-interrogation-report.json");
+		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
+				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Device-serial-number.json");
+	}
+
+	@ParameterizedTest
+	@MethodSource("examples")
+	void exampleConformsToTheProfileItClaims(String theExample) {
+		Resource example = example(theExample);
+
+		assertThat(example.getMeta().getProfile()).isNotEmpty();
+		assertThat(errors(example)).isEmpty();
+	}
+
+	@Test
+	void generatorWithoutSerialNumberIsRejected() {
+		Device device = (Device) example("Device-implanted-device.json");
+		device.setSerialNumber(null);
+
+		assertThat(errors(device)).anySatisfy(error -> assertThat(error.getLocationString()).startsWith("Device"));
+	}
+
+	@Test
+	void generatorWithoutItsPatientIsRejected() {
+		Device device = (Device) example("Device-implanted-device.json");
+		device.setPatient(null);
+
+		assertThat(errors(device)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("Device.patient"));
+	}
+
+	@Test
+	void leadWithoutItsGeneratorIsRejected() {
+		Device lead = (Device) example("Device-implanted-lead.json");
+		lead.setParent(null);
+
+		assertThat(errors(lead)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("Device.parent"));
+	}
+
+	@Test
+	void idcoObservationWithoutDeviceOrWithAnotherCodeIsRejected() {
+		Observation noDevice = (Observation) example("Observation-idco-observation.json");
+		noDevice.setDevice(null);
+		Observation otherCode = (Observation) example("Observation-idco-observation.json");
+		otherCode.getCode().getCodingFirstRep().setCode("NOT-IDCO");
+
+		assertThat(errors(noDevice)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("Observation.device"));
+		assertThat(errors(otherCode)).isNotEmpty();
+	}
+
+	@Test
+	void componentInstanceMustBeAnInteger() {
+		Observation observation = (Observation) example("Observation-idco-observation.json");
+		observation.getComponent().get(1).getExtensionFirstRep().setValue(new org.hl7.fhir.r4.model.StringType("one"));
+
+		assertThat(errors(observation)).isNotEmpty();
+	}
+
+	@Test
+	void reportWithoutTheInterrogatedDeviceIsRejected() {
+		DiagnosticReport report = (DiagnosticReport) example("DiagnosticReport-interrogation-report.json");
+		report.getExtension().clear();
+
+		assertThat(errors(report)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("interrogatedDevice"));
+	}
+
+	private static List<SingleValidationMessage> errors(Resource theResource) {
+		return VALIDATOR.validateWithResult(theResource).getMessages().stream()
+				.filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+				.toList();
+	}
+
+	private static Resource example(String theName) {
+		try (InputStream in = OpenImdIgTest.class.getResourceAsStream("/examples/" + theName)) {
+			return (Resource) FHIR.newJsonParser().parseResource(in);
+		} catch (IOException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}
