@@ -3,8 +3,13 @@ package org.openimd.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -56,6 +61,20 @@ public abstract class BaseServerIT {
 
 	protected String fhirBase() {
 		return baseUrl() + "/fhir";
+	}
+
+	/**
+	 * Posts a resource, as an integrator would, to {@code [type]/$validate}, with an optional query
+	 * such as {@code ?profile=…}, and returns the OperationOutcome.
+	 */
+	protected OperationOutcome validate(String theType, String theResourceJson, String theQuery) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient().send(
+				HttpRequest.newBuilder(URI.create(fhirBase() + "/" + theType + "/$validate" + theQuery))
+						.header("Content-Type", "application/fhir+json")
+						.POST(HttpRequest.BodyPublishers.ofString(theResourceJson))
+						.build(),
+				HttpResponse.BodyHandlers.ofString());
+		return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
 	}
 
 	/** An identifier no other test run has used, so searches find only this test's data. */

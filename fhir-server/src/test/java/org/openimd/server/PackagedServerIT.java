@@ -49,20 +49,26 @@ class PackagedServerIT {
 
 		// given a server started from the jar, with a Patient stored through its FHIR API
 		RunningServer first = RunningServer.start(myWorkDir, port, "first");
-		CapabilityStatement metadata = FhirContext.forR4Cached().newJsonParser().parseResource(
-				CapabilityStatement.class, send(port, HttpRequest.newBuilder(fhir(port, "metadata")).GET()).body());
-		assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
-		assertThat(metadata.getSoftware().getName()).isEqualTo("OpenIMD");
-		HttpResponse<String> created = send(port, HttpRequest.newBuilder(fhir(port, "Patient"))
-				.header("Content-Type", "application/fhir+json")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":"
-						+ "[{\"system\":\"urn:openimd:test\",\"value\":\"" + identifier + "\"}]}")));
-		assertThat(created.statusCode()).isEqualTo(201);
-		String location = created.headers().firstValue("Location").orElseThrow();
-		String patientPath = location.substring(location.indexOf("/fhir/") + "/fhir/".length(), location.indexOf("/_history"));
+		String patientPath;
+		int exitStatus;
+		try {
+			CapabilityStatement metadata = FhirContext.forR4Cached().newJsonParser().parseResource(
+					CapabilityStatement.class, send(port, HttpRequest.newBuilder(fhir(port, "metadata")).GET()).body());
+			assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
+			assertThat(metadata.getSoftware().getName()).isEqualTo("OpenIMD");
+			HttpResponse<String> created = send(port, HttpRequest.newBuilder(fhir(port, "Patient"))
+					.header("Content-Type", "application/fhir+json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":"
+							+ "[{\"system\":\"urn:openimd:test\",\"value\":\"" + identifier + "\"}]}")));
+			assertThat(created.statusCode()).isEqualTo(201);
+			String location = created.headers().firstValue("Location").orElseThrow();
+			patientPath = location.substring(location.indexOf("/fhir/") + "/fhir/".length(), location.indexOf("/_history"));
 
-		// when it is stopped with SIGTERM
-		int exitStatus = first.stop();
+			// when it is stopped with SIGTERM
+			exitStatus = first.stop();
+		} finally {
+			first.process().destroyForcibly();
+		}
 
 		// then it shuts down gracefully
 		assertThat(exitStatus).isEqualTo(EXIT_ON_SIGTERM);

@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -217,15 +213,8 @@ class FhirRestApiIT extends BaseServerIT {
 				|| issue.getSeverity() == IssueSeverity.FATAL);
 	}
 
-	/** Posts the resource itself, as an integrator would, to {@code [type]/$validate}. */
 	private OperationOutcome validate(IBaseResource theResource) throws Exception {
-		HttpResponse<String> response = HttpClient.newHttpClient().send(
-				HttpRequest.newBuilder(URI.create(fhirBase() + "/" + theResource.fhirType() + "/$validate"))
-						.header("Content-Type", "application/fhir+json")
-						.POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(theResource)))
-						.build(),
-				HttpResponse.BodyHandlers.ofString());
-		return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+		return validate(theResource.fhirType(), FHIR.newJsonParser().encodeResourceToString(theResource), "");
 	}
 
 	private List<Patient> patientsWith(Identifier theIdentifier) {
