@@ -183,17 +183,12 @@ public final class IdcoOruMapper {
 		// OBR-3 identifies the session where the sender gives one; otherwise the session time does.
 		String interrogationKey = theDeviceKey + "/" + (fillerOrder.isEmpty() ? "session-" + sessionDtm : fillerOrder);
 		Optional<DateTimeType> effective = Hl7DateTimes.toFhir(sessionDtm, mySenderZone).map(Hl7DateTimes.Converted::value);
-		String resultStatus = text(theObr.getObr25_ResultStatus().getValue()).toUpperCase(Locale.ROOT);
+		String status = fhirStatus(text(theObr.getObr25_ResultStatus().getValue()));
 
 		Observation idco = new Observation();
 		idco.getMeta().addProfile(OpenImdUris.IDCO_OBSERVATION_PROFILE);
 		idco.addIdentifier().setSystem(OpenImdUris.INTERROGATION_IDENTIFIER).setValue(interrogationKey);
-		idco.setStatus(switch (resultStatus) {
-			case "P", "R", "I", "S" -> Observation.ObservationStatus.PRELIMINARY;
-			case "C" -> Observation.ObservationStatus.CORRECTED;
-			case "X" -> Observation.ObservationStatus.CANCELLED;
-			default -> Observation.ObservationStatus.FINAL;
-		});
+		idco.setStatus(Observation.ObservationStatus.fromCode(status));
 		idco.getCode().addCoding(new Coding(OpenImdUris.CARDX_CIED_CODE_SYSTEM, OpenImdUris.CARDX_IDCO, "IDCO data"));
 		idco.setSubject(new Reference(thePatientUrn));
 		idco.setDevice(new Reference(theGeneratorUrn));
@@ -211,12 +206,7 @@ public final class IdcoOruMapper {
 		DiagnosticReport report = new DiagnosticReport();
 		report.getMeta().addProfile(OpenImdUris.INTERROGATION_REPORT_PROFILE);
 		report.addIdentifier().setSystem(OpenImdUris.INTERROGATION_IDENTIFIER).setValue(interrogationKey);
-		report.setStatus(switch (resultStatus) {
-			case "P", "R", "I", "S" -> DiagnosticReport.DiagnosticReportStatus.PRELIMINARY;
-			case "C" -> DiagnosticReport.DiagnosticReportStatus.CORRECTED;
-			case "X" -> DiagnosticReport.DiagnosticReportStatus.CANCELLED;
-			default -> DiagnosticReport.DiagnosticReportStatus.FINAL;
-		});
+		report.setStatus(DiagnosticReport.DiagnosticReportStatus.fromCode(status));
 		String universalService = text(theObr.getObr4_UniversalServiceIdentifier().getCwe2_Text().getValue());
 		if (universalService.isEmpty()) {
 			universalService = text(theObr.getObr4_UniversalServiceIdentifier().getCwe1_Identifier().getValue());
@@ -235,6 +225,19 @@ public final class IdcoOruMapper {
 			written.add(egm(theTransaction, attachment, interrogationKey, thePatientUrn, reportUrn, observationUrn, effective, theComponents));
 		}
 		return written;
+	}
+
+	/**
+	 * OBR-25 (HL7 table 0123) as the status code Observation and DiagnosticReport share: results not
+	 * yet final are preliminary, C corrects, X cancels; F or nothing is final.
+	 */
+	private static String fhirStatus(String theResultStatus) {
+		return switch (theResultStatus.toUpperCase(Locale.ROOT)) {
+			case "P", "R", "I", "S" -> "preliminary";
+			case "C" -> "corrected";
+			case "X" -> "cancelled";
+			default -> "final";
+		};
 	}
 
 	/** The session type (OBX 721026) as a category, so that worklists can pick out alert transmissions. */

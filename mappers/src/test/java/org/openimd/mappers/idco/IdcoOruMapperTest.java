@@ -337,6 +337,17 @@ class IdcoOruMapperTest {
 	}
 
 	@Test
+	void preliminaryResultsMakeReportAndObservationPreliminary() {
+		// OBR-25, the last field of the fixture's OBR, is F; P marks results that are not final yet.
+		String preliminary = IdcoFixtures.text(IdcoFixtures.STJUDE_ICD).replace("|||||||||||||||||F\r", "|||||||||||||||||P\r");
+
+		Bundle transaction = map(preliminary).transaction();
+
+		assertThat(single(transaction, DiagnosticReport.class).getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+		assertThat(single(transaction, Observation.class).getStatus()).isEqualTo(Observation.ObservationStatus.PRELIMINARY);
+	}
+
+	@Test
 	void hl7Version26MessageMapsLikeItsVersion25Original() {
 		String v26 = IdcoFixtures.text(IdcoFixtures.STJUDE_ICD).replace("|P|2.5", "|P|2.6");
 
