@@ -1,5 +1,7 @@
 package org.openimd.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
@@ -7,11 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openimd.terminology.OpenImdUris;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -80,5 +86,22 @@ public abstract class BaseServerIT {
 	/** An identifier no other test run has used, so searches find only this test's data. */
 	protected static Identifier uniqueIdentifier() {
 		return new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString());
+	}
+
+	/** Posts an ER7 message to {@code /hl7v2}, as a sender without MLLP would, and returns the ACK. */
+	protected String postHl7v2(String theMessage) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2"))
+						.header("Content-Type", OpenImdUris.HL7V2_ER7_MEDIA_TYPE)
+						.POST(HttpRequest.BodyPublishers.ofByteArray(theMessage.getBytes(StandardCharsets.ISO_8859_1)))
+						.build(),
+				HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).contains(OpenImdUris.HL7V2_ER7_MEDIA_TYPE);
+		return response.body();
+	}
+
+	protected static <T extends IBaseResource> T single(Bundle theBundle, Class<T> theType) {
+		assertThat(theBundle.getEntry()).as("matches for " + theType.getSimpleName()).hasSize(1);
+		return theType.cast(theBundle.getEntry().get(0).getResource());
 	}
 }

@@ -48,7 +48,9 @@ class OpenImdIgTest {
 				"StructureDefinition-idco-observation.json",
 				"StructureDefinition-interrogation-report.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
-				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Device-serial-number.json");
+				"SearchParameter-DiagnosticReport-device.json",
+				"SearchParameter-Device-serial-number.json",
+				"SearchParameter-Observation-idco-value.json");
 	}
 
 	@ParameterizedTest

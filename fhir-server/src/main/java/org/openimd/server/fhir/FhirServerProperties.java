@@ -10,9 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     "as the incoming request addressed us"
  * @param defaultPageSize search results per page when the client gives no {@code _count}
  * @param maxPageSize the largest {@code _count} honoured
+ * @param idcoValueMaxMatches the most IdcoObservations an {@code idco-value} search may match; beyond
+ *     it the client is asked to narrow the search
  */
 @ConfigurationProperties("openimd.fhir")
 public record FhirServerProperties(
 		@DefaultValue("") String publicBaseUrl,
 		@DefaultValue("20") int defaultPageSize,
-		@DefaultValue("200") int maxPageSize) {}
+		@DefaultValue("200") int maxPageSize,
+		@DefaultValue("10000") int idcoValueMaxMatches) {}

@@ -258,17 +258,6 @@ class IngestIT extends BaseServerIT {
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 
-	private String postHl7v2(String theMessage) throws Exception {
-		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2"))
-						.header("Content-Type", OpenImdUris.HL7V2_ER7_MEDIA_TYPE)
-						.POST(HttpRequest.BodyPublishers.ofByteArray(theMessage.getBytes(StandardCharsets.ISO_8859_1)))
-						.build(),
-				HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).contains(OpenImdUris.HL7V2_ER7_MEDIA_TYPE);
-		return response.body();
-	}
-
 	private List<JsonNode> messages(String theStatus) throws Exception {
 		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages?limit=500"
 				+ (theStatus == null ? "" : "&status=" + theStatus))).build(), HttpResponse.BodyHandlers.ofString());
@@ -292,11 +281,6 @@ class IngestIT extends BaseServerIT {
 		return single(client.search().forResource(DiagnosticReport.class)
 				.where(DiagnosticReport.IDENTIFIER.exactly().systemAndCode(OpenImdUris.INTERROGATION_IDENTIFIER, theInterrogation))
 				.returnBundle(Bundle.class).execute(), DiagnosticReport.class);
-	}
-
-	private static <T extends IBaseResource> T single(Bundle theBundle, Class<T> theType) {
-		assertThat(theBundle.getEntry()).as("matches for " + theType.getSimpleName()).hasSize(1);
-		return theType.cast(theBundle.getEntry().get(0).getResource());
 	}
 
 	private static String unique() {
