@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openimd.server.ingest.ReturnRouteReceiver;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,6 +55,11 @@ public abstract class BaseServerIT {
 		TestDatabase.current().springProperties().forEach((key, value) -> theRegistry.add(key, () -> value));
 		// A free port, so that a server already running on 2575 on this machine does not get in the way.
 		theRegistry.add("openimd.mllp.port", () -> "0");
+		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.SENDING_APPLICATION + "]",
+				() -> "localhost:" + ReturnRouteReceiver.shared().port());
+		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.UNREACHABLE_APPLICATION + "]",
+				() -> "localhost:" + ReturnRouteReceiver.closedPort());
+		theRegistry.add("openimd.ingest.application-ack-attempts", () -> "2");
 	}
 
 	@BeforeEach

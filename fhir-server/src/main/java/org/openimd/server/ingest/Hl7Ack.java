@@ -28,6 +28,7 @@ final class Hl7Ack {
 	private final String myAcknowledgmentCode;
 	private final MshHeader myAcknowledged;
 	private final List<Error> myErrors = new ArrayList<>();
+	private boolean myAskingForAcceptAck;
 
 	private Hl7Ack(String theAcknowledgmentCode, MshHeader theAcknowledged) {
 		myAcknowledgmentCode = theAcknowledgmentCode;
@@ -47,6 +48,15 @@ final class Hl7Ack {
 		return this;
 	}
 
+	/**
+	 * Asks the receiver of this ACK to confirm it with an accept ACK (MSH-15 AL, MSH-16 NE): how an
+	 * enhanced-mode application ACK, sent on a connection of its own, learns that it arrived.
+	 */
+	Hl7Ack askingForAcceptAck() {
+		myAskingForAcceptAck = true;
+		return this;
+	}
+
 	String acknowledgmentCode() {
 		return myAcknowledgmentCode;
 	}
@@ -62,6 +72,7 @@ final class Hl7Ack {
 				.append(RECEIVER).append('-').append(theNow.toEpochMilli()).append('-').append(ourSequence.incrementAndGet()).append('|')
 				.append(acknowledged.map(MshHeader::processingId).filter(id -> !id.isEmpty()).orElse("P")).append('|')
 				.append(acknowledged.map(MshHeader::version).filter(version -> !version.isEmpty()).orElse("2.6"))
+				.append(myAskingForAcceptAck ? "|||AL|NE" : "")
 				.append('\r');
 		ack.append("MSA|").append(myAcknowledgmentCode).append('|')
 				.append(escape(acknowledged.map(MshHeader::controlId).orElse(""))).append('\r');

@@ -23,9 +23,15 @@ class IngestConfig {
 	}
 
 	@Bean
-	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties) {
+	ApplicationAckSender applicationAckSender(IngestProperties theProperties, IngestMessageStore theStore) {
+		return new ApplicationAckSender(theProperties, theStore, Clock.systemUTC());
+	}
+
+	@Bean
+	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
+			ApplicationAckSender theApplicationAcks) {
 		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()),
-				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, Clock.systemUTC());
+				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, theApplicationAcks, Clock.systemUTC());
 	}
 
 	@Bean

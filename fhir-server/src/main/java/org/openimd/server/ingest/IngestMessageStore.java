@@ -20,7 +20,7 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 class IngestMessageStore {
 
 	private static final String COLUMNS = "id, received_at, transport, remote_address, sender, control_id, message_type,"
-			+ " status, ack_code, error, warnings, fhir_report, octet_length(raw) as size";
+			+ " status, ack_code, error, warnings, fhir_report, octet_length(raw) as size, application_ack, application_ack_code";
 
 	private final JdbcTemplate myJdbc;
 
@@ -83,6 +83,11 @@ class IngestMessageStore {
 				IngestStatus.DUPLICATE.name(), "copy of accepted message " + theAcceptedId, theId);
 	}
 
+	void markApplicationAck(long theId, ApplicationAckStatus theStatus, String theAckCode) {
+		myJdbc.update("update openimd_ingest_message set application_ack = ?, application_ack_code = ? where id = ?",
+				theStatus.name(), theAckCode, theId);
+	}
+
 	Optional<IngestedMessage> find(long theId) {
 		return myJdbc.query("select " + COLUMNS + " from openimd_ingest_message where id = ?", IngestMessageStore::toMessage, theId)
 				.stream().findFirst();
@@ -120,6 +125,8 @@ class IngestMessageStore {
 				theRow.getString("error"),
 				theRow.getString("warnings"),
 				theRow.getString("fhir_report"),
-				theRow.getInt("size"));
+				theRow.getInt("size"),
+				Optional.ofNullable(theRow.getString("application_ack")).map(ApplicationAckStatus::valueOf).orElse(null),
+				theRow.getString("application_ack_code"));
 	}
 }

@@ -48,14 +48,16 @@ class IngestSvc {
 	private final IdcoOruMapper myMapper;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
 	private final FhirValidator myValidator;
+	private final ApplicationAckSender myApplicationAcks;
 	private final Clock myClock;
 
 	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, FhirValidator theValidator,
-			IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
+			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, Clock theClock) {
 		myStore = theStore;
 		myMapper = theMapper;
 		myValidator = theValidator;
 		mySystemDao = theSystemDao;
+		myApplicationAcks = theApplicationAcks;
 		myClock = theClock;
 	}
 
@@ -169,26 +171,32 @@ class IngestSvc {
 	/**
 	 * In original mode the application ACK goes back as built. A sender that fills MSH-15/16 asks for
 	 * enhanced mode: the answer on this connection is then the accept ACK (CA: stored safely; CR: not
-	 * processable), sent or not as MSH-15 asks (AL always, NE never, ER on error, SU on success).
+	 * processable), and the application ACK goes to the sender's return route; each is sent or not as
+	 * its field asks (AL always, NE never, ER on error, SU on success).
 	 */
 	private Outcome outcome(long theId, IngestStatus theStatus, Hl7Ack theApplicationAck, Optional<MshHeader> theHeader) {
 		Instant now = myClock.instant();
 		if (theHeader.isEmpty() || !theHeader.get().enhancedAcknowledgement()) {
 			return new Outcome(theId, theStatus, Optional.of(theApplicationAck.toEr7(now)));
 		}
+		MshHeader header = theHeader.get();
+		if (asked(header.applicationAckType(), theApplicationAck.acknowledgmentCode().equals("AA"))) {
+			myApplicationAcks.send(theId, header, theApplicationAck);
+		}
 		boolean committed = !theApplicationAck.acknowledgmentCode().equals("AR");
-		String acceptCode = committed ? "CA" : "CR";
-		String acceptAckType = theHeader.get().acceptAckType().orElse("AL");
-		boolean send = switch (acceptAckType) {
+		return new Outcome(theId, theStatus, asked(header.acceptAckType(), committed)
+				? Optional.of(Hl7Ack.of(committed ? "CA" : "CR", header).toEr7(now))
+				: Optional.empty());
+	}
+
+	/** Whether MSH-15 or MSH-16 asks for an ACK of this outcome; an empty field means AL. */
+	private static boolean asked(Optional<String> theAckType, boolean theSuccess) {
+		return switch (theAckType.orElse("AL")) {
 			case "NE" -> false;
-			case "ER" -> !committed;
-			case "SU" -> committed;
+			case "ER" -> !theSuccess;
+			case "SU" -> theSuccess;
 			default -> true;
 		};
-		theHeader.get().applicationAckType().filter(type -> !type.equals("NE")).ifPresent(type -> ourLog.warn(
-				"Sender {} asks for application acknowledgements (MSH-16 {}); OpenIMD has no return route to send them."
-						+ " The outcome of message {} is at /ingest/messages/{}", theHeader.get().sender(), type, theId, theId));
-		return new Outcome(theId, theStatus, send ? Optional.of(Hl7Ack.of(acceptCode, theHeader.get()).toEr7(now)) : Optional.empty());
 	}
 
 	private static Optional<MshHeader> readHeader(byte[] theMessage) {

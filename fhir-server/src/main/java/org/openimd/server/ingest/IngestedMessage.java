@@ -16,4 +16,6 @@ record IngestedMessage(
 		String error,
 		String warnings,
 		String fhirReport,
-		int size) {}
+		int size,
+		ApplicationAckStatus applicationAck,
+		String applicationAckCode) {}

@@ -1,7 +1,6 @@
 package org.openimd.server.ingest;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,17 +22,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * HL7 MLLP over TCP: each message framed as {@code <VT> message <FS><CR>}, each answered on the same
- * connection with its ACK, framed the same way. Framing is read here rather than by HAPI's server so
- * that the exact bytes of every message, parseable or not, reach the raw-message store.
+ * HL7 MLLP over TCP: each message answered on the same connection with its ACK. Framing is read here
+ * ({@link MllpFraming}) rather than by HAPI's server so that the exact bytes of every message,
+ * parseable or not, reach the raw-message store.
  */
 class MllpServer implements SmartLifecycle {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(MllpServer.class);
-
-	static final int START_BLOCK = 0x0B;
-	static final int END_BLOCK = 0x1C;
-	static final int CARRIAGE_RETURN = 0x0D;
 
 	private final MllpProperties myProperties;
 	private final IngestSvc myIngest;
@@ -95,18 +90,18 @@ class MllpServer implements SmartLifecycle {
 				OutputStream out = connection.getOutputStream()) {
 			connection.setSoTimeout((int) myProperties.idleTimeout().toMillis());
 			byte[] message;
-			while ((message = readFrame(in, remote)) != null) {
+			while ((message = MllpFraming.read(in, myProperties.maxMessageBytes())) != null) {
 				busy.set(true);
 				IngestSvc.Outcome outcome = myIngest.receive(message, IngestTransport.MLLP, remote);
 				if (outcome.ack().isPresent()) {
-					out.write(START_BLOCK);
-					out.write(outcome.ack().get().getBytes(StandardCharsets.ISO_8859_1));
-					out.write(END_BLOCK);
-					out.write(CARRIAGE_RETURN);
-					out.flush();
+					MllpFraming.write(out, outcome.ack().get().getBytes(StandardCharsets.ISO_8859_1));
 				}
 				busy.set(false);
 			}
+		} catch (MllpFraming.TruncatedFrameException e) {
+			// The sender never got an ACK for it and will send it again; the partial bytes are not a message.
+			ourLog.warn("MLLP connection from {} closed in the middle of a message; {} bytes discarded, no ACK sent",
+					remote, e.bytesRead());
 		} catch (SocketTimeoutException e) {
 			ourLog.info("MLLP connection from {} idle for {}; closed", remote, myProperties.idleTimeout());
 		} catch (SocketException e) {
@@ -115,41 +110,6 @@ class MllpServer implements SmartLifecycle {
 			ourLog.warn("MLLP connection from {} failed", remote, e);
 		} finally {
 			myConnections.remove(theConnection);
-		}
-	}
-
-	/**
-	 * The next message's bytes, or null at the end of the stream. Bytes between frames are skipped. A
-	 * sender that disconnects in the middle of a message never got an ACK for it and will send it
-	 * again; the partial bytes are not a message and are not stored.
-	 */
-	private byte[] readFrame(InputStream theIn, String theRemote) throws IOException {
-		int b;
-		while ((b = theIn.read()) != START_BLOCK) {
-			if (b == -1) {
-				return null;
-			}
-		}
-		ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
-		while (true) {
-			b = theIn.read();
-			if (b == -1) {
-				ourLog.warn("MLLP connection from {} closed in the middle of a message; {} bytes discarded, no ACK sent",
-						theRemote, message.size());
-				return null;
-			}
-			if (b == END_BLOCK) {
-				int next = theIn.read();
-				if (next == CARRIAGE_RETURN || next == -1) {
-					return message.toByteArray();
-				}
-				message.write(b);
-				b = next;
-			}
-			if (message.size() >= myProperties.maxMessageBytes()) {
-				throw new IOException("message larger than " + myProperties.maxMessageBytes() + " bytes");
-			}
-			message.write(b);
 		}
 	}
 

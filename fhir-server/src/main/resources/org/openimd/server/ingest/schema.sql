@@ -18,3 +18,7 @@ CREATE TABLE IF NOT EXISTS openimd_ingest_message (
 );
 CREATE INDEX IF NOT EXISTS openimd_ingest_message_status ON openimd_ingest_message (status, id);
 CREATE INDEX IF NOT EXISTS openimd_ingest_message_sender ON openimd_ingest_message (sender, control_id);
+-- Enhanced mode (MSH-16): the application ACK sent to the sender's return route, and what became of it.
+-- Added with ALTER so that databases created by an earlier build get the columns too.
+ALTER TABLE openimd_ingest_message ADD COLUMN IF NOT EXISTS application_ack VARCHAR(16);
+ALTER TABLE openimd_ingest_message ADD COLUMN IF NOT EXISTS application_ack_code VARCHAR(2);

@@ -103,7 +103,8 @@ class IngestIT extends BaseServerIT {
 	@Test
 	void laterInterrogationOfTheSameDeviceAddsAReportButNoPatientOrDevice() throws Exception {
 		String serial = "LATER" + UUID.randomUUID().toString().substring(0, 8);
-		String first = withControlId(text(STJUDE_ICD), unique()).replace("9925119", serial);
+		// A patient of its own: the example's SS number 190 would match the patient of every other test.
+		String first = withControlId(text(STJUDE_ICD), unique()).replace("9925119", serial).replace("~190^", "~" + serial + "^");
 		String later = withControlId(first, unique()).replace("|654321|", "|654999|").replace("|20100322101007|", "|20100622101007|");
 
 		assertThat(postHl7v2(first)).contains("MSA|AA|");
@@ -231,11 +232,71 @@ class IngestIT extends BaseServerIT {
 	}
 
 	@Test
+	void applicationAckGoesToTheSendersReturnRouteAndItsDeliveryIsFiled() throws Exception {
+		String controlId = unique();
+		String enhanced = fromReturnRouteSender(withControlId(text(STJUDE_ICD), controlId)).replace("|P|2.5", "|P|2.5|||AL|AL");
+
+		String acceptAck;
+		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
+			acceptAck = sender.send(enhanced.getBytes(StandardCharsets.ISO_8859_1));
+		}
+
+		assertThat(acceptAck).contains("MSA|CA|" + controlId);
+		String applicationAck = ReturnRouteReceiver.shared().next("MSA|AA|" + controlId, Duration.ofSeconds(30));
+		assertThat(applicationAck).as("application ACK at the return route").isNotNull()
+				.startsWith("MSH|^~\\&|OPENIMD|OPENIMD|" + ReturnRouteReceiver.SENDING_APPLICATION + "|STJ|")
+				.contains("|P|2.5|||AL|NE\r");
+		long id = messageId(controlId);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(message(id).get("applicationAck").asText()).isEqualTo("SENT"));
+		assertThat(message(id).get("applicationAckCode").asText()).isEqualTo("AA");
+	}
+
+	@Test
+	void applicationAckOnErrorOnlyCarriesTheError() throws Exception {
+		String failing = unique();
+		String succeeding = unique();
+		String onErrorOnly = "|P|2.5|||AL|ER";
+
+		postHl7v2(fromReturnRouteSender(withControlId(text(STJUDE_ICD), succeeding)).replace("|P|2.5", onErrorOnly));
+		String acceptAck = postHl7v2(fromReturnRouteSender(withControlId(text(STJUDE_ICD), failing))
+				.replace("|P|2.5", onErrorOnly).replace("|1|0|{shocks}|", "|1|none|{shocks}|"));
+
+		assertThat(acceptAck).as("the message is stored, so it is accepted for processing").contains("MSA|CA|" + failing);
+		assertThat(ReturnRouteReceiver.shared().next("MSA|AE|" + failing, Duration.ofSeconds(30))).isNotNull()
+				.contains("ERR||OBX^9^5^1|102^Data type error^HL70357|E|OPENIMD-1201");
+		assertThat(message(messageId(succeeding)).get("applicationAck").isNull()).as("ER: no ACK for a success").isTrue();
+	}
+
+	@Test
+	void applicationAckThatCannotBeDeliveredIsTriedAgainThenFiledAsFailed() throws Exception {
+		String controlId = unique();
+		String enhanced = fromSendingApplication(withControlId(text(STJUDE_ICD), controlId), ReturnRouteReceiver.UNREACHABLE_APPLICATION).replace("|P|2.5", "|P|2.5|||AL|AL");
+
+		assertThat(postHl7v2(enhanced)).contains("MSA|CA|" + controlId);
+
+		long id = messageId(controlId);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(message(id).get("applicationAck").asText()).isEqualTo("FAILED"));
+		assertThat(message(id).get("status").asText()).as("the message itself stays accepted").isEqualTo("ACCEPTED");
+	}
+
+	@Test
+	void applicationAckWithoutReturnRouteIsFiledAsSuch() throws Exception {
+		String controlId = unique();
+
+		String acceptAck = postHl7v2(withControlId(text(STJUDE_ICD), controlId).replace("|P|2.5", "|P|2.5|||AL|AL"));
+
+		assertThat(acceptAck).contains("MSA|CA|" + controlId);
+		JsonNode message = message(messageId(controlId));
+		assertThat(message.get("applicationAck").asText()).isEqualTo("NO_ROUTE");
+		assertThat(message.get("applicationAckCode").asText()).isEqualTo("AA");
+	}
+
+	@Test
 	void senderThatDisconnectsMidMessageLeavesNoRecordAndTheListenerServesOthers() throws Exception {
 		String brokenOff = unique();
 		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
 			byte[] message = withControlId(text(STJUDE_ICD), brokenOff).getBytes(StandardCharsets.ISO_8859_1);
-			sender.writeRaw(new byte[] {MllpServer.START_BLOCK});
+			sender.writeRaw(new byte[] {MllpFraming.START_BLOCK});
 			sender.writeRaw(java.util.Arrays.copyOf(message, message.length / 2));
 		}
 
@@ -265,6 +326,27 @@ class IngestIT extends BaseServerIT {
 		List<JsonNode> messages = new java.util.ArrayList<>();
 		JSON.readTree(response.body()).forEach(messages::add);
 		return messages;
+	}
+
+	private long messageId(String theControlId) throws Exception {
+		return messages(null).stream().filter(message -> message.get("controlId").asText().equals(theControlId))
+				.findFirst().orElseThrow().get("id").asLong();
+	}
+
+	private JsonNode message(long theId) throws Exception {
+		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + theId)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return JSON.readTree(response.body());
+	}
+
+	private static String fromReturnRouteSender(String theMessage) {
+		return fromSendingApplication(theMessage, ReturnRouteReceiver.SENDING_APPLICATION);
+	}
+
+	/** Fills the empty MSH-3 of the St. Jude example. */
+	private static String fromSendingApplication(String theMessage, String theApplication) {
+		return theMessage.replaceFirst("^MSH\\|\\^~\\\\&\\|\\|", "MSH|^~\\\\&|" + theApplication + "|");
 	}
 
 	private long countMessages(String theStatus, String theControlId) throws Exception {

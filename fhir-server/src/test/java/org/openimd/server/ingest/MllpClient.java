@@ -1,9 +1,6 @@
 package org.openimd.server.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -19,36 +16,18 @@ final class MllpClient implements AutoCloseable {
 
 	/** Sends one message and waits for its ACK. */
 	String send(byte[] theMessage) throws IOException {
-		OutputStream out = mySocket.getOutputStream();
-		out.write(MllpServer.START_BLOCK);
-		out.write(theMessage);
-		out.write(MllpServer.END_BLOCK);
-		out.write(MllpServer.CARRIAGE_RETURN);
-		out.flush();
-		return readAck();
+		MllpFraming.write(mySocket.getOutputStream(), theMessage);
+		byte[] ack = MllpFraming.read(mySocket.getInputStream(), Integer.MAX_VALUE);
+		if (ack == null) {
+			throw new IOException("connection closed without an ACK");
+		}
+		return new String(ack, StandardCharsets.ISO_8859_1);
 	}
 
 	/** Writes raw bytes, with no framing added: for senders that break off. */
 	void writeRaw(byte[] theBytes) throws IOException {
 		mySocket.getOutputStream().write(theBytes);
 		mySocket.getOutputStream().flush();
-	}
-
-	private String readAck() throws IOException {
-		InputStream in = mySocket.getInputStream();
-		int b = in.read();
-		if (b != MllpServer.START_BLOCK) {
-			throw new IOException("expected a start block, got " + b);
-		}
-		ByteArrayOutputStream ack = new ByteArrayOutputStream();
-		while ((b = in.read()) != MllpServer.END_BLOCK) {
-			if (b == -1) {
-				throw new IOException("connection closed inside an ACK");
-			}
-			ack.write(b);
-		}
-		in.read();
-		return ack.toString(StandardCharsets.ISO_8859_1);
 	}
 
 	@Override
