@@ -76,7 +76,9 @@ class IdcoValueInterceptor {
 	}
 
 	private static IdcoValueCriterion criterion(IQueryParameterType theParameter) {
-		String value = theParameter instanceof SpecialParam special ? special.getValue() : theParameter.getValueAsQueryToken(null);
-		return IdcoValueCriterion.parse(value);
+		if (!(theParameter instanceof SpecialParam special) || theParameter.getMissing() != null) {
+			throw new InvalidRequestException(IdcoValueCriterion.PARAMETER + " takes no modifier");
+		}
+		return IdcoValueCriterion.parse(special.getValue());
 	}
 }
