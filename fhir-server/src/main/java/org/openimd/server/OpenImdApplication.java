@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -13,13 +14,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * <p>Elasticsearch's client arrives with Hibernate Search, which HAPI ships but we do not use: without
  * the exclusion Boot would connect to localhost:9200 and report the server down. HAPI runs its own
  * Quartz schedulers, so Boot's would be a second, idle one. Thymeleaf comes with HAPI's narrative
- * generator; we render no server-side templates.
+ * generator; we render no server-side templates. Boot's generated in-memory user would be a login
+ * that bypasses OpenIMD's own accounts.
  */
 @SpringBootApplication(
 		exclude = {
 			ElasticsearchRestClientAutoConfiguration.class,
 			QuartzAutoConfiguration.class,
-			ThymeleafAutoConfiguration.class
+			ThymeleafAutoConfiguration.class,
+			UserDetailsServiceAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan
 public class OpenImdApplication {

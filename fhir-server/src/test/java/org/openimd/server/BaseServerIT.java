@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,11 +61,22 @@ public abstract class BaseServerIT {
 		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.UNREACHABLE_APPLICATION + "]",
 				() -> "localhost:" + ReturnRouteReceiver.closedPort());
 		theRegistry.add("openimd.ingest.application-ack-attempts", () -> "2");
+		TestClients.registrations().forEach((key, value) -> theRegistry.add(key, () -> value));
 	}
 
+	/** An access token of {@link TestClients#FULL_ACCESS}, which every helper here sends. */
+	protected String accessToken;
+
 	@BeforeEach
-	void connectClient() {
+	void connectClient() throws Exception {
+		accessToken = TestClients.accessToken(baseUrl(), TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
 		client = FHIR.newRestfulGenericClient(fhirBase());
+		client.registerInterceptor(new BearerTokenAuthInterceptor(accessToken));
+	}
+
+	/** A request to {@code thePath} on this server, with the full-access token. */
+	protected HttpRequest.Builder authorized(String thePath) {
+		return HttpRequest.newBuilder(URI.create(baseUrl() + thePath)).header("Authorization", "Bearer " + accessToken);
 	}
 
 	protected String baseUrl() {
@@ -81,7 +93,7 @@ public abstract class BaseServerIT {
 	 */
 	protected OperationOutcome validate(String theType, String theResourceJson, String theQuery) throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient().send(
-				HttpRequest.newBuilder(URI.create(fhirBase() + "/" + theType + "/$validate" + theQuery))
+				authorized("/fhir/" + theType + "/$validate" + theQuery)
 						.header("Content-Type", "application/fhir+json")
 						.POST(HttpRequest.BodyPublishers.ofString(theResourceJson))
 						.build(),
@@ -96,7 +108,7 @@ public abstract class BaseServerIT {
 
 	/** Posts an ER7 message to {@code /hl7v2}, as a sender without MLLP would, and returns the ACK. */
 	protected String postHl7v2(String theMessage) throws Exception {
-		HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2"))
+		HttpResponse<String> response = HttpClient.newHttpClient().send(authorized("/hl7v2")
 						.header("Content-Type", OpenImdUris.HL7V2_ER7_MEDIA_TYPE)
 						.POST(HttpRequest.BodyPublishers.ofByteArray(theMessage.getBytes(StandardCharsets.ISO_8859_1)))
 						.build(),

@@ -50,19 +50,23 @@ class PackagedServerIT {
 		// given a server started from the jar, with a Patient stored through its FHIR API
 		RunningServer first = RunningServer.start(myWorkDir, port, "first");
 		String patientPath;
+		String tokenOfFirstRun;
 		int exitStatus;
 		try {
 			CapabilityStatement metadata = FhirContext.forR4Cached().newJsonParser().parseResource(
 					CapabilityStatement.class, send(port, HttpRequest.newBuilder(fhir(port, "metadata")).GET()).body());
 			assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
 			assertThat(metadata.getSoftware().getName()).isEqualTo("OpenIMD");
+			String token = TestClients.accessToken("http://localhost:" + port, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
 			HttpResponse<String> created = send(port, HttpRequest.newBuilder(fhir(port, "Patient"))
+					.header("Authorization", "Bearer " + token)
 					.header("Content-Type", "application/fhir+json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":"
 							+ "[{\"system\":\"urn:openimd:test\",\"value\":\"" + identifier + "\"}]}")));
 			assertThat(created.statusCode()).isEqualTo(201);
 			String location = created.headers().firstValue("Location").orElseThrow();
 			patientPath = location.substring(location.indexOf("/fhir/") + "/fhir/".length(), location.indexOf("/_history"));
+			tokenOfFirstRun = token;
 
 			// when it is stopped with SIGTERM
 			exitStatus = first.stop();
@@ -74,10 +78,11 @@ class PackagedServerIT {
 		assertThat(exitStatus).isEqualTo(EXIT_ON_SIGTERM);
 		assertThat(first.log()).contains("Graceful shutdown complete").doesNotContain(" ERROR ");
 
-		// and a new server on the same storage still has the Patient
+		// and a new server on the same storage still has the Patient, its signing key and the token it issued
 		RunningServer second = RunningServer.start(myWorkDir, port, "second");
 		try {
-			HttpResponse<String> read = send(port, HttpRequest.newBuilder(fhir(port, patientPath)).GET());
+			HttpResponse<String> read = send(port, HttpRequest.newBuilder(fhir(port, patientPath))
+					.header("Authorization", "Bearer " + tokenOfFirstRun).GET());
 			assertThat(read.statusCode()).isEqualTo(200);
 			assertThat(read.body()).contains(identifier);
 		} finally {
@@ -110,6 +115,7 @@ class PackagedServerIT {
 					"--openimd.mllp.port=0"));
 			TestDatabase.current().packagedServerProperties()
 					.forEach((key, value) -> command.add("--" + key + "=" + value));
+			TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
 			Path logFile = Path.of(System.getProperty("openimd.it.logs", theWorkDir.toString()))
 					.resolve("packaged-server-" + TestDatabase.current().name().toLowerCase() + "-" + theName + ".log");
 			Files.createDirectories(logFile.getParent());

@@ -66,7 +66,7 @@ class ServerOperationsIT extends BaseServerIT {
 	}
 
 	private HttpResponse<String> get(String thePath, String theRequestId) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + thePath));
+		HttpRequest.Builder request = authorized(thePath);
 		if (theRequestId != null) {
 			request.header("X-Request-ID", theRequestId);
 		}

@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.openimd.server.security.SmartAuthorizationInterceptor;
+import org.openimd.server.security.SmartCapabilityStatement;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -50,6 +52,8 @@ class FhirRestfulServerConfig {
 			IValidationSupport theValidationSupport,
 			DatabaseBackedPagingProvider thePagingProvider,
 			FhirServerProperties theProperties,
+			SmartAuthorizationInterceptor theAuthorization,
+			SmartCapabilityStatement theSecurityDeclaration,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
 		server.setServerName(SERVER_NAME);
@@ -70,6 +74,8 @@ class FhirRestfulServerConfig {
 						: new HardcodedServerAddressStrategy(theProperties.publicBaseUrl()));
 
 		server.registerInterceptor(requestLog());
+		server.registerInterceptor(theAuthorization);
+		server.registerInterceptor(theSecurityDeclaration);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;

@@ -1,5 +1,6 @@
 package org.openimd.server.ingest;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connections how many senders are served at once; more wait for a free worker
  * @param idleTimeout how long a connection may stay silent before it is closed
  * @param maxMessageBytes the largest message accepted; IHE requires at least 64 KiB per EGM field
+ * @param bindAddress the interface to listen on. MLLP carries no credentials, so by default only
+ *     this machine can send; listen wider ({@code 0.0.0.0}) only behind a network that authenticates
+ *     senders (VPN, TLS-terminating proxy)
  */
 @ConfigurationProperties("openimd.mllp")
 record MllpProperties(
@@ -19,4 +23,5 @@ record MllpProperties(
 		@DefaultValue("2575") int port,
 		@DefaultValue("16") int connections,
 		@DefaultValue("5m") Duration idleTimeout,
-		@DefaultValue("33554432") int maxMessageBytes) {}
+		@DefaultValue("33554432") int maxMessageBytes,
+		@DefaultValue("127.0.0.1") InetAddress bindAddress) {}

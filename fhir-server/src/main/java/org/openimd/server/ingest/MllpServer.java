@@ -52,9 +52,9 @@ class MllpServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		try {
-			myServerSocket = new ServerSocket(myProperties.port());
+			myServerSocket = new ServerSocket(myProperties.port(), 0, myProperties.bindAddress());
 		} catch (IOException e) {
-			throw new IllegalStateException("Cannot listen for MLLP on port " + myProperties.port(), e);
+			throw new IllegalStateException("Cannot listen for MLLP on " + myProperties.bindAddress() + " port " + myProperties.port(), e);
 		}
 		myWorkers = new ThreadPoolExecutor(myProperties.connections(), myProperties.connections(), 0, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), runnable -> {
@@ -65,7 +65,7 @@ class MllpServer implements SmartLifecycle {
 		myAcceptor = new Thread(this::acceptConnections, "mllp-acceptor");
 		myAcceptor.setDaemon(true);
 		myAcceptor.start();
-		ourLog.info("Listening for HL7 v2 over MLLP on port {}", localPort());
+		ourLog.info("Listening for HL7 v2 over MLLP on {} port {}", myProperties.bindAddress().getHostAddress(), localPort());
 	}
 
 	private void acceptConnections() {

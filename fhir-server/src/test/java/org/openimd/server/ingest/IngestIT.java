@@ -143,7 +143,7 @@ class IngestIT extends BaseServerIT {
 		JsonNode rejected = messages("rejected").stream()
 				.filter(message -> message.get("controlId").asText().equals(controlId)).findFirst().orElseThrow();
 		assertThat(rejected.get("error").asText()).startsWith("OPENIMD-1201");
-		HttpResponse<byte[]> raw = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + rejected.get("id").asLong() + "/raw")).build(),
+		HttpResponse<byte[]> raw = myHttp.send(authorized("/ingest/messages/" + rejected.get("id").asLong() + "/raw").build(),
 				HttpResponse.BodyHandlers.ofByteArray());
 		assertThat(raw.body()).isEqualTo(bad.getBytes(StandardCharsets.ISO_8859_1));
 	}
@@ -170,12 +170,12 @@ class IngestIT extends BaseServerIT {
 
 		// and once the duplicate patient record is removed, reprocessing stores it
 		client.delete().resourceById(clinicPatient.getIdElement().toUnqualifiedVersionless()).execute();
-		HttpResponse<String> reprocessed = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + id + "/reprocess"))
+		HttpResponse<String> reprocessed = myHttp.send(authorized("/ingest/messages/" + id + "/reprocess")
 				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(reprocessed.statusCode()).isEqualTo(200);
 		assertThat(JSON.readTree(reprocessed.body()).at("/message/status").asText()).isEqualTo("ACCEPTED");
 
-		HttpResponse<String> again = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + id + "/reprocess"))
+		HttpResponse<String> again = myHttp.send(authorized("/ingest/messages/" + id + "/reprocess")
 				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(again.statusCode()).isEqualTo(409);
 	}
@@ -313,15 +313,15 @@ class IngestIT extends BaseServerIT {
 
 	@Test
 	void unknownMessageStatusFilterIsABadRequest() throws Exception {
-		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages?status=lost")).build(),
+		HttpResponse<String> response = myHttp.send(authorized("/ingest/messages?status=lost").build(),
 				HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 
 	private List<JsonNode> messages(String theStatus) throws Exception {
-		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages?limit=500"
-				+ (theStatus == null ? "" : "&status=" + theStatus))).build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = myHttp.send(authorized("/ingest/messages?limit=500"
+				+ (theStatus == null ? "" : "&status=" + theStatus)).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<JsonNode> messages = new java.util.ArrayList<>();
 		JSON.readTree(response.body()).forEach(messages::add);
@@ -334,7 +334,7 @@ class IngestIT extends BaseServerIT {
 	}
 
 	private JsonNode message(long theId) throws Exception {
-		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ingest/messages/" + theId)).build(),
+		HttpResponse<String> response = myHttp.send(authorized("/ingest/messages/" + theId).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return JSON.readTree(response.body());

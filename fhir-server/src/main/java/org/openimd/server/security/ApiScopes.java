@@ -1,0 +1,19 @@
+package org.openimd.server.security;
+
+/**
+ * OpenIMD's own scopes, for what is not a FHIR resource: SMART scopes cover the FHIR API, these the
+ * HL7 v2 ingest endpoints and the operations endpoints.
+ */
+public final class ApiScopes {
+
+	/** Send HL7 v2 messages ({@code POST /hl7v2}). */
+	public static final String INGEST = "openimd.ingest";
+
+	/** Read received messages, their raw bytes, and reprocess them ({@code /ingest/messages}). */
+	public static final String INGEST_ADMIN = "openimd.ingest-admin";
+
+	/** Metrics ({@code /actuator/prometheus}). */
+	public static final String OPERATIONS = "openimd.operations";
+
+	private ApiScopes() {}
+}

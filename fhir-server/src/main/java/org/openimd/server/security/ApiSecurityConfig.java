@@ -1,0 +1,111 @@
+package org.openimd.server.security;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.servlet.DispatcherType;
+import java.util.Arrays;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what, outside the authorization server: discovery and health are public; everything
+ * else needs a bearer token from OpenIMD's authorization server that has not been revoked; the FHIR
+ * API then applies the token's SMART scopes ({@link SmartAuthorizationInterceptor}), the HL7 v2 and
+ * operations endpoints OpenIMD's own ({@link ApiScopes}). Anything not listed is refused.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurityConfig {
+
+	static final String SMART_CONFIGURATION_PATH = "/fhir/.well-known/smart-configuration";
+
+	/**
+	 * Paths matched on the whole request URI: the FHIR API is a servlet of its own, beside Spring MVC's,
+	 * so MVC-relative patterns would not see it.
+	 */
+	private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+	private static RequestMatcher paths(String... thePatterns) {
+		return new OrRequestMatcher(Arrays.stream(thePatterns).map(pattern -> (RequestMatcher) PATHS.matcher(pattern)).toList());
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain publicFilterChain(HttpSecurity theHttp) throws Exception {
+		theHttp.securityMatcher(paths(SMART_CONFIGURATION_PATH, "/fhir/metadata", "/actuator/health", "/actuator/health/**", "/actuator/info"))
+				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+				.csrf(AbstractHttpConfigurer::disable)
+				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return theHttp.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens) throws Exception {
+		theHttp.authorizeHttpRequests(requests -> requests
+						// Errors are rendered by a second dispatch; the first already decided who may see what.
+						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).hasAuthority("SCOPE_" + ApiScopes.INGEST)
+						.requestMatchers(paths("/ingest/**")).hasAuthority("SCOPE_" + ApiScopes.INGEST_ADMIN)
+						.requestMatchers(paths("/actuator/**")).hasAuthority("SCOPE_" + ApiScopes.OPERATIONS)
+						.requestMatchers(paths("/fhir/**")).authenticated()
+						.anyRequest().denyAll())
+				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(theAccessTokens)))
+				// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
+				.csrf(AbstractHttpConfigurer::disable)
+				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return theHttp.build();
+	}
+
+	/**
+	 * Access tokens signed by OpenIMD's key, unexpired, and still on record as active: a revoked token
+	 * stops working at once, though its signature and expiry would still pass.
+	 */
+	@Bean
+	JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> theKeys, OAuth2AuthorizationService theAuthorizations) {
+		NimbusJwtDecoder decoder = (NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(theKeys);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), token -> {
+			OAuth2Authorization authorization = theAuthorizations.findByToken(token.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
+			return authorization != null && authorization.getAccessToken() != null && authorization.getAccessToken().isActive()
+					? OAuth2TokenValidatorResult.success()
+					: OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "the token was revoked", null));
+		}));
+		return decoder;
+	}
+
+	@Bean
+	ServletRegistrationBean<SmartConfigurationServlet> smartConfigurationServlet() {
+		// An exact mapping, which the servlet container prefers to the FHIR servlet's /fhir/*.
+		return new ServletRegistrationBean<>(new SmartConfigurationServlet(), SMART_CONFIGURATION_PATH);
+	}
+
+	@Bean
+	SmartAuthorizationInterceptor smartAuthorizationInterceptor() {
+		return new SmartAuthorizationInterceptor();
+	}
+
+	@Bean
+	SmartCapabilityStatement smartCapabilityStatement() {
+		return new SmartCapabilityStatement();
+	}
+}

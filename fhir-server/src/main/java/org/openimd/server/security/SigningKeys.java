@@ -1,0 +1,37 @@
+package org.openimd.server.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The key the authorization server signs tokens with. Made on first start and kept in the database, so
+ * that tokens issued before a restart stay valid after it.
+ */
+final class SigningKeys {
+
+	private SigningKeys() {}
+
+	static JWKSet load(JdbcTemplate theJdbc) {
+		List<String> stored = theJdbc.queryForList("select jwk from openimd_signing_key order by created_at desc", String.class);
+		try {
+			if (!stored.isEmpty()) {
+				return new JWKSet(RSAKey.parse(stored.get(0)));
+			}
+			RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE).generate();
+			theJdbc.update("insert into openimd_signing_key (kid, jwk, created_at) values (?, ?, ?)",
+					key.getKeyID(), key.toJSONString(), Timestamp.from(Instant.now()));
+			return new JWKSet(key);
+		} catch (ParseException | JOSEException e) {
+			throw new IllegalStateException("Cannot load or create the token signing key", e);
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package org.openimd.server.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One SMART App Launch scope on FHIR resources, v1 ({@code system/Device.read}) or v2
+ * ({@code system/Device.rs}, {@code patient/Observation.rs?category=…}), reduced to the interactions
+ * it permits: c(reate), r(ead), u(pdate), d(elete), s(earch).
+ *
+ * @param context {@code patient}, {@code user} or {@code system}
+ * @param resourceType a resource type, or {@code *}
+ * @param interactions the letters of {@code cruds} it permits, in that order
+ * @param filter a v2 granular constraint (after {@code ?}), or empty
+ */
+public record SmartScope(String context, String resourceType, String interactions, Optional<String> filter) {
+
+	private static final Pattern SCOPE = Pattern.compile("(patient|user|system)/(\\*|[A-Z][A-Za-z]+)\\.([a-z*]+)(?:\\?(.+))?");
+	private static final Pattern V2_INTERACTIONS = Pattern.compile("c?r?u?d?s?");
+
+	public static List<SmartScope> parseAll(Collection<String> theScopes) {
+		return theScopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList();
+	}
+
+	/** The scope, or empty when it is not a resource scope or its interactions are malformed (out of order, unknown). */
+	public static Optional<SmartScope> parse(String theScope) {
+		Matcher scope = SCOPE.matcher(theScope);
+		if (!scope.matches()) {
+			return Optional.empty();
+		}
+		String interactions = switch (scope.group(3)) {
+			case "read" -> "rs";
+			case "write" -> "cud";
+			case "*" -> "cruds";
+			default -> V2_INTERACTIONS.matcher(scope.group(3)).matches() ? scope.group(3) : "";
+		};
+		if (interactions.isEmpty()) {
+			return Optional.empty();
+		}
+		return Optional.of(new SmartScope(scope.group(1), scope.group(2), interactions, Optional.ofNullable(scope.group(4))));
+	}
+
+	public boolean permits(char theInteraction) {
+		return interactions.indexOf(theInteraction) >= 0;
+	}
+
+	public boolean anyResourceType() {
+		return resourceType.equals("*");
+	}
+}

@@ -1,0 +1,120 @@
+package org.openimd.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.openimd.server.security.ApiScopes;
+
+/**
+ * The system clients the tests call OpenIMD as, with SMART Backend Services: each signs a client
+ * assertion with its own RSA key (RS384) and trades it for an access token.
+ */
+public final class TestClients {
+
+	/** May do everything a system may do. */
+	public static final String FULL_ACCESS = "openimd-it-full";
+	public static final String FULL_ACCESS_SCOPES = String.join(" ", "system/*.cruds", ApiScopes.INGEST, ApiScopes.INGEST_ADMIN,
+			ApiScopes.OPERATIONS);
+
+	/** May only read and search Devices: a manufacturer's system, say. */
+	public static final String DEVICE_READER = "openimd-it-devices";
+	public static final String DEVICE_READER_SCOPES = "system/Device.rs";
+
+	private static final RSAKey KEY = newKey();
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private TestClients() {}
+
+	private static RSAKey newKey() {
+		try {
+			return new RSAKeyGenerator(2048).keyID("openimd-it").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS384).generate();
+		} catch (JOSEException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** The Spring properties that register both clients with their public key. */
+	public static Map<String, String> registrations() {
+		String jwks = new JWKSet(KEY.toPublicJWK()).toString();
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("openimd.auth.clients[0].client-id", FULL_ACCESS);
+		properties.put("openimd.auth.clients[0].jwks", jwks);
+		properties.put("openimd.auth.clients[0].scopes", FULL_ACCESS_SCOPES.replace(' ', ','));
+		properties.put("openimd.auth.clients[1].client-id", DEVICE_READER);
+		properties.put("openimd.auth.clients[1].jwks", jwks);
+		properties.put("openimd.auth.clients[1].scopes", DEVICE_READER_SCOPES);
+		return properties;
+	}
+
+	/** A signed client assertion for the token endpoint of the server at {@code theBaseUrl}. */
+	public static String assertion(String theClientId, String theAudience, Duration theLifetime, String theJti) {
+		Instant now = Instant.now();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder()
+				.issuer(theClientId)
+				.subject(theClientId)
+				.audience(theAudience)
+				.issueTime(Date.from(now))
+				.expirationTime(Date.from(now.plus(theLifetime)))
+				.jwtID(theJti)
+				.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID(KEY.getKeyID()).type(JOSEObjectType.JWT).build(),
+				claims);
+		try {
+			jwt.sign(new RSASSASigner(KEY));
+		} catch (JOSEException e) {
+			throw new IllegalStateException(e);
+		}
+		return jwt.serialize();
+	}
+
+	/** Posts a client_credentials request with {@code theAssertion}; the raw response. */
+	public static HttpResponse<String> requestToken(String theBaseUrl, String theAssertion, String theScope)
+			throws IOException, InterruptedException {
+		Map<String, String> form = Map.of(
+				"grant_type", "client_credentials",
+				"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+				"client_assertion", theAssertion,
+				"scope", theScope);
+		String body = form.entrySet().stream()
+				.map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
+				.collect(Collectors.joining("&"));
+		return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(theBaseUrl + "/oauth2/token"))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.POST(HttpRequest.BodyPublishers.ofString(body))
+						.build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** An access token for {@code theClientId} with {@code theScope}, from the server at {@code theBaseUrl}. */
+	public static String accessToken(String theBaseUrl, String theClientId, String theScope) throws IOException, InterruptedException {
+		HttpResponse<String> response = requestToken(theBaseUrl,
+				assertion(theClientId, theBaseUrl + "/oauth2/token", Duration.ofMinutes(1), UUID.randomUUID().toString()), theScope);
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+		}
+		return JSON.readTree(response.body()).get("access_token").asText();
+	}
+}
