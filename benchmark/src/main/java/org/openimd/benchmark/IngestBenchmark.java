@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.mappers.idco.IdcoOruMapper;
+import org.openimd.server.TestClients;
 import org.openimd.terminology.IdcoTermTable;
 
 /**
@@ -83,14 +85,16 @@ public final class IngestBenchmark {
 		try {
 			HttpClient http = HttpClient.newHttpClient();
 			String base = "http://localhost:" + httpPort;
+			AccessTokens tokens = new AccessTokens(base);
 			IdcoOruMapper mapper = new IdcoOruMapper(terms, ZoneOffset.UTC);
 			IParser json = FhirContext.forR4Cached().newJsonParser();
 
 			// warm-up, unmeasured: both paths, so that neither pays the JIT and cache start-up alone
-			fhirBaseline("warm-up", messages(terms, run + "V", WARM_UP), mapper, json, http, base, senders);
+			fhirBaseline("warm-up", messages(terms, run + "V", WARM_UP), mapper, json, http, base, tokens, senders);
 			mllp("warm-up", messages(terms, run + "W", WARM_UP), mllpPort, senders);
 
-			Result baseline = fhirBaseline("FHIR transaction POST /fhir (baseline)", messages(terms, run + "A", messages), mapper, json, http, base, senders);
+			Result baseline = fhirBaseline("FHIR transaction POST /fhir (baseline)", messages(terms, run + "A", messages), mapper, json, http, base, tokens,
+					senders);
 			Result ingest = mllp("HL7 v2 over MLLP (OpenIMD ingest)", messages(terms, run + "B", messages), mllpPort, senders);
 
 			System.out.printf("%nIDCO ingest benchmark: %d interrogations, %d concurrent senders, database %s%n",
@@ -121,7 +125,7 @@ public final class IngestBenchmark {
 	}
 
 	private static Result fhirBaseline(String theName, List<byte[]> theMessages, IdcoOruMapper theMapper, IParser theJson,
-			HttpClient theHttp, String theBase, int theClients) throws Exception {
+			HttpClient theHttp, String theBase, AccessTokens theTokens, int theClients) throws Exception {
 		List<String> bundles = new ArrayList<>();
 		long observations = 0;
 		for (byte[] message : theMessages) {
@@ -136,6 +140,7 @@ public final class IngestBenchmark {
 				// Concurrent transactions can race on the same conditional create (the sending application's
 				// Device); HAPI answers 409 and the client tries again, as OpenIMD's ingest does internally.
 				response = theHttp.send(HttpRequest.newBuilder(URI.create(theBase + "/fhir"))
+						.header("Authorization", "Bearer " + theTokens.current())
 						.header("Content-Type", "application/fhir+json")
 						.POST(HttpRequest.BodyPublishers.ofString(bundles.get(index))).build(), HttpResponse.BodyHandlers.ofString());
 			} while (response.statusCode() == 409 && ++attempt < 3);
@@ -235,6 +240,7 @@ public final class IngestBenchmark {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-jar", theJar.toAbsolutePath().toString(), "--server.port=" + theHttpPort, "--openimd.mllp.port=" + theMllpPort,
 				"--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"));
+		TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
 		String pgUrl = System.getenv("OPENIMD_TEST_PG_URL");
 		if (pgUrl != null) {
 			command.add("--spring.datasource.url=" + pgUrl);
@@ -263,6 +269,26 @@ public final class IngestBenchmark {
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
+		}
+	}
+
+	/** The baseline's access token, renewed before the 5-minute lifetime of a system token runs out. */
+	private static final class AccessTokens {
+		private static final Duration RENEW_AFTER = Duration.ofMinutes(4);
+		private final String myBase;
+		private String myToken;
+		private Instant myIssuedAt = Instant.MIN;
+
+		AccessTokens(String theBase) {
+			myBase = theBase;
+		}
+
+		synchronized String current() throws IOException, InterruptedException {
+			if (Instant.now().isAfter(myIssuedAt.plus(RENEW_AFTER))) {
+				myToken = TestClients.accessToken(myBase, TestClients.FULL_ACCESS, "system/*.cruds");
+				myIssuedAt = Instant.now();
+			}
+			return myToken;
 		}
 	}
 }
