@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -124,6 +125,11 @@ class AuthorizationServerConfig {
 						.authenticationProviders(providers -> providers.forEach(provider -> {
 							if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
 								assertions.setJwtDecoderFactory(theAssertionDecoders);
+							}
+						})))
+						.tokenEndpoint(tokens -> tokens.authenticationProviders(providers -> providers.forEach(provider -> {
+							if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
+								clientCredentials.setAuthenticationValidator(new SmartScopeValidator());
 							}
 						}))))
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())

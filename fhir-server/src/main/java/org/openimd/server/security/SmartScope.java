@@ -50,4 +50,15 @@ public record SmartScope(String context, String resourceType, String interaction
 	public boolean anyResourceType() {
 		return resourceType.equals("*");
 	}
+
+	/**
+	 * Whether this scope grants everything {@code theNarrower} asks for: the same context, this type or
+	 * every type, no interaction beyond this one's, and this one's granular filter if it has one.
+	 */
+	public boolean covers(SmartScope theNarrower) {
+		return context.equals(theNarrower.context)
+				&& (anyResourceType() || resourceType.equals(theNarrower.resourceType))
+				&& theNarrower.interactions.chars().allMatch(interaction -> permits((char) interaction))
+				&& (filter.isEmpty() || filter.equals(theNarrower.filter));
+	}
 }

@@ -133,6 +133,18 @@ class SecurityIT extends BaseServerIT {
 	}
 
 	@Test
+	void aClientMayAskForLessThanItsRegistrationNeverMore() throws Exception {
+		String readOnly = TestClients.accessToken(baseUrl(), TestClients.FULL_ACCESS, "system/Device.rs");
+
+		assertThat(get("/fhir/Device?_count=1", readOnly).statusCode()).isEqualTo(200);
+		assertThat(get("/fhir/Patient?_count=1", readOnly).statusCode()).as("narrowed away").isEqualTo(403);
+		assertThat(get("/ingest/messages", readOnly).statusCode()).as("not asked for").isEqualTo(403);
+		assertThat(TestClients.requestToken(baseUrl(), TestClients.assertion(TestClients.DEVICE_READER, tokenEndpoint(),
+				Duration.ofMinutes(1), UUID.randomUUID().toString()), "system/Device.rsd").statusCode())
+				.as("delete beyond system/Device.rs").isEqualTo(400);
+	}
+
+	@Test
 	void revokedTokenStopsWorkingAtOnceAndIntrospectionSaysSo() throws Exception {
 		String token = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
 		assertThat(get("/fhir/Device?_count=1", token).statusCode()).isEqualTo(200);
