@@ -44,13 +44,13 @@ class IdcoValueIndex {
 						OpenImdUris.CARDX_CIED_CODE_SYSTEM.equals(coding.getSystem()) && OpenImdUris.CARDX_IDCO.equals(coding.getCode()));
 	}
 
+	/** Adds the rows of a stored IdcoObservation; an updated one is {@link #remove removed} first. */
 	void index(Observation theObservation) {
 		String observationId = theObservation.getIdElement().getIdPart();
 		// Outside HAPI's transaction the rows could outlive a rolled-back Observation.
 		if (!TransactionSynchronizationManager.hasResource(myJdbc.getDataSource())) {
 			throw new IllegalStateException("IdcoObservation " + observationId + " indexed outside the transaction that stores it");
 		}
-		remove(observationId);
 		String patientId = theObservation.getSubject().getReferenceElement().getIdPart();
 		List<Object[]> rows = new ArrayList<>();
 		for (ObservationComponentComponent component : theObservation.getComponent()) {
@@ -105,7 +105,8 @@ class IdcoValueIndex {
 			sql.add("select observation_id from openimd_idco_value where " + where);
 		}
 		arguments.add(theLimit);
-		return myJdbc.queryForList("select observation_id from (" + sql + ") matches order by observation_id limit ?",
+		// distinct: under OR, one Observation can match through several of its components.
+		return myJdbc.queryForList("select distinct observation_id from (" + sql + ") matches order by observation_id limit ?",
 				String.class, arguments.toArray());
 	}
 

@@ -43,10 +43,11 @@ class IdcoValueInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
 	void updated(IBaseResource thePrevious, IBaseResource theResource) {
+		if (IdcoValueIndex.isIdcoObservation(thePrevious) || IdcoValueIndex.isIdcoObservation(theResource)) {
+			myIndex.remove(theResource.getIdElement().getIdPart());
+		}
 		if (IdcoValueIndex.isIdcoObservation(theResource)) {
 			myIndex.index((Observation) theResource);
-		} else if (IdcoValueIndex.isIdcoObservation(thePrevious)) {
-			myIndex.remove(thePrevious.getIdElement().getIdPart());
 		}
 	}
 

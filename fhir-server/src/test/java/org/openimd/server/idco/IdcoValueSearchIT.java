@@ -55,6 +55,22 @@ class IdcoValueSearchIT extends BaseServerIT {
 	}
 
 	@Test
+	void anUpdatedObservationIsFoundByItsNewValuesOnly() throws Exception {
+		String patient = ingestIheExample();
+		Observation idco = client.read().resource(Observation.class).withId(single(client.search()
+				.byUrl("Observation?subject=Patient/" + patient + "&code=" + OpenImdUris.CARDX_CIED_CODE_SYSTEM + "|" + OpenImdUris.CARDX_IDCO)
+				.returnBundle(Bundle.class).execute(), Observation.class).getIdElement().toUnqualifiedVersionless()).execute();
+		idco.getComponent().stream()
+				.filter(component -> component.getCode().getCodingFirstRep().getCode().equals(RV_IMPEDANCE))
+				.forEach(component -> ((Quantity) component.getValue()).setValue(150));
+
+		client.update().resource(idco).execute();
+
+		assertThat(idcoObservationsOf(patient, RV_IMPEDANCE + "$gt2000")).isEmpty();
+		assertThat(idcoObservationsOf(patient, RV_IMPEDANCE + "$lt200")).hasSize(1);
+	}
+
+	@Test
 	void repeatedParametersAreAndCommaSeparatedValuesAreOr() throws Exception {
 		String patient = ingestIheExample();
 
