@@ -96,7 +96,7 @@ class AuthorizationServerConfig {
 	}
 
 	@Bean
-	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource, RegisteredClientRepository theClients) {
+	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource) {
 		return new ClientAssertionDecoders(new ClientAssertionReplayCache(new JdbcTemplate(theDataSource), Clock.systemUTC()),
 				Clock.systemUTC());
 	}

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
@@ -41,34 +42,16 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		boolean writes = false;
 		for (SmartScope scope : systemScopes) {
 			if (scope.permits('r') || scope.permits('s')) {
-				if (scope.anyResourceType()) {
-					rules.allow().read().allResources().withAnyId();
-				} else {
-					rules.allow().read().resourcesOfType(scope.resourceType()).withAnyId();
-				}
+				onTypesOf(scope, rules.allow().read());
 			}
-			if (scope.permits('c') && scope.permits('u')) {
+			if (scope.permits('c')) {
 				writes = true;
-				if (scope.anyResourceType()) {
-					rules.allow().write().allResources().withAnyId();
-				} else {
-					rules.allow().write().resourcesOfType(scope.resourceType()).withAnyId();
-				}
-			} else if (scope.permits('c')) {
-				writes = true;
-				if (scope.anyResourceType()) {
-					rules.allow().create().allResources().withAnyId();
-				} else {
-					rules.allow().create().resourcesOfType(scope.resourceType()).withAnyId();
-				}
+				// HAPI's write is create or update; SMART's u alone has no HAPI rule, so it grants nothing.
+				onTypesOf(scope, scope.permits('u') ? rules.allow().write() : rules.allow().create());
 			}
 			if (scope.permits('d')) {
 				writes = true;
-				if (scope.anyResourceType()) {
-					rules.allow().delete().allResources().withAnyId();
-				} else {
-					rules.allow().delete().resourcesOfType(scope.resourceType()).withAnyId();
-				}
+				onTypesOf(scope, rules.allow().delete());
 			}
 		}
 		if (writes) {
@@ -81,6 +64,14 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$lookup").onType(CodeSystem.class).andAllowAllResponses();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
+	}
+
+	private static void onTypesOf(SmartScope theScope, IAuthRuleBuilderRuleOp theOperation) {
+		if (theScope.anyResourceType()) {
+			theOperation.allResources().withAnyId();
+		} else {
+			theOperation.resourcesOfType(theScope.resourceType()).withAnyId();
+		}
 	}
 
 	private static Optional<Jwt> currentToken() {
