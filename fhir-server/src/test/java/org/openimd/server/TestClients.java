@@ -37,11 +37,23 @@ public final class TestClients {
 	/** May do everything a system may do. */
 	public static final String FULL_ACCESS = "openimd-it-full";
 	public static final String FULL_ACCESS_SCOPES = String.join(" ", "system/*.cruds", ApiScopes.INGEST, ApiScopes.INGEST_ADMIN,
-			ApiScopes.OPERATIONS);
+			ApiScopes.OPERATIONS, ApiScopes.LAUNCH);
 
 	/** May only read and search Devices: a manufacturer's system, say. */
 	public static final String DEVICE_READER = "openimd-it-devices";
 	public static final String DEVICE_READER_SCOPES = "system/Device.rs";
+
+	/** Where the test apps' authorization codes go; never contacted, the tests read the redirect. */
+	public static final String APP_REDIRECT_URI = "https://app.example/callback";
+
+	/** A browser app without a secret, as patients use. */
+	public static final String PUBLIC_APP = "openimd-it-public-app";
+
+	/** A server-side app with a secret, as clinics use. */
+	public static final String CONFIDENTIAL_APP = "openimd-it-confidential-app";
+	public static final String CONFIDENTIAL_APP_SECRET = "it-secret-" + UUID.randomUUID();
+
+	private static final String APP_SCOPES = "openid,fhirUser,launch,launch/patient,offline_access,online_access,patient/*.cruds,user/*.cruds";
 
 	private static final RSAKey KEY = newKey();
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +68,7 @@ public final class TestClients {
 		}
 	}
 
-	/** The Spring properties that register both clients with their public key. */
+	/** The Spring properties that register the system clients with their public key, and the apps. */
 	public static Map<String, String> registrations() {
 		String jwks = new JWKSet(KEY.toPublicJWK()).toString();
 		Map<String, String> properties = new LinkedHashMap<>();
@@ -66,6 +78,14 @@ public final class TestClients {
 		properties.put("openimd.auth.clients[1].client-id", DEVICE_READER);
 		properties.put("openimd.auth.clients[1].jwks", jwks);
 		properties.put("openimd.auth.clients[1].scopes", DEVICE_READER_SCOPES);
+		properties.put("openimd.auth.apps[0].client-id", PUBLIC_APP);
+		properties.put("openimd.auth.apps[0].redirect-uris", APP_REDIRECT_URI);
+		properties.put("openimd.auth.apps[0].scopes", APP_SCOPES);
+		properties.put("openimd.auth.apps[1].client-id", CONFIDENTIAL_APP);
+		properties.put("openimd.auth.apps[1].confidential", "true");
+		properties.put("openimd.auth.apps[1].client-secret", CONFIDENTIAL_APP_SECRET);
+		properties.put("openimd.auth.apps[1].redirect-uris", APP_REDIRECT_URI);
+		properties.put("openimd.auth.apps[1].scopes", APP_SCOPES);
 		return properties;
 	}
 

@@ -13,8 +13,7 @@ import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import org.openimd.server.security.SmartAuthorizationInterceptor;
-import org.openimd.server.security.SmartCapabilityStatement;
+import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -52,8 +51,7 @@ class FhirRestfulServerConfig {
 			IValidationSupport theValidationSupport,
 			DatabaseBackedPagingProvider thePagingProvider,
 			FhirServerProperties theProperties,
-			SmartAuthorizationInterceptor theAuthorization,
-			SmartCapabilityStatement theSecurityDeclaration,
+			FhirApiGuards theGuards,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
 		server.setServerName(SERVER_NAME);
@@ -74,8 +72,7 @@ class FhirRestfulServerConfig {
 						: new HardcodedServerAddressStrategy(theProperties.publicBaseUrl()));
 
 		server.registerInterceptor(requestLog());
-		server.registerInterceptor(theAuthorization);
-		server.registerInterceptor(theSecurityDeclaration);
+		theGuards.interceptors().forEach(server::registerInterceptor);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;

@@ -15,5 +15,8 @@ public final class ApiScopes {
 	/** Metrics ({@code /actuator/prometheus}). */
 	public static final String OPERATIONS = "openimd.operations";
 
+	/** Start an EHR launch: create the {@code launch} an app receives with the patient in context ({@code POST /smart/launch}). */
+	public static final String LAUNCH = "openimd.launch";
+
 	private ApiScopes() {}
 }

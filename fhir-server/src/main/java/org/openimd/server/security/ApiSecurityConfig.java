@@ -1,9 +1,14 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.DispatcherType;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -60,13 +65,14 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	@Order(3)
+	@Order(4)
 	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens) throws Exception {
 		theHttp.authorizeHttpRequests(requests -> requests
 						// Errors are rendered by a second dispatch; the first already decided who may see what.
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
 						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).hasAuthority("SCOPE_" + ApiScopes.INGEST)
 						.requestMatchers(paths("/ingest/**")).hasAuthority("SCOPE_" + ApiScopes.INGEST_ADMIN)
+						.requestMatchers(PATHS.matcher(HttpMethod.POST, EhrLaunchController.PATH)).hasAuthority("SCOPE_" + ApiScopes.LAUNCH)
 						.requestMatchers(paths("/actuator/**")).hasAuthority("SCOPE_" + ApiScopes.OPERATIONS)
 						.requestMatchers(paths("/fhir/**")).authenticated()
 						.anyRequest().denyAll())
@@ -78,8 +84,9 @@ class ApiSecurityConfig {
 	}
 
 	/**
-	 * Access tokens signed by OpenIMD's key, unexpired, and still on record as active: a revoked token
-	 * stops working at once, though its signature and expiry would still pass.
+	 * Access tokens signed by OpenIMD's key, unexpired, still on record as active (a revoked token
+	 * stops working at once, though its signature and expiry would still pass), and, when a person's,
+	 * earned with both factors.
 	 */
 	@Bean
 	JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> theKeys, OAuth2AuthorizationService theAuthorizations) {
@@ -88,9 +95,19 @@ class ApiSecurityConfig {
 			OAuth2Authorization authorization = theAuthorizations.findByToken(token.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
 			return authorization != null && authorization.getAccessToken() != null && authorization.getAccessToken().isActive()
 					? OAuth2TokenValidatorResult.success()
-					: OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "the token was revoked", null));
+					: invalid("the token was revoked");
+		}, token -> {
+			List<String> methods = token.getClaimAsStringList(SmartClaims.AMR);
+			return token.getClaimAsString(SmartClaims.ROLE) == null
+							|| (methods != null && methods.contains(SmartClaims.AMR_ONE_TIME_PASSWORD))
+					? OAuth2TokenValidatorResult.success()
+					: invalid("a person's token needs multi-factor sign-in");
 		}));
 		return decoder;
+	}
+
+	private static OAuth2TokenValidatorResult invalid(String theReason) {
+		return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, theReason, null));
 	}
 
 	@Bean
@@ -100,12 +117,17 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	SmartAuthorizationInterceptor smartAuthorizationInterceptor() {
-		return new SmartAuthorizationInterceptor();
+	CareRelationships careRelationships(DaoRegistry theDaos) {
+		return new CareRelationships(theDaos);
 	}
 
 	@Bean
-	SmartCapabilityStatement smartCapabilityStatement() {
-		return new SmartCapabilityStatement();
+	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams) {
+		return new FhirApiGuards(List.of(
+				new SmartRequestGate(theCare),
+				new PatientSearchNarrowing(theCare),
+				new SmartAuthorizationInterceptor(theCare),
+				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
+				new SmartCapabilityStatement()));
 	}
 }

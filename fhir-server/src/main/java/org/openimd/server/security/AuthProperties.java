@@ -11,15 +11,60 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param clients the systems (EHRs, pharmacy systems, manufacturers, device gateways) that call OpenIMD
  *     with SMART Backend Services; registered, or updated, at every start
+ * @param apps the SMART apps people launch (authorization code with PKCE); registered, or updated, at
+ *     every start
  * @param systemTokenLifetime how long a system's access token lives; SMART asks for at most 5 minutes
+ * @param userTokenLifetime how long an app's access token lives; SMART asks for at most an hour
+ * @param onlineAccessLifetime how long a refresh token granted for {@code online_access} lives: about
+ *     one working session
+ * @param offlineAccessLifetime how long a refresh token granted for {@code offline_access} lives
+ * @param launchLifetime how long an EHR launch or a chosen patient waits for its authorization request
  */
 @ConfigurationProperties("openimd.auth")
-public record AuthProperties(List<SystemClient> clients, @DefaultValue("5m") Duration systemTokenLifetime) {
+public record AuthProperties(
+		List<SystemClient> clients,
+		List<App> apps,
+		@DefaultValue("5m") Duration systemTokenLifetime,
+		@DefaultValue("15m") Duration userTokenLifetime,
+		@DefaultValue("12h") Duration onlineAccessLifetime,
+		@DefaultValue("90d") Duration offlineAccessLifetime,
+		@DefaultValue("5m") Duration launchLifetime) {
 
 	public AuthProperties {
 		clients = clients == null ? List.of() : List.copyOf(clients);
+		apps = apps == null ? List.of() : List.copyOf(apps);
 		if (systemTokenLifetime.compareTo(Duration.ofMinutes(5)) > 0) {
 			throw new IllegalArgumentException("openimd.auth.system-token-lifetime may be at most 5 minutes (SMART Backend Services)");
+		}
+		if (userTokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
+			throw new IllegalArgumentException("openimd.auth.user-token-lifetime may be at most an hour (SMART App Launch)");
+		}
+	}
+
+	/**
+	 * A SMART app that people use: a browser or mobile app without a secret ({@code public}), or a
+	 * server-side app with one ({@code confidential}). Only confidential apps get refresh tokens.
+	 *
+	 * @param clientSecret a confidential app's secret, stored only as a hash
+	 * @param redirectUris exactly where authorization codes may be sent
+	 * @param scopes the most it may ask for, e.g. {@code patient/*.rs openid fhirUser launch/patient}
+	 */
+	public record App(String clientId, String name, boolean confidential, String clientSecret, List<String> redirectUris,
+			List<String> scopes) {
+
+		public App {
+			if (clientId == null || clientId.isBlank()) {
+				throw new IllegalArgumentException("openimd.auth.apps[].client-id is required");
+			}
+			if (confidential == (clientSecret == null || clientSecret.isBlank())) {
+				throw new IllegalArgumentException("app " + clientId + " needs a client-secret exactly when it is confidential");
+			}
+			if (redirectUris == null || redirectUris.isEmpty()) {
+				throw new IllegalArgumentException("app " + clientId + " needs at least one redirect-uri");
+			}
+			redirectUris = List.copyOf(redirectUris);
+			scopes = scopes == null ? List.of() : List.copyOf(scopes);
+			name = name == null ? clientId : name;
 		}
 	}
 

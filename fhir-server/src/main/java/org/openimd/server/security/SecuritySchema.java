@@ -8,12 +8,14 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
-/** Creates the authorization server's tables in OpenIMD's database, in the column types each database needs. */
-final class SecuritySchema {
+/**
+ * The security tables in OpenIMD's database, in the column types each database needs: the
+ * authorization server's, and OpenIMD's users, keys and launch contexts. A bean, so that what stores
+ * data in them can depend on it being there.
+ */
+public final class SecuritySchema {
 
-	private SecuritySchema() {}
-
-	static void create(DataSource theDataSource, String theJdbcUrl) {
+	SecuritySchema(DataSource theDataSource, String theJdbcUrl) {
 		boolean postgres = theJdbcUrl.startsWith("jdbc:postgresql:");
 		String ddl;
 		try {

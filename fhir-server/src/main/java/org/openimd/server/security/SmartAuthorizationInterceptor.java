@@ -1,81 +1,129 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeSystem;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
 
 /**
- * Deny by default at the FHIR API: HAPI's rules are built, per request, from the SMART scopes of the
- * request's access token, and only for a token issued for this server ({@code aud}). System scopes
- * ({@code system/Device.rs}) are enforced here. Patient and user scopes, v2 granular filters and
- * update-only scopes grant nothing yet: they need the patient and role policies of the launch flows.
+ * Deny by default at the FHIR API: HAPI's rules are built, per request, from the grants of the
+ * request's access token ({@link AccessContext}), and only for a token issued for this server
+ * ({@code aud}). A grant that reaches every patient applies to any resource of its types; one that
+ * reaches some patients applies inside their Patient compartments, to which OpenIMD adds the Devices
+ * implanted in them ({@code Device.patient}: R4 leaves Device out of the Patient compartment).
+ * Resources that are nobody's record (practitioners, organisations, terminology) may be read by
+ * anyone whose scopes name them.
  */
 public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
-	public SmartAuthorizationInterceptor() {
+	/** Types that hold no patient's data, readable whoever the patient in context is. */
+	static final Set<String> SHARED_TYPES = Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication",
+			"Substance", "CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "Questionnaire");
+
+	private static final CompartmentSearchParameterModifications DEVICES_OF_PATIENT = new CompartmentSearchParameterModifications();
+
+	static {
+		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Device", "patient");
+	}
+
+	private final CareRelationships myCare;
+
+	public SmartAuthorizationInterceptor(CareRelationships theCare) {
 		super(PolicyEnum.DENY);
+		myCare = theCare;
 	}
 
 	@Override
 	public List<IAuthRule> buildRuleList(RequestDetails theRequest) {
 		IAuthRuleBuilder rules = new RuleBuilder();
 		rules.allow("capability statement").metadata();
-		Optional<Jwt> token = currentToken();
-		if (token.isEmpty() || token.get().getAudience() == null || !token.get().getAudience().contains(theRequest.getFhirServerBase())) {
+		AccessContext access = AccessContext.of(theRequest, myCare);
+		if (!access.forThisServer()) {
 			return rules.denyAll("the access token is not for this FHIR server").build();
 		}
-		List<SmartScope> systemScopes = SmartScope.parseAll(Optional.ofNullable(token.get().getClaimAsStringList("scope")).orElse(List.of()))
-				.stream()
-				.filter(scope -> scope.context().equals("system") && scope.filter().isEmpty())
-				.toList();
-		boolean writes = false;
-		for (SmartScope scope : systemScopes) {
-			if (scope.permits('r') || scope.permits('s')) {
-				onTypesOf(scope, rules.allow().read());
-			}
-			if (scope.permits('c')) {
-				writes = true;
-				// HAPI's write is create or update; SMART's u alone has no HAPI rule, so it grants nothing.
-				onTypesOf(scope, scope.permits('u') ? rules.allow().write() : rules.allow().create());
-			}
-			if (scope.permits('d')) {
-				writes = true;
-				onTypesOf(scope, rules.allow().delete());
+		List<AccessContext.Grant> grants = access.grants().stream().filter(AccessContext.Grant::reachesSomeone).toList();
+		// First every rule that allows creation, then the denials of creation to update-only grants, then
+		// the rest: HAPI applies the first rule that decides, and its write is create or update.
+		for (AccessContext.Grant grant : grants) {
+			if (grant.scope().permits('c')) {
+				onResources(grant, grant.scope().permits('u') ? () -> rules.allow().write() : () -> rules.allow().create());
 			}
 		}
-		if (writes) {
+		for (AccessContext.Grant grant : grants) {
+			if (grant.scope().permits('u') && !grant.scope().permits('c')) {
+				for (String type : typesOf(grant)) {
+					if (!access.permits(type, 'c')) {
+						onType(type, rules.deny("this token may update, not create, " + type).create()).withAnyId();
+					}
+				}
+				onResources(grant, () -> rules.allow().write());
+			}
+		}
+		for (AccessContext.Grant grant : grants) {
+			if (grant.scope().permits('r') || grant.scope().permits('s')) {
+				onResources(grant, () -> rules.allow().read());
+				if (!grant.everyPatient()) {
+					sharedTypesOf(grant).forEach(type -> onType(type, rules.allow().read()).withAnyId());
+				}
+			}
+			if (grant.scope().permits('d')) {
+				onResources(grant, () -> rules.allow().delete());
+			}
+		}
+		if (grants.stream().anyMatch(grant -> grant.scope().permits('c') || grant.scope().permits('u') || grant.scope().permits('d'))) {
 			// A transaction has no scope of its own: each entry is checked as its own interaction.
 			rules.allow().transaction().withAnyOperation().andApplyNormalRules();
 		}
-		if (!systemScopes.isEmpty()) {
+		if (!grants.isEmpty()) {
 			// $validate checks what the caller sends, $lookup answers from terminology: neither reveals patient data.
 			rules.allow().operation().named("$validate").onAnyType().andAllowAllResponses();
 			rules.allow().operation().named("$lookup").onType(CodeSystem.class).andAllowAllResponses();
+			// $everything answers only what the read rules above let through.
+			rules.allow().operation().named("$everything").onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
 	}
 
-	private static void onTypesOf(SmartScope theScope, IAuthRuleBuilderRuleOp theOperation) {
-		if (theScope.anyResourceType()) {
-			theOperation.allResources().withAnyId();
-		} else {
-			theOperation.resourcesOfType(theScope.resourceType()).withAnyId();
+	private static List<String> typesOf(AccessContext.Grant theGrant) {
+		if (!theGrant.scope().anyResourceType()) {
+			return List.of(theGrant.scope().resourceType());
+		}
+		return theGrant.resourceTypes().isEmpty() ? List.of("*") : List.copyOf(theGrant.resourceTypes());
+	}
+
+	private static List<String> sharedTypesOf(AccessContext.Grant theGrant) {
+		return SHARED_TYPES.stream().filter(type -> theGrant.permits(type, 'r') || theGrant.permits(type, 's')).sorted().toList();
+	}
+
+	/** One rule per type the grant covers, each from a new {@code theOperation}, limited to the patients it reaches. */
+	private static void onResources(AccessContext.Grant theGrant, Supplier<IAuthRuleBuilderRuleOp> theOperation) {
+		for (String type : typesOf(theGrant)) {
+			IAuthRuleBuilderRuleOpClassifier resources = onType(type, theOperation.get());
+			if (theGrant.everyPatient()) {
+				resources.withAnyId();
+			} else {
+				resources.inModifiedCompartment("Patient", patients(theGrant), DEVICES_OF_PATIENT);
+			}
 		}
 	}
 
-	private static Optional<Jwt> currentToken() {
-		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
+	private static IAuthRuleBuilderRuleOpClassifier onType(String theType, IAuthRuleBuilderRuleOp theOperation) {
+		return theType.equals("*") ? theOperation.allResources() : theOperation.resourcesOfType(theType);
+	}
+
+	private static List<IIdType> patients(AccessContext.Grant theGrant) {
+		return theGrant.patients().stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
 	}
 }

@@ -26,6 +26,7 @@ public class SmartCapabilityStatement {
 	public void declareSecurity(IBaseConformance theCapabilityStatement, ServletRequestDetails theRequest) {
 		String issuer = ServletUriComponentsBuilder.fromContextPath(theRequest.getServletRequest()).build().toUriString();
 		Extension oauthUris = new Extension(OAUTH_URIS_EXTENSION);
+		oauthUris.addExtension("authorize", new UriType(issuer + "/oauth2/authorize"));
 		oauthUris.addExtension("token", new UriType(issuer + "/oauth2/token"));
 		oauthUris.addExtension("introspect", new UriType(issuer + "/oauth2/introspect"));
 		oauthUris.addExtension("revoke", new UriType(issuer + "/oauth2/revoke"));

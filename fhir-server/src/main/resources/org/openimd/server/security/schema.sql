@@ -1,5 +1,5 @@
 -- Spring Authorization Server's tables (its own DDL, with IF NOT EXISTS and room for inline JWKS),
--- plus OpenIMD's signing keys and client-assertion replay cache. ${binary} and ${instant} are filled
+-- plus OpenIMD's signing keys, client-assertion replay cache, users and launch contexts. ${binary} and ${instant} are filled
 -- per database as SAS advises: blob and timestamp on H2, text and timestamptz on PostgreSQL.
 CREATE TABLE IF NOT EXISTS oauth2_registered_client (
     id varchar(100) NOT NULL,
@@ -69,4 +69,24 @@ CREATE TABLE IF NOT EXISTS openimd_client_assertion (
     jti varchar(256) NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     PRIMARY KEY (issuer, jti)
+);
+CREATE TABLE IF NOT EXISTS openimd_user (
+    username varchar(100) PRIMARY KEY,
+    password_hash varchar(200) NOT NULL,
+    totp_secret varchar(64) NOT NULL,
+    role varchar(20) NOT NULL,
+    fhir_user varchar(200),
+    organization varchar(200),
+    failed_attempts integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone,
+    last_totp_step bigint DEFAULT 0 NOT NULL
+);
+CREATE TABLE IF NOT EXISTS openimd_launch (
+    launch_id varchar(64) PRIMARY KEY,
+    username varchar(100) NOT NULL,
+    client_id varchar(100) NOT NULL,
+    patient varchar(200) NOT NULL,
+    encounter varchar(200),
+    need_patient_banner boolean NOT NULL,
+    expires_at timestamp with time zone NOT NULL
 );

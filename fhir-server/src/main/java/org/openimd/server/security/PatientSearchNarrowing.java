@@ -1,0 +1,34 @@
+package org.openimd.server.security;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
+import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
+import java.util.Set;
+
+/**
+ * A person's searches, and the conditions of their conditional writes, are confined to the patients
+ * their token reaches: {@code Observation?code=…} from a patient's app finds that patient's
+ * Observations only, where HAPI's authorization rules alone would refuse the search.
+ */
+public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
+
+	private final CareRelationships myCare;
+
+	public PatientSearchNarrowing(CareRelationships theCare) {
+		myCare = theCare;
+		setNarrowConditionalUrls(true);
+	}
+
+	@Override
+	protected AuthorizedList buildAuthorizedList(RequestDetails theRequest) {
+		AccessContext access = AccessContext.of(theRequest, myCare);
+		if (!access.isPerson()) {
+			return null;
+		}
+		Set<String> patients = access.patientLimit().orElse(null);
+		if (patients == null || patients.isEmpty()) {
+			return null;
+		}
+		return new AuthorizedList().addCompartments(patients.stream().map(id -> "Patient/" + id).toArray(String[]::new));
+	}
+}

@@ -1,0 +1,46 @@
+package org.openimd.server.security;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/**
+ * Refresh tokens as SMART grants them: only when the person granted {@code offline_access} (long-lived)
+ * or {@code online_access} (about one working session), and only to confidential apps, which can keep
+ * them secret. Each refresh replaces the token (the client's settings turn reuse off).
+ */
+class SmartRefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshToken> {
+
+	static final String OFFLINE_ACCESS = "offline_access";
+	static final String ONLINE_ACCESS = "online_access";
+	private static final int TOKEN_BYTES = 48;
+
+	private final AuthProperties myProperties;
+	private final SecureRandom myRandom = new SecureRandom();
+
+	SmartRefreshTokens(AuthProperties theProperties) {
+		myProperties = theProperties;
+	}
+
+	@Override
+	public OAuth2RefreshToken generate(OAuth2TokenContext theContext) {
+		if (!OAuth2TokenType.REFRESH_TOKEN.equals(theContext.getTokenType())
+				|| theContext.getRegisteredClient().getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) {
+			return null;
+		}
+		boolean offline = theContext.getAuthorizedScopes().contains(OFFLINE_ACCESS);
+		if (!offline && !theContext.getAuthorizedScopes().contains(ONLINE_ACCESS)) {
+			return null;
+		}
+		byte[] value = new byte[TOKEN_BYTES];
+		myRandom.nextBytes(value);
+		Instant issuedAt = Instant.now();
+		return new OAuth2RefreshToken(Base64.getUrlEncoder().withoutPadding().encodeToString(value), issuedAt,
+				issuedAt.plus(offline ? myProperties.offlineAccessLifetime() : myProperties.onlineAccessLifetime()));
+	}
+}

@@ -1,0 +1,81 @@
+package org.openimd.server.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What HAPI's authorization rules cannot see, checked before a request is handled:
+ * <ul>
+ *   <li>SMART v2 tells read ({@code r}) from search ({@code s}); HAPI's read rule allows both.
+ *   <li>A person's search criteria could reveal other patients' data though the results are limited
+ *       to their own ({@code Patient?_has:Observation:patient:code=…}): reverse chains, chains,
+ *       {@code _filter}, {@code _contained}, GraphQL, and history beyond one resource are refused to
+ *       person tokens.
+ *   <li>Device searches are narrowed to the reachable patients' implants, which HAPI's search
+ *       narrowing misses because Device is outside R4's Patient compartment.
+ * </ul>
+ */
+public class SmartRequestGate {
+
+	private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
+			RestOperationTypeEnum.HISTORY_INSTANCE);
+	private static final Set<RestOperationTypeEnum> SEARCHES = Set.of(RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_TYPE);
+	private static final Set<RestOperationTypeEnum> NOT_FOR_PERSONS = Set.of(RestOperationTypeEnum.HISTORY_SYSTEM,
+			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GRAPHQL_REQUEST);
+	private static final Set<String> PARAMETERS_NOT_FOR_PERSONS = Set.of("_filter", "_contained", "_containedType", "_query", "_graphql");
+
+	private final CareRelationships myCare;
+
+	public SmartRequestGate(CareRelationships theCare) {
+		myCare = theCare;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void check(RequestDetails theRequest) {
+		RestOperationTypeEnum operation = theRequest.getRestOperationType();
+		if (operation == null || operation == RestOperationTypeEnum.METADATA) {
+			return;
+		}
+		AccessContext access = AccessContext.of(theRequest, myCare);
+		String type = theRequest.getResourceName();
+		if (READS.contains(operation) && !access.permits(type, 'r')) {
+			throw new ForbiddenOperationException("no scope of the access token permits reading " + type + " by id");
+		}
+		if (SEARCHES.contains(operation) && !access.permits(type, 's')) {
+			throw new ForbiddenOperationException("no scope of the access token permits searching " + type);
+		}
+		if (access.isPerson()) {
+			checkPersonRequest(theRequest, operation);
+			access.patientLimit().ifPresent(patients -> narrowDeviceSearch(theRequest, operation, patients));
+		}
+	}
+
+	private static void checkPersonRequest(RequestDetails theRequest, RestOperationTypeEnum theOperation) {
+		if (NOT_FOR_PERSONS.contains(theOperation) || "$graphql".equals(theRequest.getOperation())) {
+			throw new ForbiddenOperationException(theOperation.getCode() + " is not available to person tokens");
+		}
+		for (String parameter : theRequest.getParameters().keySet()) {
+			String name = parameter.contains(":") ? parameter.substring(0, parameter.indexOf(':')) : parameter;
+			if (name.startsWith("_has") || name.contains(".") || PARAMETERS_NOT_FOR_PERSONS.contains(name)) {
+				throw new ForbiddenOperationException("the search parameter " + parameter + " is not available to person tokens");
+			}
+		}
+	}
+
+	private static void narrowDeviceSearch(RequestDetails theRequest, RestOperationTypeEnum theOperation, Set<String> thePatients) {
+		if (theOperation != RestOperationTypeEnum.SEARCH_TYPE || !"Device".equals(theRequest.getResourceName())
+				|| theRequest.getParameters().containsKey("patient") || thePatients.isEmpty()) {
+			return;
+		}
+		Map<String, String[]> parameters = new HashMap<>(theRequest.getParameters());
+		parameters.put("patient", new String[] {thePatients.stream().map(id -> "Patient/" + id).collect(Collectors.joining(","))});
+		theRequest.setParameters(parameters);
+	}
+}

@@ -1,0 +1,13 @@
+package org.openimd.server.security.login;
+
+/** Where the pages of signing in and authorising an app live. */
+public final class AppAuthorizationPaths {
+
+	public static final String LOGIN = "/auth/login";
+	public static final String CODE = "/auth/login/code";
+	public static final String SIGNED_IN = "/auth/signed-in";
+	public static final String PATIENT_PICKER = "/auth/patient";
+	public static final String CONSENT = "/auth/consent";
+
+	private AppAuthorizationPaths() {}
+}

@@ -1,0 +1,58 @@
+package org.openimd.server.security.login;
+
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.openimd.server.security.SecuritySchema;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * The pages people use in a browser while an app asks for access: sign-in (open to anyone, with
+ * CSRF protection and a session), and the patient picker and consent page (signed-in people only).
+ */
+@Configuration(proxyBeanMethods = false)
+class LoginConfig {
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	Totp totp() {
+		return new Totp(Clock.systemUTC());
+	}
+
+	@Bean
+	UserAccounts userAccounts(DataSource theDataSource, SecuritySchema theSchema, PasswordEncoder thePasswords, Totp theTotp,
+			LoginProperties theProperties) {
+		return new UserAccounts(new JdbcTemplate(theDataSource), thePasswords, theTotp, theProperties, Clock.systemUTC());
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain loginFilterChain(HttpSecurity theHttp) throws Exception {
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		theHttp.securityMatcher(paths.matcher("/auth/**"))
+				.authorizeHttpRequests(requests -> requests
+						.requestMatchers(paths.matcher(AppAuthorizationPaths.LOGIN), paths.matcher(AppAuthorizationPaths.CODE),
+								paths.matcher(AppAuthorizationPaths.SIGNED_IN))
+						.permitAll()
+						.anyRequest()
+						.authenticated())
+				.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(AppAuthorizationPaths.LOGIN)))
+				.headers(headers -> headers
+						.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"))
+						.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+		return theHttp.build();
+	}
+}

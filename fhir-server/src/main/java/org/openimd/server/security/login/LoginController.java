@@ -1,0 +1,131 @@
+package org.openimd.server.security.login;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.List;
+import org.openimd.server.security.SmartClaims;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+/**
+ * Two-step sign-in: the password first, then a TOTP code. Between the two the session only remembers
+ * whose password was right; nobody is signed in, so the authorization endpoint still sees an
+ * anonymous visitor, until the code is right too. Then the visitor goes back to where they were sent
+ * from (the app's authorization request).
+ */
+@Controller
+class LoginController {
+
+	private static final String PASSWORD_CHECKED = LoginController.class.getName() + ".passwordChecked";
+	private static final Logger LOG = LoggerFactory.getLogger(LoginController.class);
+
+	private final UserAccounts myAccounts;
+	private final SecurityContextRepository myContexts = new HttpSessionSecurityContextRepository();
+	private final RequestCache myRequests = new HttpSessionRequestCache();
+
+	LoginController(UserAccounts theAccounts) {
+		myAccounts = theAccounts;
+	}
+
+	@GetMapping(path = AppAuthorizationPaths.LOGIN, produces = MediaType.TEXT_HTML_VALUE)
+	@ResponseBody
+	String passwordForm(HttpServletRequest theRequest, HttpServletResponse theResponse, @RequestParam(required = false) String error)
+			throws IOException {
+		HttpSession session = theRequest.getSession(false);
+		if (session != null && session.getAttribute(PASSWORD_CHECKED) != null) {
+			theResponse.sendRedirect(AppAuthorizationPaths.CODE);
+			return null;
+		}
+		return Pages.page("Sign in", (error == null ? "" : "<p class=\"error\">Sign-in failed, or the account is locked for a while after too many failures.</p>")
+				+ "<form method=\"post\" action=\"" + AppAuthorizationPaths.LOGIN + "\">" + Pages.csrfField(theRequest)
+				+ "<label>Username <input type=\"text\" name=\"username\" autocomplete=\"username\" required autofocus></label>"
+				+ "<label>Password <input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label>"
+				+ "<button type=\"submit\">Next</button></form>");
+	}
+
+	@PostMapping(AppAuthorizationPaths.LOGIN)
+	void checkPassword(@RequestParam String username, @RequestParam String password, HttpServletRequest theRequest,
+			HttpServletResponse theResponse) throws IOException {
+		if (myAccounts.checkPassword(username, password) != UserAccounts.Outcome.ACCEPTED) {
+			LOG.warn("Failed password sign-in for {}", username);
+			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
+			return;
+		}
+		// A new session id at each step: nothing planted before sign-in carries over.
+		theRequest.changeSessionId();
+		theRequest.getSession().setAttribute(PASSWORD_CHECKED, username);
+		theResponse.sendRedirect(AppAuthorizationPaths.CODE);
+	}
+
+	@GetMapping(path = AppAuthorizationPaths.CODE, produces = MediaType.TEXT_HTML_VALUE)
+	@ResponseBody
+	String codeForm(HttpServletRequest theRequest, HttpServletResponse theResponse, @RequestParam(required = false) String error)
+			throws IOException {
+		if (passwordCheckedFor(theRequest) == null) {
+			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN);
+			return null;
+		}
+		return Pages.page("Authenticator code", (error == null ? "" : "<p class=\"error\">That code is wrong or already used.</p>")
+				+ "<form method=\"post\" action=\"" + AppAuthorizationPaths.CODE + "\">" + Pages.csrfField(theRequest)
+				+ "<label>The 6-digit code from your authenticator app <input type=\"text\" name=\"code\" inputmode=\"numeric\" "
+				+ "autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" required autofocus></label>"
+				+ "<button type=\"submit\">Sign in</button></form>");
+	}
+
+	@PostMapping(AppAuthorizationPaths.CODE)
+	void checkCode(@RequestParam String code, HttpServletRequest theRequest, HttpServletResponse theResponse) throws IOException {
+		String username = passwordCheckedFor(theRequest);
+		if (username == null) {
+			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN);
+			return;
+		}
+		UserAccounts.Outcome outcome = myAccounts.checkCode(username, code);
+		if (outcome != UserAccounts.Outcome.ACCEPTED) {
+			LOG.warn("Failed authenticator code for {}", username);
+			if (outcome == UserAccounts.Outcome.LOCKED) {
+				theRequest.getSession().removeAttribute(PASSWORD_CHECKED);
+				theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
+			} else {
+				theResponse.sendRedirect(AppAuthorizationPaths.CODE + "?error");
+			}
+			return;
+		}
+		theRequest.getSession().removeAttribute(PASSWORD_CHECKED);
+		theRequest.changeSessionId();
+		SecurityContext context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(SignedInUser.of(myAccounts.find(username).orElseThrow(),
+				List.of(SmartClaims.AMR_PASSWORD, SmartClaims.AMR_ONE_TIME_PASSWORD)));
+		SecurityContextHolder.setContext(context);
+		myContexts.saveContext(context, theRequest, theResponse);
+		LOG.info("{} signed in with password and authenticator code", username);
+		SavedRequest saved = myRequests.getRequest(theRequest, theResponse);
+		myRequests.removeRequest(theRequest, theResponse);
+		theResponse.sendRedirect(saved == null ? AppAuthorizationPaths.SIGNED_IN : saved.getRedirectUrl());
+	}
+
+	@GetMapping(path = AppAuthorizationPaths.SIGNED_IN, produces = MediaType.TEXT_HTML_VALUE)
+	@ResponseBody
+	String signedIn() {
+		return Pages.page("Signed in", "<p>You are signed in. Return to the app you came from.</p>");
+	}
+
+	private static String passwordCheckedFor(HttpServletRequest theRequest) {
+		HttpSession session = theRequest.getSession(false);
+		return session == null ? null : (String) session.getAttribute(PASSWORD_CHECKED);
+	}
+}
