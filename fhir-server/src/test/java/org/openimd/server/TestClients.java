@@ -37,7 +37,7 @@ public final class TestClients {
 	/** May do everything a system may do. */
 	public static final String FULL_ACCESS = "openimd-it-full";
 	public static final String FULL_ACCESS_SCOPES = String.join(" ", "system/*.cruds", ApiScopes.INGEST, ApiScopes.INGEST_ADMIN,
-			ApiScopes.OPERATIONS, ApiScopes.LAUNCH);
+			ApiScopes.OPERATIONS, ApiScopes.LAUNCH, ApiScopes.ADMIN);
 
 	/** May only read and search Devices: a manufacturer's system, say. */
 	public static final String DEVICE_READER = "openimd-it-devices";

@@ -18,5 +18,8 @@ public final class ApiScopes {
 	/** Start an EHR launch: create the {@code launch} an app receives with the patient in context ({@code POST /smart/launch}). */
 	public static final String LAUNCH = "openimd.launch";
 
+	/** Administer people: create accounts and enrol their authenticator ({@code POST /admin/users}). */
+	public static final String ADMIN = "openimd.admin";
+
 	private ApiScopes() {}
 }

@@ -73,6 +73,7 @@ class ApiSecurityConfig {
 						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).hasAuthority("SCOPE_" + ApiScopes.INGEST)
 						.requestMatchers(paths("/ingest/**")).hasAuthority("SCOPE_" + ApiScopes.INGEST_ADMIN)
 						.requestMatchers(PATHS.matcher(HttpMethod.POST, EhrLaunchController.PATH)).hasAuthority("SCOPE_" + ApiScopes.LAUNCH)
+						.requestMatchers(paths("/admin/**")).hasAuthority("SCOPE_" + ApiScopes.ADMIN)
 						.requestMatchers(paths("/actuator/**")).hasAuthority("SCOPE_" + ApiScopes.OPERATIONS)
 						.requestMatchers(paths("/fhir/**")).authenticated()
 						.anyRequest().denyAll())

@@ -41,7 +41,7 @@ class SmartConfigurationServlet extends HttpServlet {
 		configuration.put("code_challenge_methods_supported", List.of("S256"));
 		configuration.put("scopes_supported", List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access", "online_access",
 				"patient/*.rs", "patient/*.cruds", "user/*.rs", "user/*.cruds", "system/*.rs", "system/*.cruds", ApiScopes.INGEST,
-				ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.LAUNCH));
+				ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.LAUNCH, ApiScopes.ADMIN));
 		configuration.put("capabilities", CAPABILITIES);
 		theResponse.setContentType("application/json");
 		theResponse.setHeader("Access-Control-Allow-Origin", "*");

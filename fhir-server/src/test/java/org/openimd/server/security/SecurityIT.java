@@ -183,4 +183,28 @@ class SecurityIT extends BaseServerIT {
 		}
 		return myHttp.send(theRequest.build(), HttpResponse.BodyHandlers.ofString());
 	}
+
+	@Test
+	void anAdministratorCreatesAnAccountAndGetsItsAuthenticatorEnrolmentOthersCannot() throws Exception {
+		String username = "it-admin-made-" + UUID.randomUUID();
+		String body = "{\"username\":\"" + username + "\",\"password\":\"a long enough password\",\"role\":\"CLINICIAN\",\"fhirUser\":\"Practitioner/1\"}";
+		HttpRequest.Builder create = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/users")).header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body));
+
+		assertThat(myHttp.send(create.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
+		String deviceReader = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
+		assertThat(myHttp.send(create.copy().header("Authorization", "Bearer " + deviceReader).build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).as("without openimd.admin").isEqualTo(403);
+
+		HttpResponse<String> created = myHttp.send(create.copy().header("Authorization", "Bearer " + accessToken).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode account = JSON.readTree(created.body());
+		assertThat(account.get("otpauthUri").asText()).startsWith("otpauth://totp/OpenIMD:" + username + "?secret=" + account.get("totpSecret").asText());
+		assertThat(created.body()).doesNotContain("a long enough password");
+
+		HttpResponse<String> again = myHttp.send(create.copy().header("Authorization", "Bearer " + accessToken).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(again.statusCode()).as("the username is taken").isEqualTo(400);
+	}
 }

@@ -1,0 +1,63 @@
+package org.openimd.server.security.login;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.openimd.server.security.SmartClaims;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * {@code POST /admin/users}: creates a person's account and answers the TOTP secret and the
+ * {@code otpauth://} URI to enrol in an authenticator app (show it as a QR code; it is not shown
+ * again). Needs {@code openimd.admin}, and, in a person's token, the admin role.
+ */
+@RestController
+class UserAdminController {
+
+	private static final String ISSUER = "OpenIMD";
+
+	private final UserAccounts myAccounts;
+
+	UserAdminController(UserAccounts theAccounts) {
+		myAccounts = theAccounts;
+	}
+
+	/**
+	 * @param fhirUser the Patient or Practitioner this person is, e.g. {@code Practitioner/3}
+	 * @param organization the Organization a pharmacist or manufacturer acts for
+	 */
+	record NewUser(String username, String password, Role role, String fhirUser, String organization) {}
+
+	@PostMapping("/admin/users")
+	ResponseEntity<Map<String, Object>> create(@AuthenticationPrincipal Jwt theToken, @RequestBody NewUser theUser) {
+		String callerRole = theToken.getClaimAsString(SmartClaims.ROLE);
+		if (callerRole != null && !callerRole.equalsIgnoreCase(Role.ADMIN.name())) {
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only administrators create accounts");
+		}
+		if (theUser.username() == null || theUser.username().isBlank() || theUser.password() == null || theUser.role() == null) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "username, password and role are required");
+		}
+		UserAccount account;
+		try {
+			account = myAccounts.create(theUser.username(), theUser.password(), theUser.role(), Optional.ofNullable(theUser.fhirUser()),
+					Optional.ofNullable(theUser.organization()));
+		} catch (IllegalArgumentException e) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+		}
+		Map<String, Object> created = new LinkedHashMap<>();
+		created.put("username", account.username());
+		created.put("role", account.role());
+		account.fhirUser().ifPresent(fhirUser -> created.put("fhirUser", fhirUser));
+		account.organization().ifPresent(organization -> created.put("organization", organization));
+		created.put("totpSecret", account.totpSecret());
+		created.put("otpauthUri", Totp.enrolmentUri(ISSUER, account.username(), account.totpSecret()));
+		return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(created);
+	}
+}
