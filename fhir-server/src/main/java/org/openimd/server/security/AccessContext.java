@@ -74,15 +74,19 @@ public final class AccessContext {
 		boolean forThisServer = token.getAudience() != null && token.getAudience().contains(theRequest.getFhirServerBase());
 		Optional<Role> role = Optional.ofNullable(token.getClaimAsString(SmartClaims.ROLE))
 				.map(name -> Role.valueOf(name.toUpperCase(Locale.ROOT)));
+		// One care-team lookup per request, whatever the number of scopes.
+		Optional<Set<String>> reachable = role.flatMap(person -> theCare.reachableBy(person,
+				token.getClaimAsString(SmartClaims.FHIR_USER), token.getClaimAsString(SmartClaims.ORGANIZATION)));
 		List<Grant> grants = new ArrayList<>();
 		List<String> scopes = Optional.ofNullable(token.getClaimAsStringList("scope")).orElse(List.of());
 		for (SmartScope scope : SmartScope.parseAll(scopes)) {
-			grant(scope, token, role, theCare).ifPresent(grants::add);
+			grant(scope, token, role, reachable.orElse(null)).ifPresent(grants::add);
 		}
 		return new AccessContext(Optional.of(token), forThisServer, role, List.copyOf(grants));
 	}
 
-	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, Optional<Role> theRole, CareRelationships theCare) {
+	/** @param theReachable the patients the person's role reaches; null for every patient */
+	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, Optional<Role> theRole, Set<String> theReachable) {
 		if (theScope.filter().isPresent()) {
 			// Granular scopes (?category=…) are not enforced yet: they grant nothing rather than too much.
 			return Optional.empty();
@@ -93,16 +97,15 @@ public final class AccessContext {
 		if (theRole.isEmpty()) {
 			return Optional.empty();
 		}
-		Role role = theRole.get();
-		Set<String> types = role == Role.PHARMACIST ? PHARMACY_TYPES : Set.of();
-		Set<String> reachable = theCare.reachableBy(role, theToken.getClaimAsString(SmartClaims.FHIR_USER),
-				theToken.getClaimAsString(SmartClaims.ORGANIZATION)).orElse(null);
+		Set<String> types = theRole.get() == Role.PHARMACIST ? PHARMACY_TYPES : Set.of();
 		if (theScope.context().equals("user")) {
-			return Optional.of(reachable == null ? new Grant(theScope, true, Set.of(), types) : new Grant(theScope, false, reachable, types));
+			return Optional.of(theReachable == null
+					? new Grant(theScope, true, Set.of(), types)
+					: new Grant(theScope, false, theReachable, types));
 		}
 		// patient/ scopes reach the patient in context, and only one the person may see anyway.
 		String inContext = theToken.getClaimAsString(SmartClaims.PATIENT);
-		boolean allowed = inContext != null && (reachable == null || reachable.contains(inContext));
+		boolean allowed = inContext != null && (theReachable == null || theReachable.contains(inContext));
 		return Optional.of(new Grant(theScope, false, allowed ? Set.of(inContext) : Set.of(), types));
 	}
 

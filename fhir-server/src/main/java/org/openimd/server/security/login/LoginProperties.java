@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Sign-in of people, under {@code openimd.auth.login}.
  *
  * @param maxFailedAttempts wrong passwords or codes in a row after which the account is locked
- * @param lockout how long it then stays locked; every further failure while locked starts it again
+ * @param lockout how long it then stays locked
  * @param minPasswordLength the shortest password an account may be given
  */
 @ConfigurationProperties("openimd.auth.login")

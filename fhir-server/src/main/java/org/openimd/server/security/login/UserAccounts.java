@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -121,9 +120,5 @@ public class UserAccounts {
 				theRow.getInt("failed_attempts"),
 				Optional.ofNullable(lockedUntil).map(Timestamp::toInstant),
 				theRow.getLong("last_totp_step"));
-	}
-
-	Instant now() {
-		return myClock.instant();
 	}
 }
