@@ -239,6 +239,8 @@ public final class IngestBenchmark {
 	private static Process startServer(Path theJar, int theHttpPort, int theMllpPort, Path theWorkDir) throws Exception {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-jar", theJar.toAbsolutePath().toString(), "--server.port=" + theHttpPort, "--openimd.mllp.port=" + theMllpPort,
+				// ingest is measured, not TLS: the FHIR baseline and MLLP both run without it
+				"--server.ssl.enabled=false",
 				"--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"));
 		TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
 		String pgUrl = System.getenv("OPENIMD_TEST_PG_URL");

@@ -56,6 +56,10 @@ public abstract class BaseServerIT {
 		TestDatabase.current().springProperties().forEach((key, value) -> theRegistry.add(key, () -> value));
 		// A free port, so that a server already running on 2575 on this machine does not get in the way.
 		theRegistry.add("openimd.mllp.port", () -> "0");
+		// Mutual TLS on MLLP, as a networked deployment runs it; test senders hold TestTls's key.
+		TestTls.mllpBundle().forEach((key, value) -> theRegistry.add(key, () -> value));
+		// Plain HTTP keeps every test's client simple; PackagedServerIT checks the HTTPS default.
+		theRegistry.add("server.ssl.enabled", () -> "false");
 		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.SENDING_APPLICATION + "]",
 				() -> "localhost:" + ReturnRouteReceiver.shared().port());
 		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.UNREACHABLE_APPLICATION + "]",

@@ -11,20 +11,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimd.server.tls.SelfSignedKeyStore;
 
 /**
  * Runs the executable jar exactly as the README tells a user to: {@code java -jar
  * fhir-server/target/openimd-server.jar}, on the H2 file database it defaults to (or on PostgreSQL in
- * the PostgreSQL run), stops it with SIGTERM and starts it again.
+ * the PostgreSQL run), over the HTTPS it defaults to, stops it with SIGTERM and starts it again.
  *
  * <p>Start-up time and resident memory are printed for the record; they are measured by benchmarks,
  * not asserted here.
@@ -36,8 +39,6 @@ class PackagedServerIT {
 	private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 	/** The JVM's exit status after a SIGTERM it handled through its shutdown hooks: 128 + 15. */
 	private static final int EXIT_ON_SIGTERM = 143;
-
-	private final HttpClient myHttp = HttpClient.newHttpClient();
 
 	@TempDir
 	Path myWorkDir;
@@ -51,14 +52,20 @@ class PackagedServerIT {
 		RunningServer first = RunningServer.start(myWorkDir, port, "first");
 		String patientPath;
 		String tokenOfFirstRun;
+		Certificate certificateOfFirstRun;
 		int exitStatus;
 		try {
+			HttpResponse<String> metadataResponse = first.send(HttpRequest.newBuilder(fhir(port, "metadata")).GET());
 			CapabilityStatement metadata = FhirContext.forR4Cached().newJsonParser().parseResource(
-					CapabilityStatement.class, send(port, HttpRequest.newBuilder(fhir(port, "metadata")).GET()).body());
+					CapabilityStatement.class, metadataResponse.body());
 			assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
 			assertThat(metadata.getSoftware().getName()).isEqualTo("OpenIMD");
-			String token = TestClients.accessToken("http://localhost:" + port, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
-			HttpResponse<String> created = send(port, HttpRequest.newBuilder(fhir(port, "Patient"))
+			assertThat(metadataResponse.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(
+					hsts -> assertThat(hsts).contains("max-age="));
+			certificateOfFirstRun = metadataResponse.sslSession().orElseThrow().getPeerCertificates()[0];
+			String token = TestClients.accessToken(first.http(), "https://localhost:" + port, TestClients.FULL_ACCESS,
+					TestClients.FULL_ACCESS_SCOPES);
+			HttpResponse<String> created = first.send(HttpRequest.newBuilder(fhir(port, "Patient"))
 					.header("Authorization", "Bearer " + token)
 					.header("Content-Type", "application/fhir+json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":"
@@ -67,6 +74,15 @@ class PackagedServerIT {
 			String location = created.headers().firstValue("Location").orElseThrow();
 			patientPath = location.substring(location.indexOf("/fhir/") + "/fhir/".length(), location.indexOf("/_history"));
 			tokenOfFirstRun = token;
+
+			// and it speaks nothing but TLS 1.2 or 1.3
+			HttpResponse<String> plainHttp = HttpClient.newHttpClient().send(
+					HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/metadata")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(plainHttp.statusCode()).isEqualTo(400);
+			assertThat(plainHttp.body()).doesNotContain("CapabilityStatement");
+			assertThat(TlsProbe.firstRecordTypeAnswering(port, TlsProbe.TLS_1_2)).isEqualTo(TlsProbe.HANDSHAKE);
+			assertThat(TlsProbe.firstRecordTypeAnswering(port, TlsProbe.TLS_1_1)).isIn(TlsProbe.ALERT, TlsProbe.CLOSED);
 
 			// when it is stopped with SIGTERM
 			exitStatus = first.stop();
@@ -78,24 +94,22 @@ class PackagedServerIT {
 		assertThat(exitStatus).isEqualTo(EXIT_ON_SIGTERM);
 		assertThat(first.log()).contains("Graceful shutdown complete").doesNotContain(" ERROR ");
 
-		// and a new server on the same storage still has the Patient, its signing key and the token it issued
+		// and a new server on the same storage still has the Patient, its signing key, the token it issued
+		// and its certificate
 		RunningServer second = RunningServer.start(myWorkDir, port, "second");
 		try {
-			HttpResponse<String> read = send(port, HttpRequest.newBuilder(fhir(port, patientPath))
+			HttpResponse<String> read = second.send(HttpRequest.newBuilder(fhir(port, patientPath))
 					.header("Authorization", "Bearer " + tokenOfFirstRun).GET());
 			assertThat(read.statusCode()).isEqualTo(200);
 			assertThat(read.body()).contains(identifier);
+			assertThat(read.sslSession().orElseThrow().getPeerCertificates()[0]).isEqualTo(certificateOfFirstRun);
 		} finally {
 			second.stop();
 		}
 	}
 
-	private HttpResponse<String> send(int thePort, HttpRequest.Builder theRequest) throws IOException, InterruptedException {
-		return myHttp.send(theRequest.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-	}
-
 	private static URI fhir(int thePort, String thePath) {
-		return URI.create("http://localhost:" + thePort + "/fhir/" + thePath);
+		return URI.create("https://localhost:" + thePort + "/fhir/" + thePath);
 	}
 
 	private static int freePort() throws IOException {
@@ -104,7 +118,11 @@ class PackagedServerIT {
 		}
 	}
 
-	private record RunningServer(Process process, Path logFile) {
+	/**
+	 * A started server, and an HTTP client that trusts only the self-signed certificate it made in its
+	 * data directory, checking that it names localhost.
+	 */
+	private record RunningServer(Process process, Path logFile, HttpClient http) {
 
 		static RunningServer start(Path theWorkDir, int thePort, String theName) throws Exception {
 			List<String> command = new ArrayList<>(List.of(
@@ -125,7 +143,7 @@ class PackagedServerIT {
 					.redirectErrorStream(true)
 					.redirectOutput(logFile.toFile())
 					.start();
-			RunningServer server = new RunningServer(process, logFile);
+			RunningServer server = new RunningServer(process, logFile, awaitCertificate(process, theWorkDir.resolve("data/tls"), logFile));
 			server.awaitReady(thePort);
 			System.out.printf(
 					"OpenIMD jar (%s, %s start): ready in %.1f s, resident memory %d MiB%n",
@@ -133,10 +151,28 @@ class PackagedServerIT {
 			return server;
 		}
 
+		private static HttpClient awaitCertificate(Process theProcess, Path theTlsDirectory, Path theLogFile) throws Exception {
+			long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+			while (System.nanoTime() < deadline && theProcess.isAlive()) {
+				Optional<SelfSignedKeyStore> store = SelfSignedKeyStore.find(theTlsDirectory);
+				if (store.isPresent()) {
+					return HttpClient.newBuilder()
+							.sslContext(TestTls.trusting(store.get().location(), store.get().password()))
+							.build();
+				}
+				Thread.sleep(200);
+			}
+			theProcess.destroyForcibly();
+			throw new AssertionError("The server made no certificate in " + theTlsDirectory + ":\n" + Files.readString(theLogFile));
+		}
+
+		HttpResponse<String> send(HttpRequest.Builder theRequest) throws IOException, InterruptedException {
+			return http.send(theRequest.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+
 		private void awaitReady(int thePort) throws Exception {
-			HttpClient http = HttpClient.newHttpClient();
 			HttpRequest readiness = HttpRequest.newBuilder(
-					URI.create("http://localhost:" + thePort + "/actuator/health/readiness")).build();
+					URI.create("https://localhost:" + thePort + "/actuator/health/readiness")).build();
 			long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 			while (System.nanoTime() < deadline) {
 				if (!process.isAlive()) {

@@ -113,6 +113,11 @@ public final class TestClients {
 	/** Posts a client_credentials request with {@code theAssertion}; the raw response. */
 	public static HttpResponse<String> requestToken(String theBaseUrl, String theAssertion, String theScope)
 			throws IOException, InterruptedException {
+		return requestToken(HttpClient.newHttpClient(), theBaseUrl, theAssertion, theScope);
+	}
+
+	private static HttpResponse<String> requestToken(HttpClient theHttp, String theBaseUrl, String theAssertion, String theScope)
+			throws IOException, InterruptedException {
 		Map<String, String> form = Map.of(
 				"grant_type", "client_credentials",
 				"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -121,7 +126,7 @@ public final class TestClients {
 		String body = form.entrySet().stream()
 				.map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
 				.collect(Collectors.joining("&"));
-		return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(theBaseUrl + "/oauth2/token"))
+		return theHttp.send(HttpRequest.newBuilder(URI.create(theBaseUrl + "/oauth2/token"))
 						.header("Content-Type", "application/x-www-form-urlencoded")
 						.POST(HttpRequest.BodyPublishers.ofString(body))
 						.build(),
@@ -130,7 +135,13 @@ public final class TestClients {
 
 	/** An access token for {@code theClientId} with {@code theScope}, from the server at {@code theBaseUrl}. */
 	public static String accessToken(String theBaseUrl, String theClientId, String theScope) throws IOException, InterruptedException {
-		HttpResponse<String> response = requestToken(theBaseUrl,
+		return accessToken(HttpClient.newHttpClient(), theBaseUrl, theClientId, theScope);
+	}
+
+	/** The same, through {@code theHttp} (one that trusts the server's certificate, for HTTPS). */
+	public static String accessToken(HttpClient theHttp, String theBaseUrl, String theClientId, String theScope)
+			throws IOException, InterruptedException {
+		HttpResponse<String> response = requestToken(theHttp, theBaseUrl,
 				assertion(theClientId, theBaseUrl + "/oauth2/token", Duration.ofMinutes(1), UUID.randomUUID().toString()), theScope);
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());

@@ -8,6 +8,7 @@ import org.openimd.ig.OpenImdIg;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -36,7 +37,7 @@ class IngestConfig {
 
 	@Bean
 	@ConditionalOnProperty(name = "openimd.mllp.enabled", havingValue = "true", matchIfMissing = true)
-	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest) {
-		return new MllpServer(theProperties, theIngest);
+	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest, SslBundles theSslBundles) {
+		return new MllpServer(theProperties, theIngest, MllpSockets.listenerFactory(theProperties, theSslBundles));
 	}
 }

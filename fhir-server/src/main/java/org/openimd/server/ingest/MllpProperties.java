@@ -15,7 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxMessageBytes the largest message accepted; IHE requires at least 64 KiB per EGM field
  * @param bindAddress the interface to listen on. MLLP carries no credentials, so by default only
  *     this machine can send; listen wider ({@code 0.0.0.0}) only behind a network that authenticates
- *     senders (VPN, TLS-terminating proxy)
+ *     senders (mutual TLS below, a VPN)
+ * @param sslBundle the name of a Spring SSL bundle ({@code spring.ssl.bundle.*}); when set the listener
+ *     speaks only TLS (1.2 or 1.3), with that bundle's key as the server certificate
+ * @param clientAuth whether senders must present a certificate the bundle's trust store trusts;
+ *     {@code need} turns TLS into sender authentication
  */
 @ConfigurationProperties("openimd.mllp")
 record MllpProperties(
@@ -24,4 +28,17 @@ record MllpProperties(
 		@DefaultValue("16") int connections,
 		@DefaultValue("5m") Duration idleTimeout,
 		@DefaultValue("33554432") int maxMessageBytes,
-		@DefaultValue("127.0.0.1") InetAddress bindAddress) {}
+		@DefaultValue("127.0.0.1") InetAddress bindAddress,
+		String sslBundle,
+		@DefaultValue("need") ClientAuth clientAuth) {
+
+	enum ClientAuth {
+		NONE,
+		WANT,
+		NEED
+	}
+
+	boolean tls() {
+		return sslBundle != null && !sslBundle.isBlank();
+	}
+}

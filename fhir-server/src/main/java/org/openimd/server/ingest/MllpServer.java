@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -32,6 +33,7 @@ class MllpServer implements SmartLifecycle {
 
 	private final MllpProperties myProperties;
 	private final IngestSvc myIngest;
+	private final MllpSockets.ListenerFactory myListenerFactory;
 	private final AtomicInteger myConnectionNumber = new AtomicInteger();
 	/** Open connections, and whether each is processing a message (true) or waiting for one. */
 	private final Map<Socket, AtomicBoolean> myConnections = new ConcurrentHashMap<>();
@@ -39,9 +41,10 @@ class MllpServer implements SmartLifecycle {
 	private ExecutorService myWorkers;
 	private Thread myAcceptor;
 
-	MllpServer(MllpProperties theProperties, IngestSvc theIngest) {
+	MllpServer(MllpProperties theProperties, IngestSvc theIngest, MllpSockets.ListenerFactory theListenerFactory) {
 		myProperties = theProperties;
 		myIngest = theIngest;
+		myListenerFactory = theListenerFactory;
 	}
 
 	/** The port listened on; useful when configured as 0. */
@@ -52,7 +55,7 @@ class MllpServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		try {
-			myServerSocket = new ServerSocket(myProperties.port(), 0, myProperties.bindAddress());
+			myServerSocket = myListenerFactory.listen(myProperties.port(), myProperties.bindAddress());
 		} catch (IOException e) {
 			throw new IllegalStateException("Cannot listen for MLLP on " + myProperties.bindAddress() + " port " + myProperties.port(), e);
 		}
@@ -65,7 +68,8 @@ class MllpServer implements SmartLifecycle {
 		myAcceptor = new Thread(this::acceptConnections, "mllp-acceptor");
 		myAcceptor.setDaemon(true);
 		myAcceptor.start();
-		ourLog.info("Listening for HL7 v2 over MLLP on {} port {}", myProperties.bindAddress().getHostAddress(), localPort());
+		ourLog.info("Listening for HL7 v2 over MLLP{} on {} port {}", myProperties.tls() ? " with TLS" : "",
+				myProperties.bindAddress().getHostAddress(), localPort());
 	}
 
 	private void acceptConnections() {
@@ -85,10 +89,16 @@ class MllpServer implements SmartLifecycle {
 		String remote = theConnection.getRemoteSocketAddress().toString();
 		AtomicBoolean busy = new AtomicBoolean();
 		myConnections.put(theConnection, busy);
-		try (Socket connection = theConnection;
-				InputStream in = new BufferedInputStream(connection.getInputStream());
-				OutputStream out = connection.getOutputStream()) {
+		try (Socket connection = theConnection) {
 			connection.setSoTimeout((int) myProperties.idleTimeout().toMillis());
+			try {
+				remote = MllpSockets.describeSender(connection);
+			} catch (SSLException e) {
+				ourLog.warn("MLLP TLS handshake with {} failed: {}", remote, e.getMessage());
+				return;
+			}
+			InputStream in = new BufferedInputStream(connection.getInputStream());
+			OutputStream out = connection.getOutputStream();
 			byte[] message;
 			while ((message = MllpFraming.read(in, myProperties.maxMessageBytes())) != null) {
 				busy.set(true);

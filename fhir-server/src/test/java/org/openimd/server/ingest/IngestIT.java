@@ -1,6 +1,7 @@
 package org.openimd.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.openimd.mappers.idco.IdcoFixtures.IHE_BIOTRONIK_CRTD;
 import static org.openimd.mappers.idco.IdcoFixtures.MEDTRONIC_ICD_3_EGMS;
@@ -10,6 +11,7 @@ import static org.openimd.mappers.idco.IdcoFixtures.withControlId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -308,6 +310,33 @@ class IngestIT extends BaseServerIT {
 		assertThat(ack).contains("MSA|AA|" + controlId);
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
 				.untilAsserted(() -> assertThat(countMessages(null, brokenOff)).isZero());
+	}
+
+	@Test
+	void mllpOverTlsServesOnlySendersWithATrustedCertificateAndRecordsWhoTheyAre() throws Exception {
+		String withoutCertificate = unique();
+		String withoutTls = unique();
+		String authenticated = unique();
+
+		assertThatThrownBy(() -> {
+			try (MllpClient sender = MllpClient.withoutCertificate(myMllp.localPort())) {
+				sender.send(withControlId(text(STJUDE_ICD), withoutCertificate).getBytes(StandardCharsets.ISO_8859_1));
+			}
+		}).isInstanceOf(IOException.class);
+		assertThatThrownBy(() -> {
+			try (MllpClient sender = MllpClient.plainTcp(myMllp.localPort())) {
+				sender.send(withControlId(text(STJUDE_ICD), withoutTls).getBytes(StandardCharsets.ISO_8859_1));
+			}
+		}).isInstanceOf(IOException.class);
+		String ack;
+		try (MllpClient sender = new MllpClient(myMllp.localPort())) {
+			ack = sender.send(withControlId(text(STJUDE_ICD), authenticated).getBytes(StandardCharsets.ISO_8859_1));
+		}
+
+		assertThat(ack).contains("MSA|AA|" + authenticated);
+		assertThat(message(messageId(authenticated)).get("remoteAddress").asText()).contains("O=OpenIMD self-signed");
+		assertThat(countMessages(null, withoutCertificate)).isZero();
+		assertThat(countMessages(null, withoutTls)).isZero();
 	}
 
 	@Test

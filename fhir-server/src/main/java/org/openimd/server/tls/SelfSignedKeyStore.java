@@ -1,0 +1,137 @@
+package org.openimd.server.tls;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A PKCS12 key store holding one self-signed certificate, made once by the JDK's {@code keytool} and
+ * kept, so that a client that pinned it on first use still trusts it after a restart. It lets the
+ * server speak HTTPS from its first start; a real deployment supplies its own certificate instead.
+ *
+ * <p>PKCS12 requires a password. It is kept beside the store (owner-only) because nothing else could
+ * give it to the server unattended; the store is only as safe as the data directory, like the H2
+ * database next to it.
+ */
+public record SelfSignedKeyStore(Path location, String password) {
+
+	public static final String ALIAS = "openimd";
+	public static final String TYPE = "PKCS12";
+	private static final String FILE_NAME = "openimd-self-signed.p12";
+	private static final String PASSWORD_FILE_NAME = FILE_NAME + ".password";
+	/** The longest validity browsers accept for a server certificate they are told to trust. */
+	private static final int VALIDITY_DAYS = 398;
+
+	/** The store under {@code theDirectory}, made there first if it does not exist yet. */
+	public static SelfSignedKeyStore in(Path theDirectory) {
+		return find(theDirectory).orElseGet(() -> make(theDirectory));
+	}
+
+	/** The store under {@code theDirectory}, if one has been made there. */
+	public static Optional<SelfSignedKeyStore> find(Path theDirectory) {
+		Path store = theDirectory.resolve(FILE_NAME);
+		Path passwordFile = theDirectory.resolve(PASSWORD_FILE_NAME);
+		if (!Files.exists(store) || !Files.exists(passwordFile)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(new SelfSignedKeyStore(store, Files.readString(passwordFile, StandardCharsets.UTF_8).strip()));
+		} catch (IOException e) {
+			throw new IllegalStateException("Cannot read " + passwordFile, e);
+		}
+	}
+
+	private static SelfSignedKeyStore make(Path theDirectory) {
+		Path store = theDirectory.resolve(FILE_NAME);
+		Path passwordFile = theDirectory.resolve(PASSWORD_FILE_NAME);
+		try {
+			Files.createDirectories(theDirectory);
+			String password = randomPassword();
+			Path partial = Files.createTempFile(theDirectory, FILE_NAME, ".partial");
+			Files.delete(partial);
+			runKeytool(partial, password);
+			writeOwnerOnly(passwordFile, password);
+			moveIntoPlace(partial, store);
+			return new SelfSignedKeyStore(store, password);
+		} catch (IOException e) {
+			throw new IllegalStateException("Cannot make a self-signed TLS certificate in " + theDirectory, e);
+		}
+	}
+
+	private static void runKeytool(Path theStore, String thePassword) throws IOException {
+		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+		List<String> command = List.of(keytool.toString(), "-genkeypair", "-noprompt",
+				"-alias", ALIAS,
+				"-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+				"-validity", Integer.toString(VALIDITY_DAYS),
+				"-dname", "CN=" + hostName() + ", O=OpenIMD self-signed",
+				"-ext", "SAN=" + subjectAlternativeNames(),
+				"-ext", "EKU=serverAuth,clientAuth",
+				"-storetype", TYPE, "-keystore", theStore.toString(),
+				"-storepass", thePassword, "-keypass", thePassword);
+		Process keytoolRun = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try {
+			String output = new String(keytoolRun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!keytoolRun.waitFor(60, TimeUnit.SECONDS) || keytoolRun.exitValue() != 0 || !Files.exists(theStore)) {
+				throw new IOException("keytool failed: " + output.strip());
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted while keytool ran", e);
+		}
+	}
+
+	/** localhost, the loopback addresses and this machine's name: the names a first user connects by. */
+	private static String subjectAlternativeNames() {
+		Set<String> names = new LinkedHashSet<>(List.of("dns:localhost", "ip:127.0.0.1", "ip:0:0:0:0:0:0:0:1"));
+		String hostName = hostName();
+		if (!hostName.equals("localhost") && hostName.matches("[A-Za-z0-9.-]+")) {
+			names.add("dns:" + hostName);
+		}
+		return String.join(",", names);
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		} catch (UnknownHostException e) {
+			return "localhost";
+		}
+	}
+
+	private static String randomPassword() {
+		byte[] random = new byte[24];
+		new SecureRandom().nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+	}
+
+	private static void writeOwnerOnly(Path theFile, String theContent) throws IOException {
+		Files.writeString(theFile, theContent, StandardCharsets.UTF_8);
+		try {
+			Files.setPosixFilePermissions(theFile, PosixFilePermissions.fromString("rw-------"));
+		} catch (UnsupportedOperationException notPosix) {
+			// Windows: the directory's ACL is all there is
+		}
+	}
+
+	private static void moveIntoPlace(Path theFrom, Path theTo) throws IOException {
+		try {
+			Files.move(theFrom, theTo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		} catch (AtomicMoveNotSupportedException e) {
+			Files.move(theFrom, theTo, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+}
