@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
@@ -52,6 +53,7 @@ class FhirRestfulServerConfig {
 			DatabaseBackedPagingProvider thePagingProvider,
 			FhirServerProperties theProperties,
 			FhirApiGuards theGuards,
+			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
 		server.setServerName(SERVER_NAME);
@@ -73,6 +75,7 @@ class FhirRestfulServerConfig {
 
 		server.registerInterceptor(requestLog());
 		theGuards.interceptors().forEach(server::registerInterceptor);
+		server.registerInterceptor(theAudit);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;

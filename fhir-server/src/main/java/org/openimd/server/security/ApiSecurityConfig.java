@@ -28,7 +28,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.audit.RefusedRequestAudit;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -66,7 +69,7 @@ class ApiSecurityConfig {
 
 	@Bean
 	@Order(4)
-	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens) throws Exception {
+	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens, AuditTrail theTrail) throws Exception {
 		theHttp.authorizeHttpRequests(requests -> requests
 						// Errors are rendered by a second dispatch; the first already decided who may see what.
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -80,7 +83,8 @@ class ApiSecurityConfig {
 				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(theAccessTokens)))
 				// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
 				.csrf(AbstractHttpConfigurer::disable)
-				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.addFilterAfter(new RefusedRequestAudit(theTrail), SecurityContextHolderFilter.class);
 		return theHttp.build();
 	}
 

@@ -18,6 +18,9 @@ public final class SmartClaims {
 	/** The Organization the person acts for, e.g. {@code Organization/7}. */
 	public static final String ORGANIZATION = "organization";
 
+	/** The app or system the token was issued to (RFC 9068). */
+	public static final String CLIENT_ID = "client_id";
+
 	/** How the person authenticated (RFC 8176): {@code pwd} and {@code otp}. */
 	public static final String AMR = "amr";
 

@@ -5,10 +5,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.openimd.server.security.login.Role;
 
 /**
  * What HAPI's authorization rules cannot see, checked before a request is handled:
@@ -20,6 +23,9 @@ import java.util.stream.Collectors;
  *       person tokens.
  *   <li>Device searches are narrowed to the reachable patients' implants, which HAPI's search
  *       narrowing misses because Device is outside R4's Patient compartment.
+ *   <li>The audit trail is for administrators and systems: AuditEvents name the patients they are
+ *       about, so they sit in the Patient compartment, but a patient's or clinician's token may not
+ *       read them, include them, or get them from {@code $everything}.
  * </ul>
  */
 public class SmartRequestGate {
@@ -30,6 +36,7 @@ public class SmartRequestGate {
 	private static final Set<RestOperationTypeEnum> NOT_FOR_PERSONS = Set.of(RestOperationTypeEnum.HISTORY_SYSTEM,
 			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GRAPHQL_REQUEST);
 	private static final Set<String> PARAMETERS_NOT_FOR_PERSONS = Set.of("_filter", "_contained", "_containedType", "_query", "_graphql");
+	private static final String AUDIT_EVENT = "AuditEvent";
 
 	private final CareRelationships myCare;
 
@@ -53,6 +60,9 @@ public class SmartRequestGate {
 		}
 		if (access.isPerson()) {
 			checkPersonRequest(theRequest, operation);
+			if (access.role().filter(Role.ADMIN::equals).isEmpty()) {
+				keepAuditTrailOut(theRequest);
+			}
 			access.patientLimit().ifPresent(patients -> narrowDeviceSearch(theRequest, operation, patients));
 		}
 	}
@@ -66,6 +76,32 @@ public class SmartRequestGate {
 			if (name.startsWith("_has") || name.contains(".") || PARAMETERS_NOT_FOR_PERSONS.contains(name)) {
 				throw new ForbiddenOperationException("the search parameter " + parameter + " is not available to person tokens");
 			}
+		}
+	}
+
+	private static void keepAuditTrailOut(RequestDetails theRequest) {
+		if (AUDIT_EVENT.equals(theRequest.getResourceName())) {
+			throw new ForbiddenOperationException("the audit trail is for administrators");
+		}
+		theRequest.getParameters().forEach((name, values) -> {
+			if (name.startsWith("_include") || name.startsWith("_revinclude")) {
+				for (String value : values) {
+					if (value.startsWith(AUDIT_EVENT + ":") || value.contains("*")) {
+						throw new ForbiddenOperationException(name + "=" + value + " is not available to this token");
+					}
+				}
+			}
+		});
+		if ("$everything".equals(theRequest.getOperation())) {
+			String[] asked = theRequest.getParameters().get("_type");
+			Set<String> types = asked == null
+					? new TreeSet<>(theRequest.getFhirContext().getResourceTypes())
+					: Arrays.stream(asked).flatMap(list -> Arrays.stream(list.split(","))).map(String::trim)
+							.collect(Collectors.toCollection(TreeSet::new));
+			types.remove(AUDIT_EVENT);
+			Map<String, String[]> parameters = new HashMap<>(theRequest.getParameters());
+			parameters.put("_type", new String[] {String.join(",", types)});
+			theRequest.setParameters(parameters);
 		}
 	}
 

@@ -41,6 +41,7 @@ class SmartTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 			// ArrayLists: the claims are stored with the authorization, and Spring Security's deserialisation
 			// allow-list knows them, not List.of's classes.
 			theContext.getClaims().audience(new ArrayList<>(List.of(fhirBase)));
+			theContext.getClaims().claim(SmartClaims.CLIENT_ID, theContext.getRegisteredClient().getClientId());
 		}
 		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(theContext.getAuthorizationGrantType()) || !(accessToken || idToken)) {
 			return;

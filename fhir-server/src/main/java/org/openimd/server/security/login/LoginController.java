@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.List;
+import org.openimd.server.audit.AuditEvents;
+import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.SmartClaims;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +37,13 @@ class LoginController {
 	private static final Logger LOG = LoggerFactory.getLogger(LoginController.class);
 
 	private final UserAccounts myAccounts;
+	private final AuditTrail myAudit;
 	private final SecurityContextRepository myContexts = new HttpSessionSecurityContextRepository();
 	private final RequestCache myRequests = new HttpSessionRequestCache();
 
-	LoginController(UserAccounts theAccounts) {
+	LoginController(UserAccounts theAccounts, AuditTrail theAudit) {
 		myAccounts = theAccounts;
+		myAudit = theAudit;
 	}
 
 	@GetMapping(path = AppAuthorizationPaths.LOGIN, produces = MediaType.TEXT_HTML_VALUE)
@@ -61,7 +65,10 @@ class LoginController {
 	@PostMapping(AppAuthorizationPaths.LOGIN)
 	void checkPassword(@RequestParam String username, @RequestParam String password, HttpServletRequest theRequest,
 			HttpServletResponse theResponse) throws IOException {
-		if (myAccounts.checkPassword(username, password) != UserAccounts.Outcome.ACCEPTED) {
+		UserAccounts.Outcome outcome = myAccounts.checkPassword(username, password);
+		myAudit.record(AuditEvents.signIn(username, "password: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
+				theRequest.getRemoteAddr()));
+		if (outcome != UserAccounts.Outcome.ACCEPTED) {
 			LOG.warn("Failed password sign-in for {}", username);
 			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
 			return;
@@ -95,6 +102,8 @@ class LoginController {
 			return;
 		}
 		UserAccounts.Outcome outcome = myAccounts.checkCode(username, code);
+		myAudit.record(AuditEvents.signIn(username, "authenticator code: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
+				theRequest.getRemoteAddr()));
 		if (outcome != UserAccounts.Outcome.ACCEPTED) {
 			LOG.warn("Failed authenticator code for {}", username);
 			if (outcome == UserAccounts.Outcome.LOCKED) {

@@ -1,0 +1,53 @@
+package org.openimd.server.audit;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
+import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import java.util.HashSet;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The audit trail: HAPI's IHE BALP interceptor for every FHIR read, search, create, update, delete
+ * and operation, OpenIMD's own events for sign-in, tokens and refusals, all stored as AuditEvents
+ * that cannot be changed.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AuditConfig {
+
+	@Bean
+	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, IInterceptorService theStorageInterceptors,
+			JpaStorageSettings theStorage) {
+		theStorageInterceptors.registerInterceptor(new AuditEventProtection());
+		// Deleting with _expunge checks these paths; a plain delete asks AuditEventProtection.
+		Set<String> notBlockingDeletes = new HashSet<>(theStorage.getEnforceReferentialIntegrityOnDeleteDisableForPaths());
+		notBlockingDeletes.addAll(Set.of("AuditEvent.entity.what", "AuditEvent.entity.what.where(resolve() is Patient)",
+				"AuditEvent.agent.who"));
+		theStorage.setEnforceReferentialIntegrityOnDeleteDisableForPaths(notBlockingDeletes);
+		return new AuditTrail(theSystemDao);
+	}
+
+	/** For the FHIR REST server's interceptors: it sees REST requests only, not the ingest pipeline's own writes. */
+	@Bean
+	public BalpAuditCaptureInterceptor restAuditInterceptor(AuditTrail theTrail) {
+		TokenAuditContext context = new TokenAuditContext(theTrail);
+		return new BalpAfterAuthorization(context);
+	}
+
+	/**
+	 * After the authorization interceptor, which refuses a response only once it sees it: a read it
+	 * refuses is recorded as refused, not also as done.
+	 */
+	@Interceptor(order = AuthorizationConstants.ORDER_AUTH_INTERCEPTOR + 100)
+	static class BalpAfterAuthorization extends BalpAuditCaptureInterceptor {
+
+		BalpAfterAuthorization(TokenAuditContext theContext) {
+			super(theContext, theContext);
+		}
+	}
+}

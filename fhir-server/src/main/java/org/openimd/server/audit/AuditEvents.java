@@ -1,0 +1,151 @@
+package org.openimd.server.audit;
+
+import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
+import java.util.Date;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.openimd.server.security.SmartClaims;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * The AuditEvents OpenIMD records beyond the RESTful ones HAPI's BALP interceptor makes: sign-in,
+ * token issue and refused requests, in the shape ATNA and IHE BALP give them (DICOM event codes, a
+ * requestor agent for the person or system, the token's {@code jti} as the agent's policy as BALP's
+ * OAuth profiles do, the network address).
+ */
+public final class AuditEvents {
+
+	public static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
+	public static final String IHE_EVENT_TYPE = "urn:ihe:event-type-code";
+	/** Who a client is: its OAuth client_id. */
+	public static final String CLIENT_ID_SYSTEM = "urn:ietf:params:oauth:client-id";
+	/** Who a person is when no FHIR resource stands for them: their OpenIMD username. */
+	public static final String USERNAME_SYSTEM = "urn:openimd:username";
+	/** What a delete event deleted: a relative resource id, which storage would refuse as a reference. */
+	public static final String DELETED_RESOURCE_SYSTEM = "urn:openimd:deleted-resource";
+	static final String JTI_PREFIX = "urn:ietf:params:oauth:jti:";
+
+	static final Coding USER_AUTHENTICATION = new Coding(DICOM, "110114", "User Authentication");
+	static final Coding LOGIN = new Coding(DICOM, "110122", "Login");
+	static final Coding SECURITY_ALERT = new Coding(DICOM, "110113", "Security Alert");
+	static final Coding USE_OF_RESTRICTED_FUNCTION = new Coding(DICOM, "110132", "Use of a restricted function");
+	static final Coding GET_ACCESS_TOKEN = new Coding(IHE_EVENT_TYPE, "ITI-71", "Get Access Token");
+	private static final Coding APPLICATION = new Coding(DICOM, "110150", "Application");
+	private static final Coding INFORMATION_RECIPIENT =
+			new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient");
+
+	private AuditEvents() {}
+
+	/** A person's sign-in step (password or authenticator code), accepted or not. */
+	public static AuditEvent signIn(String theUsername, String theStep, boolean theAccepted, String theRemoteAddress) {
+		AuditEvent event = base(USER_AUTHENTICATION, LOGIN, AuditEventAction.E, theAccepted, theStep);
+		person(event, new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), theRemoteAddress);
+		return event;
+	}
+
+	/**
+	 * An access token issued, after IHE IUA's Get Access Token [ITI-71]: the client, the person it
+	 * acts for if any, the scopes granted and the token's {@code jti}.
+	 */
+	public static AuditEvent tokenIssued(String theClientId, Optional<String> thePerson, String theGrantType, String theScopes,
+			String theJti) {
+		AuditEvent event = base(USER_AUTHENTICATION, GET_ACCESS_TOKEN, AuditEventAction.E, true,
+				theGrantType + " granted " + theScopes);
+		AuditEventAgentComponent client = event.addAgent().setRequestor(thePerson.isEmpty())
+				.setWho(clientReference(theClientId));
+		client.getType().addCoding(APPLICATION.copy());
+		client.addPolicy(JTI_PREFIX + theJti);
+		thePerson.ifPresent(username -> event.addAgent().setRequestor(true)
+				.setWho(new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(username)))
+				.addPolicy(JTI_PREFIX + theJti)
+				.getType().addCoding(INFORMATION_RECIPIENT.copy()));
+		return event;
+	}
+
+	/** A request refused with {@code theStatus} (401 or 403), and whose token it carried, if any. */
+	public static AuditEvent refused(String theMethod, String thePath, int theStatus, String theRemoteAddress) {
+		AuditEvent event = base(SECURITY_ALERT, USE_OF_RESTRICTED_FUNCTION, action(theMethod), false,
+				theStatus + " " + theMethod + " " + thePath);
+		Optional<Jwt> token = currentToken();
+		Reference who = token.map(AuditEvents::tokenHolder)
+				.orElseGet(() -> new Reference().setDisplay("no valid access token"));
+		AuditEventAgentComponent requestor = person(event, who, theRemoteAddress);
+		token.ifPresent(jwt -> {
+			requestor.addPolicy(JTI_PREFIX + jwt.getId());
+			Optional.ofNullable(jwt.getClaimAsString(SmartClaims.CLIENT_ID)).ifPresent(clientId -> event.addAgent()
+					.setRequestor(false).setWho(clientReference(clientId)).getType().addCoding(APPLICATION.copy()));
+		});
+		event.addEntity().setName(thePath).setWhat(new Reference().setDisplay(thePath)).setDescription(theMethod + " " + thePath)
+				.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+		return event;
+	}
+
+	/**
+	 * Storage refuses a reference to a deleted resource, so an event about one names it by identifier
+	 * ({@code Patient/123} under {@link #DELETED_RESOURCE_SYSTEM}) instead.
+	 */
+	static void nameDeletedResourcesByIdentifier(AuditEvent theEvent) {
+		theEvent.getEntity().stream().map(AuditEvent.AuditEventEntityComponent::getWhat).filter(Reference::hasReference).forEach(what -> {
+			what.setIdentifier(new Identifier().setSystem(DELETED_RESOURCE_SYSTEM).setValue(what.getReference()));
+			what.setDisplay(what.getReference());
+			what.setReference(null);
+		});
+	}
+
+	/** The bearer token of the request this thread serves, once Spring Security has accepted it. */
+	static Optional<Jwt> currentToken() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
+	}
+
+	/** The person behind a token as a FHIR reference when it names one, else the token's subject. */
+	static Reference tokenHolder(Jwt theToken) {
+		Reference who = new Reference().setIdentifier(new Identifier().setSystem(
+				theToken.getClaimAsString(SmartClaims.ROLE) == null ? CLIENT_ID_SYSTEM : USERNAME_SYSTEM).setValue(theToken.getSubject()));
+		Optional.ofNullable(theToken.getClaimAsString(SmartClaims.FHIR_USER)).ifPresent(who::setReference);
+		return who;
+	}
+
+	static Reference clientReference(String theClientId) {
+		return new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(theClientId));
+	}
+
+	private static AuditEvent base(Coding theType, Coding theSubtype, AuditEventAction theAction, boolean theSucceeded,
+			String theDescription) {
+		AuditEvent event = new AuditEvent();
+		event.setType(theType.copy());
+		event.addSubtype(theSubtype.copy());
+		event.setAction(theAction);
+		event.setRecorded(new Date());
+		event.setOutcome(theSucceeded ? AuditEventOutcome._0 : AuditEventOutcome._4);
+		event.setOutcomeDesc(theDescription);
+		event.getSource().setSite("OpenIMD").getObserver().setDisplay("OpenIMD");
+		return event;
+	}
+
+	private static AuditEventAgentComponent person(AuditEvent theEvent, Reference theWho, String theRemoteAddress) {
+		AuditEventAgentComponent agent = theEvent.addAgent().setRequestor(true).setWho(theWho);
+		agent.getType().addCoding(INFORMATION_RECIPIENT.copy());
+		agent.getNetwork().setAddress(theRemoteAddress).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
+		return agent;
+	}
+
+	private static AuditEventAction action(String theMethod) {
+		return switch (theMethod) {
+			case "POST" -> AuditEventAction.C;
+			case "PUT", "PATCH" -> AuditEventAction.U;
+			case "DELETE" -> AuditEventAction.D;
+			default -> AuditEventAction.R;
+		};
+	}
+}
