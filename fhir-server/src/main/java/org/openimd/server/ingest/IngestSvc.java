@@ -32,7 +32,7 @@ import org.springframework.dao.DataIntegrityViolationException;
  * <p>{@code AA} is sent only after the transaction is committed. The transaction is all or nothing,
  * so a rejected message leaves no FHIR data behind; its bytes stay in the store with the reason.
  */
-class IngestSvc {
+public class IngestSvc {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(IngestSvc.class);
 
@@ -59,6 +59,15 @@ class IngestSvc {
 		mySystemDao = theSystemDao;
 		myApplicationAcks = theApplicationAcks;
 		myClock = theClock;
+	}
+
+	/**
+	 * Takes a message OpenIMD made itself (demo data) through the same pipeline as a sender's, and
+	 * answers the DiagnosticReport it became, if it was accepted.
+	 */
+	public Optional<String> receiveGenerated(byte[] theMessage, String theSource) {
+		Outcome outcome = receive(theMessage, IngestTransport.GENERATED, theSource);
+		return myStore.find(outcome.messageId()).map(IngestedMessage::fhirReport);
 	}
 
 	/** What became of a message, and the ACK to send (none when the sender asked for none). */

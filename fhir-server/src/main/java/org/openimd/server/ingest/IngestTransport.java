@@ -4,5 +4,7 @@ package org.openimd.server.ingest;
 enum IngestTransport {
 	MLLP,
 	HTTP,
-	REPROCESS
+	REPROCESS,
+	/** Made by OpenIMD itself: demo data. */
+	GENERATED
 }

@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.audit.RefusedRequestAudit;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -68,58 +70,14 @@ class AuthorizationServerConfig {
 	RegisteredClientRepository registeredClientRepository(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties,
 			PasswordEncoder thePasswords) {
 		JdbcRegisteredClientRepository clients = new JdbcRegisteredClientRepository(new JdbcTemplate(theDataSource));
-		theProperties.clients().forEach(client -> clients.save(systemClient(client, theProperties)));
-		theProperties.apps().forEach(app -> clients.save(app(app, theProperties, thePasswords)));
+		theProperties.clients().forEach(client -> clients.save(SmartClientRegistry.systemClient(client, theProperties)));
+		theProperties.apps().forEach(app -> clients.save(SmartClientRegistry.app(app, theProperties, thePasswords)));
 		return clients;
 	}
 
-	private static RegisteredClient systemClient(AuthProperties.SystemClient theClient, AuthProperties theProperties) {
-		ClientSettings.Builder settings = ClientSettings.builder()
-				.requireProofKey(true)
-				.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384);
-		if (theClient.jwks() != null && !theClient.jwks().isBlank()) {
-			settings.setting(ClientAssertionDecoders.INLINE_JWKS_SETTING, theClient.jwks());
-		} else {
-			settings.jwkSetUrl(theClient.jwksUrl().toString());
-		}
-		return RegisteredClient.withId(theClient.clientId())
-				.clientId(theClient.clientId())
-				.clientName(theClient.name())
-				.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
-				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-				.scopes(scopes -> scopes.addAll(theClient.scopes()))
-				.clientSettings(settings.build())
-				.tokenSettings(TokenSettings.builder()
-						.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
-						.accessTokenTimeToLive(theProperties.systemTokenLifetime())
-						.build())
-				.build();
-	}
-
-	/** PKCE for every app, confidential ones too, and the person's consent for every authorization. */
-	static RegisteredClient app(AuthProperties.App theApp, AuthProperties theProperties, PasswordEncoder thePasswords) {
-		RegisteredClient.Builder client = RegisteredClient.withId(theApp.clientId())
-				.clientId(theApp.clientId())
-				.clientName(theApp.name())
-				.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-				.redirectUris(uris -> uris.addAll(theApp.redirectUris()))
-				.scopes(scopes -> scopes.addAll(theApp.scopes()))
-				.clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true).build())
-				.tokenSettings(TokenSettings.builder()
-						.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
-						.accessTokenTimeToLive(theProperties.userTokenLifetime())
-						.refreshTokenTimeToLive(theProperties.offlineAccessLifetime())
-						.reuseRefreshTokens(false)
-						.build());
-		if (theApp.confidential()) {
-			client.clientSecret(thePasswords.encode(theApp.clientSecret()))
-					.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-					.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-					.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN);
-		} else {
-			client.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
-		}
-		return client.build();
+	@Bean
+	SmartClientRegistry smartClientRegistry(RegisteredClientRepository theClients, AuthProperties theProperties, PasswordEncoder thePasswords) {
+		return new SmartClientRegistry(theClients, theProperties, thePasswords);
 	}
 
 	@Bean
@@ -158,17 +116,17 @@ class AuthorizationServerConfig {
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> theKeys, FhirServerProperties theFhir, UserAccounts theAccounts,
-			AuthProperties theProperties) {
+			AuthProperties theProperties, AuditTrail theTrail) {
 		JwtGenerator tokens = new JwtGenerator(new NimbusJwtEncoder(theKeys));
 		tokens.setJwtCustomizer(new SmartTokenClaims(theFhir, theAccounts));
-		return new DelegatingOAuth2TokenGenerator(tokens, new SmartRefreshTokens(theProperties));
+		return new AuditedTokenGenerator(new DelegatingOAuth2TokenGenerator(tokens, new SmartRefreshTokens(theProperties)), theTrail);
 	}
 
 	@Bean
 	@Order(2)
 	SecurityFilterChain authorizationServerFilterChain(HttpSecurity theHttp, ClientAssertionDecoders theAssertionDecoders,
 			FhirServerProperties theFhir, LaunchContexts theLaunches, OAuth2AuthorizationService theAuthorizations,
-			UserAccounts theAccounts) throws Exception {
+			UserAccounts theAccounts, AuditTrail theTrail) throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
 		OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponses = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
 		tokenResponses.setAccessTokenResponseCustomizer(new SmartTokenResponse(theAuthorizations, theAccounts));
@@ -202,7 +160,9 @@ class AuthorizationServerConfig {
 				// People who are not signed in yet are sent to sign in, then back to the app's request.
 				.exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
 						new LoginUrlAuthenticationEntryPoint(AppAuthorizationPaths.LOGIN), PATHS.matcher("/oauth2/authorize")))
-				.addFilterAfter(new PatientPickerRedirect(), SecurityContextHolderFilter.class);
+				.addFilterAfter(new PatientPickerRedirect(), SecurityContextHolderFilter.class)
+				// Failed client authentication (401) at the token, introspection and revocation endpoints.
+				.addFilterAfter(new RefusedRequestAudit(theTrail), SecurityContextHolderFilter.class);
 		return theHttp.build();
 	}
 }

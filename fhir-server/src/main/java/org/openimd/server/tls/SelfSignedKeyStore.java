@@ -8,7 +8,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.openimd.server.OwnerOnlyFile;
 
 /**
  * A PKCS12 key store holding one self-signed certificate, made once by the JDK's {@code keytool} and
@@ -63,7 +63,7 @@ public record SelfSignedKeyStore(Path location, String password) {
 			Path partial = Files.createTempFile(theDirectory, FILE_NAME, ".partial");
 			Files.delete(partial);
 			runKeytool(partial, password);
-			writeOwnerOnly(passwordFile, password);
+			OwnerOnlyFile.write(passwordFile, password);
 			moveIntoPlace(partial, store);
 			return new SelfSignedKeyStore(store, password);
 		} catch (IOException e) {
@@ -118,14 +118,6 @@ public record SelfSignedKeyStore(Path location, String password) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
 	}
 
-	private static void writeOwnerOnly(Path theFile, String theContent) throws IOException {
-		Files.writeString(theFile, theContent, StandardCharsets.UTF_8);
-		try {
-			Files.setPosixFilePermissions(theFile, PosixFilePermissions.fromString("rw-------"));
-		} catch (UnsupportedOperationException notPosix) {
-			// Windows: the directory's ACL is all there is
-		}
-	}
 
 	private static void moveIntoPlace(Path theFrom, Path theTo) throws IOException {
 		try {

@@ -37,7 +37,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * password and authenticator code, picks a patient if asked, consents (withholding what the test
  * says), and the browser lands on the app's redirect URI; the app then trades the code for tokens.
  */
-final class AppAuthorization {
+public final class AppAuthorization {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 	private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
@@ -51,20 +51,22 @@ final class AppAuthorization {
 
 	/** What the person does when asked. */
 	Set<String> withheldScopes = Set.of();
+	/** Where the app is registered to receive the code. */
+	public String redirectUri = TestClients.APP_REDIRECT_URI;
 	String patientToPick;
 	/** The authenticator code is taken this far from now, so that one person can sign in twice in a test. */
 	long codeStepOffset;
 
-	AppAuthorization(String theBaseUrl) {
+	public AppAuthorization(String theBaseUrl) {
 		myBaseUrl = theBaseUrl;
 	}
 
 	/** The authorization request an app sends the browser to, with PKCE S256, plus {@code theExtra} parameters. */
-	String authorizationUrl(String theClientId, String theScope, Map<String, String> theExtra) {
+	public String authorizationUrl(String theClientId, String theScope, Map<String, String> theExtra) {
 		UriComponentsBuilder url = UriComponentsBuilder.fromUriString(myBaseUrl + "/oauth2/authorize")
 				.queryParam("response_type", "code")
 				.queryParam("client_id", theClientId)
-				.queryParam("redirect_uri", TestClients.APP_REDIRECT_URI)
+				.queryParam("redirect_uri", redirectUri)
 				.queryParam("scope", theScope)
 				.queryParam("state", state)
 				.queryParam("aud", myBaseUrl + "/fhir")
@@ -84,10 +86,10 @@ final class AppAuthorization {
 	 * Follows the browser from {@code theUrl} through sign-in, picker and consent to the app's redirect
 	 * URI, and returns that URI's query parameters ({@code code} and {@code state}, or {@code error}).
 	 */
-	Map<String, String> authorize(String theUrl, UserAccount thePerson, String thePassword) throws Exception {
+	public Map<String, String> authorize(String theUrl, UserAccount thePerson, String thePassword) throws Exception {
 		String next = theUrl;
 		for (int step = 0; step < 20; step++) {
-			if (next.startsWith(TestClients.APP_REDIRECT_URI)) {
+			if (next.startsWith(redirectUri)) {
 				return UriComponentsBuilder.fromUriString(next).build().getQueryParams().toSingleValueMap().entrySet().stream()
 						.collect(Collectors.toMap(Map.Entry::getKey, entry -> decode(entry.getValue())));
 			}
@@ -143,12 +145,12 @@ final class AppAuthorization {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
-	HttpResponse<String> exchangeCode(String theClientId, String theSecret, String theCode) throws IOException, InterruptedException {
+	public HttpResponse<String> exchangeCode(String theClientId, String theSecret, String theCode) throws IOException, InterruptedException {
 		return exchange(theClientId, theSecret, Map.of("grant_type", "authorization_code", "code", theCode,
-				"redirect_uri", TestClients.APP_REDIRECT_URI, "code_verifier", codeVerifier));
+				"redirect_uri", redirectUri, "code_verifier", codeVerifier));
 	}
 
-	static JsonNode json(HttpResponse<String> theResponse) throws IOException {
+	public static JsonNode json(HttpResponse<String> theResponse) throws IOException {
 		return JSON.readTree(theResponse.body());
 	}
 
@@ -180,7 +182,7 @@ final class AppAuthorization {
 		return theUrl.startsWith("http") ? theUrl : myBaseUrl + theUrl;
 	}
 
-	private static Map<String, String> hidden(String theHtml) {
+	static Map<String, String> hidden(String theHtml) {
 		Map<String, String> fields = new LinkedHashMap<>();
 		Matcher hidden = HIDDEN.matcher(theHtml);
 		while (hidden.find()) {

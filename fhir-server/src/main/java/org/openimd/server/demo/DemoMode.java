@@ -1,0 +1,217 @@
+package org.openimd.server.demo;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.openimd.mappers.idco.IdcoMessageGenerator;
+import org.openimd.server.fhir.FhirServerProperties;
+import org.openimd.server.ingest.IngestSvc;
+import org.openimd.server.security.AuthProperties;
+import org.openimd.server.security.SmartClientRegistry;
+import org.openimd.server.security.login.Role;
+import org.openimd.server.security.login.UserAccount;
+import org.openimd.server.security.login.UserAccounts;
+import org.openimd.terminology.IdcoTermTable;
+import org.openimd.server.OwnerOnlyFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code --openimd.demo=true}: synthetic patients with implanted devices and interrogations, one
+ * person of each role placed so that their scoping shows, and a registered client of each kind; their
+ * secrets go to {@code demo-credentials.json} in the data directory, a file other tools read. Seeded
+ * once: a restart with the flag finds its accounts and leaves everything, the file included, as is.
+ */
+@Component
+@ConditionalOnProperty(name = "openimd.demo", havingValue = "true")
+class DemoMode implements ApplicationRunner {
+
+	static final String CREDENTIALS_FILE = "demo-credentials.json";
+	private static final Logger ourLog = LoggerFactory.getLogger(DemoMode.class);
+	private static final String ADMIN = "demo-admin";
+	/** Patients of four device kinds, two interrogations each. */
+	private static final int PATIENTS = 4;
+	private static final int SESSIONS = 2;
+	private static final String REDIRECT_URI = "http://127.0.0.1:7777/callback";
+	private static final List<String> APP_SCOPES = List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access",
+			"online_access", "patient/*.rs", "user/*.rs");
+	private static final List<String> BACKEND_SCOPES = List.of("system/*.rs");
+
+	private final IngestSvc myIngest;
+	private final DaoRegistry myDaos;
+	private final UserAccounts myAccounts;
+	private final SmartClientRegistry myClients;
+	private final FhirServerProperties myFhir;
+	private final Environment myEnvironment;
+	private final Path myDataDirectory;
+	private final SecureRandom myRandom = new SecureRandom();
+
+	DemoMode(IngestSvc theIngest, DaoRegistry theDaos, UserAccounts theAccounts, SmartClientRegistry theClients,
+			FhirServerProperties theFhir, Environment theEnvironment, @Value("${openimd.data-dir}") Path theDataDirectory) {
+		myIngest = theIngest;
+		myDaos = theDaos;
+		myAccounts = theAccounts;
+		myClients = theClients;
+		myFhir = theFhir;
+		myEnvironment = theEnvironment;
+		myDataDirectory = theDataDirectory;
+	}
+
+	@Override
+	public void run(ApplicationArguments theArguments) throws IOException, JOSEException {
+		Path file = myDataDirectory.resolve(CREDENTIALS_FILE);
+		if (myAccounts.find(ADMIN).isPresent()) {
+			ourLog.warn("Demo mode: demo data was seeded before; its credentials are in {}", file.toAbsolutePath());
+			return;
+		}
+		List<String> patients = seedDeviceData();
+		String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Clinician")));
+		String reviewer = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Reviewer")));
+		String pharmacy = create(new Organization().setName("Demo Intrathecal Pharmacy"));
+		String manufacturer = create(new Organization().setName("Demo Device Manufacturer"));
+		// The clinician cares for the first two patients, the pharmacy for the third: each sees only those.
+		careTeam(patients.get(0), "Practitioner/" + practitioner);
+		careTeam(patients.get(1), "Practitioner/" + practitioner);
+		careTeam(patients.get(2), "Organization/" + pharmacy);
+
+		List<Map<String, Object>> users = new ArrayList<>();
+		users.add(user("demo-patient", Role.PATIENT, Optional.of(patients.get(0)), Optional.empty()));
+		users.add(user("demo-clinician", Role.CLINICIAN, Optional.of("Practitioner/" + practitioner), Optional.empty()));
+		users.add(user("demo-pharmacist", Role.PHARMACIST, Optional.empty(), Optional.of("Organization/" + pharmacy)));
+		users.add(user("demo-manufacturer", Role.MANUFACTURER, Optional.empty(), Optional.of("Organization/" + manufacturer)));
+		users.add(user("demo-reviewer", Role.REVIEWER, Optional.of("Practitioner/" + reviewer), Optional.empty()));
+		users.add(user(ADMIN, Role.ADMIN, Optional.empty(), Optional.empty()));
+
+		Map<String, Object> credentials = new LinkedHashMap<>();
+		credentials.put("fhirBase", fhirBase());
+		credentials.put("users", users);
+		credentials.put("clients", List.of(publicApp(), confidentialApp(), backendClient()));
+		OwnerOnlyFile.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(credentials));
+		ourLog.warn("Demo mode: seeded {} synthetic patients, {} users and 3 clients; their passwords, TOTP secrets and keys "
+				+ "are in {}. Never use demo mode with real patient data.", patients.size(), users.size(), file.toAbsolutePath());
+	}
+
+	/** Synthetic IDCO interrogations through the ingest pipeline, as a device programmer would send them; the patients they made. */
+	private List<String> seedDeviceData() {
+		IdcoMessageGenerator messages = new IdcoMessageGenerator(IdcoTermTable.load(), "DEMO" + UUID.randomUUID().toString().substring(0, 4));
+		List<String> patients = new ArrayList<>();
+		for (int patient = 0; patient < PATIENTS; patient++) {
+			String report = null;
+			for (int session = 0; session < SESSIONS; session++) {
+				report = myIngest.receiveGenerated(messages.interrogation(patient, session).getBytes(StandardCharsets.ISO_8859_1), "demo mode")
+						.orElseThrow(() -> new IllegalStateException("a synthetic demo interrogation was not accepted; see /ingest/messages"));
+			}
+			DiagnosticReport interrogation = (DiagnosticReport) myDaos.getResourceDao("DiagnosticReport")
+					.read(new org.hl7.fhir.r4.model.IdType(report), new SystemRequestDetails());
+			patients.add(interrogation.getSubject().getReference());
+		}
+		return patients;
+	}
+
+	private void careTeam(String thePatient, String theMember) {
+		CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setSubject(new Reference(thePatient));
+		team.addParticipant().setMember(new Reference(theMember));
+		create(team);
+	}
+
+	private String create(IBaseResource theResource) {
+		return myDaos.getResourceDao(theResource.fhirType()).create(theResource, new SystemRequestDetails()).getId().getIdPart();
+	}
+
+	private Map<String, Object> user(String theUsername, Role theRole, Optional<String> theFhirUser, Optional<String> theOrganization) {
+		String password = secret();
+		UserAccount account = myAccounts.create(theUsername, password, theRole, theFhirUser, theOrganization);
+		Map<String, Object> user = new LinkedHashMap<>();
+		user.put("username", theUsername);
+		user.put("password", password);
+		user.put("totpSecret", account.totpSecret());
+		user.put("role", theRole.name().toLowerCase(java.util.Locale.ROOT));
+		user.put("patient", theFhirUser.filter(reference -> reference.startsWith("Patient/")).orElse(null));
+		user.put("practitioner", theFhirUser.filter(reference -> reference.startsWith("Practitioner/")).orElse(null));
+		user.put("organization", theOrganization.orElse(null));
+		return user;
+	}
+
+	private Map<String, Object> publicApp() {
+		myClients.register(new AuthProperties.App("demo-public-app", "OpenIMD demo app (public, PKCE)", false, null,
+				List.of(REDIRECT_URI), APP_SCOPES));
+		return client("demo-public-app", "public", null, List.of(REDIRECT_URI), APP_SCOPES, null, null);
+	}
+
+	private Map<String, Object> confidentialApp() {
+		String secret = secret();
+		myClients.register(new AuthProperties.App("demo-confidential-app", "OpenIMD demo app (confidential)", true, secret,
+				List.of(REDIRECT_URI), APP_SCOPES));
+		return client("demo-confidential-app", "confidential", secret, List.of(REDIRECT_URI), APP_SCOPES, null, null);
+	}
+
+	/** SMART Backend Services with an ES384 key made here; the registration holds only its public half. */
+	private Map<String, Object> backendClient() throws JOSEException {
+		ECKey key = new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
+				.algorithm(JWSAlgorithm.ES384).generate();
+		myClients.register(new AuthProperties.SystemClient("demo-backend", "OpenIMD demo backend service",
+				new JWKSet(key.toPublicJWK()).toString(), null, BACKEND_SCOPES));
+		return client("demo-backend", "backend", null, List.of(), BACKEND_SCOPES, key.toJSONObject(), key.getKeyID());
+	}
+
+	private static Map<String, Object> client(String theClientId, String theType, String theSecret, List<String> theRedirectUris,
+			List<String> theScopes, Map<String, Object> thePrivateJwk, String theKid) {
+		Map<String, Object> client = new LinkedHashMap<>();
+		client.put("clientId", theClientId);
+		client.put("type", theType);
+		client.put("clientSecret", theSecret);
+		client.put("redirectUris", theRedirectUris);
+		client.put("scopes", String.join(" ", theScopes));
+		client.put("privateJwk", thePrivateJwk);
+		client.put("jwksKid", theKid);
+		return client;
+	}
+
+	private String fhirBase() {
+		if (!myFhir.publicBaseUrl().isBlank()) {
+			return myFhir.publicBaseUrl();
+		}
+		boolean tls = myEnvironment.getProperty("server.ssl.enabled", Boolean.class, false);
+		return (tls ? "https" : "http") + "://localhost:" + myEnvironment.getProperty("local.server.port") + "/fhir";
+	}
+
+	private String secret() {
+		byte[] random = new byte[18];
+		myRandom.nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+	}
+
+}

@@ -1,0 +1,181 @@
+package org.openimd.server.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.server.TestClients;
+import org.openimd.server.security.AppAuthorization;
+import org.openimd.server.security.login.UserAccount;
+import org.openimd.server.security.login.UserAccounts;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A server started with {@code --openimd.demo=true}, used as another tool would use it: only through
+ * what {@code demo-credentials.json} says.
+ */
+class DemoModeIT extends BaseServerIT {
+
+	private static final Path DATA_DIRECTORY = newDirectory();
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	@Autowired
+	UserAccounts accounts;
+
+	@Autowired
+	DemoMode demoMode;
+
+	private static Path newDirectory() {
+		try {
+			return Files.createTempDirectory("openimd-demo-it");
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	@DynamicPropertySource
+	static void demoMode(DynamicPropertyRegistry theRegistry) {
+		theRegistry.add("openimd.demo", () -> "true");
+		theRegistry.add("openimd.data-dir", DATA_DIRECTORY::toString);
+	}
+
+	@Test
+	void theCredentialsFileDescribesOneUserOfEachRoleAndAClientOfEachKind() throws Exception {
+		JsonNode credentials = credentials();
+
+		assertThat(credentials.get("fhirBase").asText()).isEqualTo(fhirBase());
+		assertThat(credentials.get("users")).extracting(user -> user.get("role").asText())
+				.containsExactlyInAnyOrder("patient", "clinician", "pharmacist", "manufacturer", "reviewer", "admin");
+		assertThat(credentials.get("users")).allSatisfy(user -> {
+			assertThat(user.get("password").asText()).hasSizeGreaterThanOrEqualTo(12);
+			assertThat(user.get("totpSecret").asText()).matches("[A-Z2-7]{16,}=*");
+		});
+		assertThat(user(credentials, "patient").get("patient").asText()).matches("Patient/\\d+");
+		assertThat(user(credentials, "clinician").get("practitioner").asText()).matches("Practitioner/\\d+");
+		assertThat(user(credentials, "pharmacist").get("organization").asText()).matches("Organization/\\d+");
+		assertThat(credentials.get("clients")).extracting(client -> client.get("type").asText())
+				.containsExactlyInAnyOrder("public", "confidential", "backend");
+		JsonNode backend = client(credentials, "backend");
+		assertThat(backend.get("privateJwk").get("d")).as("the private part of the key").isNotNull();
+		assertThat(backend.get("privateJwk").get("kid").asText()).isEqualTo(backend.get("jwksKid").asText());
+		assertThat(client(credentials, "confidential").get("clientSecret").asText()).isNotBlank();
+		assertThat(Files.getPosixFilePermissions(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE)))
+				.containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+	}
+
+	@Test
+	void theClinicianSignsInWithTheFileAndSeesOnlyTheTwoPatientsOfTheirCareTeam() throws Exception {
+		JsonNode credentials = credentials();
+		JsonNode clinician = user(credentials, "clinician");
+		JsonNode app = client(credentials, "public");
+		UserAccount account = accounts.find(clinician.get("username").asText()).orElseThrow();
+		assertThat(account.totpSecret()).isEqualTo(clinician.get("totpSecret").asText());
+
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		flow.redirectUri = app.get("redirectUris").get(0).asText();
+		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(app.get("clientId").asText(), "openid fhirUser user/*.rs", Map.of()),
+				account, clinician.get("password").asText());
+		JsonNode tokens = AppAuthorization.json(flow.exchangeCode(app.get("clientId").asText(), null, redirect.get("code")));
+		IGenericClient clinicianApp = clientWith(tokens.get("access_token").asText());
+
+		Bundle patients = clinicianApp.search().forResource(Patient.class).returnBundle(Bundle.class).execute();
+		assertThat(patients.getEntry()).hasSize(2).anySatisfy(entry -> assertThat(entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.isEqualTo(user(credentials, "patient").get("patient").asText()));
+		Bundle interrogations = clinicianApp.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute();
+		assertThat(interrogations.getEntry()).hasSize(4);
+	}
+
+	@Test
+	void theBackendServiceGetsATokenWithItsEs384KeyFromTheFile() throws Exception {
+		JsonNode credentials = credentials();
+		JsonNode backend = client(credentials, "backend");
+		ECKey key = ECKey.parse(backend.get("privateJwk").toString());
+		String tokenEndpoint = baseUrl() + "/oauth2/token";
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(backend.get("clientId").asText()).subject(backend.get("clientId").asText())
+				.audience(tokenEndpoint).jwtID(UUID.randomUUID().toString()).expirationTime(Date.from(Instant.now().plusSeconds(60))).build();
+		SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(backend.get("jwksKid").asText())
+				.type(JOSEObjectType.JWT).build(), claims);
+		assertion.sign(new ECDSASigner(key));
+
+		HttpResponse<String> response = TestClients.requestToken(baseUrl(), assertion.serialize(), backend.get("scopes").asText());
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		String patient = user(credentials, "patient").get("patient").asText();
+		Patient read = clientWith(JSON.readTree(response.body()).get("access_token").asText()).read().resource(Patient.class)
+				.withUrl(patient).execute();
+		assertThat(read.getIdElement().toUnqualifiedVersionless().getValue()).isEqualTo(patient);
+	}
+
+	@Test
+	void startingAgainInDemoModeChangesNothing() throws Exception {
+		String before = Files.readString(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE));
+		List<String> usersBefore = usernames();
+
+		demoMode.run(null);
+
+		assertThat(Files.readString(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE))).isEqualTo(before);
+		assertThat(usernames()).isEqualTo(usersBefore);
+	}
+
+	private List<String> usernames() {
+		List<String> names = new ArrayList<>();
+		accounts.all().forEach(account -> names.add(account.username()));
+		return names;
+	}
+
+	private static JsonNode credentials() throws IOException {
+		return JSON.readTree(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE).toFile());
+	}
+
+	private static JsonNode user(JsonNode theCredentials, String theRole) {
+		for (JsonNode user : theCredentials.get("users")) {
+			if (user.get("role").asText().equals(theRole)) {
+				return user;
+			}
+		}
+		throw new AssertionError("no " + theRole + " in the credentials file");
+	}
+
+	private static JsonNode client(JsonNode theCredentials, String theType) {
+		for (JsonNode client : theCredentials.get("clients")) {
+			if (client.get("type").asText().equals(theType)) {
+				return client;
+			}
+		}
+		throw new AssertionError("no " + theType + " client in the credentials file");
+	}
+
+	private IGenericClient clientWith(String theToken) {
+		IGenericClient other = FHIR.newRestfulGenericClient(fhirBase());
+		other.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
+		return other;
+	}
+}
