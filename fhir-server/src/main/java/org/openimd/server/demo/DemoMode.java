@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
@@ -135,7 +137,7 @@ class DemoMode implements ApplicationRunner {
 						.orElseThrow(() -> new IllegalStateException("a synthetic demo interrogation was not accepted; see /ingest/messages"));
 			}
 			DiagnosticReport interrogation = (DiagnosticReport) myDaos.getResourceDao("DiagnosticReport")
-					.read(new org.hl7.fhir.r4.model.IdType(report), new SystemRequestDetails());
+					.read(new IdType(report), new SystemRequestDetails());
 			patients.add(interrogation.getSubject().getReference());
 		}
 		return patients;
@@ -158,7 +160,7 @@ class DemoMode implements ApplicationRunner {
 		user.put("username", theUsername);
 		user.put("password", password);
 		user.put("totpSecret", account.totpSecret());
-		user.put("role", theRole.name().toLowerCase(java.util.Locale.ROOT));
+		user.put("role", theRole.name().toLowerCase(Locale.ROOT));
 		user.put("patient", theFhirUser.filter(reference -> reference.startsWith("Patient/")).orElse(null));
 		user.put("practitioner", theFhirUser.filter(reference -> reference.startsWith("Practitioner/")).orElse(null));
 		user.put("organization", theOrganization.orElse(null));
