@@ -87,8 +87,8 @@ public final class AccessContext {
 
 	/** @param theReachable the patients the person's role reaches; null for every patient */
 	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, Optional<Role> theRole, Set<String> theReachable) {
-		if (theScope.filter().isPresent()) {
-			// Granular scopes (?category=…) are not enforced yet: they grant nothing rather than too much.
+		if (theScope.filter().isPresent() && theScope.anyResourceType()) {
+			// A filter's search parameters belong to one resource type; on every type it means nothing certain.
 			return Optional.empty();
 		}
 		if (theScope.context().equals("system")) {

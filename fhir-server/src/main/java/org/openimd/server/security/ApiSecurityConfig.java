@@ -3,6 +3,7 @@ package org.openimd.server.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -127,11 +128,15 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams) {
+	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
+			SearchParamMatcher theMatcher) {
+		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher);
 		return new FhirApiGuards(List.of(
 				new SmartRequestGate(theCare),
+				new GranularScopeNarrowing(theCare),
 				new PatientSearchNarrowing(theCare),
-				new SmartAuthorizationInterceptor(theCare),
+				new OutOfScopeResources(rules),
+				rules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
 				new SmartCapabilityStatement()));
 	}

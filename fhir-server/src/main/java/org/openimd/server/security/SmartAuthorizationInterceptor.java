@@ -1,14 +1,19 @@
 package org.openimd.server.security;
 
 import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
+import ca.uhn.fhir.jpa.searchparam.matcher.AuthorizationSearchParamMatcher;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderOperationNamed;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,7 +27,9 @@ import org.hl7.fhir.r4.model.Patient;
  * request's access token ({@link AccessContext}), and only for a token issued for this server
  * ({@code aud}). A grant that reaches every patient applies to any resource of its types; one that
  * reaches some patients applies inside their Patient compartments, to which OpenIMD adds the Devices
- * implanted in them ({@code Device.patient}: R4 leaves Device out of the Patient compartment).
+ * implanted in them ({@code Device.patient}: R4 leaves Device out of the Patient compartment). A
+ * grant from a granular scope ({@code patient/Observation.rs?category=…laboratory}) applies only to
+ * the resources its search parameters match, tested in memory on each resource.
  * Resources that are nobody's record (practitioners, organisations, terminology) may be read by
  * anyone whose scopes name them.
  */
@@ -40,9 +47,10 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
 	private final CareRelationships myCare;
 
-	public SmartAuthorizationInterceptor(CareRelationships theCare) {
+	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher) {
 		super(PolicyEnum.DENY);
 		myCare = theCare;
+		setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(theMatcher));
 	}
 
 	@Override
@@ -75,7 +83,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			if (grant.scope().permits('r') || grant.scope().permits('s')) {
 				onResources(grant, () -> rules.allow().read());
 				if (!grant.everyPatient()) {
-					sharedTypesOf(grant).forEach(type -> onType(type, rules.allow().read()).withAnyId());
+					sharedTypesOf(grant).forEach(type -> matchingFilter(grant, onType(type, rules.allow().read()).withAnyId()));
 				}
 			}
 			if (grant.scope().permits('d')) {
@@ -90,8 +98,11 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// $validate checks what the caller sends, $lookup answers from terminology: neither reveals patient data.
 			rules.allow().operation().named("$validate").onAnyType().andAllowAllResponses();
 			rules.allow().operation().named("$lookup").onType(CodeSystem.class).andAllowAllResponses();
-			// $everything answers only what the read rules above let through.
-			rules.allow().operation().named("$everything").onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization();
+			// $everything of a patient the token reaches answers only what the read rules above let through.
+			IAuthRuleBuilderOperationNamed everything = rules.allow().operation().named("$everything");
+			access.patientLimit().ifPresentOrElse(
+					patients -> everything.onInstances(patientIds(patients)).andRequireExplicitResponseAuthorization(),
+					() -> everything.onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization());
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
 	}
@@ -111,19 +122,21 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private static void onResources(AccessContext.Grant theGrant, Supplier<IAuthRuleBuilderRuleOp> theOperation) {
 		for (String type : typesOf(theGrant)) {
 			IAuthRuleBuilderRuleOpClassifier resources = onType(type, theOperation.get());
-			if (theGrant.everyPatient()) {
-				resources.withAnyId();
-			} else {
-				resources.inModifiedCompartment("Patient", patients(theGrant), DEVICES_OF_PATIENT);
-			}
+			matchingFilter(theGrant, theGrant.everyPatient()
+					? resources.withAnyId()
+					: resources.inModifiedCompartment("Patient", patientIds(theGrant.patients()), DEVICES_OF_PATIENT));
 		}
+	}
+
+	private static void matchingFilter(AccessContext.Grant theGrant, IAuthRuleFinished theRule) {
+		theGrant.scope().filter().ifPresent(theRule::withFilterTester);
 	}
 
 	private static IAuthRuleBuilderRuleOpClassifier onType(String theType, IAuthRuleBuilderRuleOp theOperation) {
 		return theType.equals("*") ? theOperation.allResources() : theOperation.resourcesOfType(theType);
 	}
 
-	private static List<IIdType> patients(AccessContext.Grant theGrant) {
-		return theGrant.patients().stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
+	private static List<IIdType> patientIds(Collection<String> thePatients) {
+		return thePatients.stream().map(id -> (IIdType) new IdType("Patient", id)).toList();
 	}
 }

@@ -68,20 +68,27 @@ class CrossPatientIT extends BaseServerIT {
 	}
 
 	@Test
-	void includesBringInNothingOfB() {
+	void includesBringInAsOwnDataAndLeaveOutBs() {
 		Observation pointingAtB = SmartAppLaunchIT.vitalSign(world.patientA());
 		pointingAtB.addPerformer(new Reference("Patient/" + world.patientB()));
 		client.create().resource(pointingAtB).execute();
-		try {
-			Bundle found = appOfA.search().forResource(Observation.class)
-					.include(Observation.INCLUDE_PERFORMER)
-					.include(Observation.INCLUDE_SUBJECT)
-					.returnBundle(Bundle.class)
-					.execute();
-			assertThat(ids(found)).doesNotContain(world.patientB(), world.observationB());
-		} catch (BaseServerResponseException refused) {
-			assertThat(refused.getStatusCode()).isEqualTo(403);
-		}
+		// focus, unlike performer, does not put B's Observation in A's Patient compartment.
+		Observation ofBPointingAtA = SmartAppLaunchIT.vitalSign(world.patientB());
+		ofBPointingAtA.addFocus(new Reference("Patient/" + world.patientA()));
+		String ofB = client.create().resource(ofBPointingAtA).execute().getId().getIdPart();
+
+		Bundle found = appOfA.search().forResource(Observation.class)
+				.include(Observation.INCLUDE_PERFORMER)
+				.include(Observation.INCLUDE_SUBJECT)
+				.returnBundle(Bundle.class)
+				.execute();
+		assertThat(ids(found)).contains(world.patientA(), world.observationA()).doesNotContain(world.patientB(), world.observationB());
+
+		Bundle withReverse = appOfA.search().forResource(Patient.class)
+				.revInclude(Observation.INCLUDE_FOCUS)
+				.returnBundle(Bundle.class)
+				.execute();
+		assertThat(ids(withReverse)).containsExactly(world.patientA()).doesNotContain(ofB);
 	}
 
 	@Test

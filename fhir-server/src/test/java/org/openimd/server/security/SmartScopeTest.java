@@ -2,6 +2,7 @@ package org.openimd.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,16 @@ class SmartScopeTest {
 					assertThat(scope.interactions()).isEqualTo("rs");
 					assertThat(scope.filter()).contains("category=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs");
 				});
+	}
+
+	@Test
+	void aFilterIsReadAsSearchParametersWithEscapesDecoded() {
+		assertThat(SmartScope.parse("patient/Observation.rs?category=http://loinc.org%7Cx&status=final").get().filterParameters())
+				.containsExactly(Map.entry("category", "http://loinc.org|x"), Map.entry("status", "final"));
+		assertThat(SmartScope.parse("patient/Observation.rs?date=ge2026-01-01T00:00:00+01:00").get().filterParameters())
+				.containsExactly(Map.entry("date", "ge2026-01-01T00:00:00+01:00"));
+		assertThat(SmartScope.parse("patient/Observation.rs?category")).as("no value").isEmpty();
+		assertThat(SmartScope.parse("patient/Observation.rs?category=a&&status=b")).as("an empty parameter").isEmpty();
 	}
 
 	@Test
