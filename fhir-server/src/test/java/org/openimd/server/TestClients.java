@@ -5,7 +5,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -91,6 +93,11 @@ public final class TestClients {
 
 	/** A signed client assertion for the token endpoint of the server at {@code theBaseUrl}. */
 	public static String assertion(String theClientId, String theAudience, Duration theLifetime, String theJti) {
+		return assertion(KEY, theClientId, theAudience, theLifetime, theJti);
+	}
+
+	/** The same, signed with {@code theKey}: RS384 for an RSA key, ES384 for an EC (P-384) one. */
+	public static String assertion(JWK theKey, String theClientId, String theAudience, Duration theLifetime, String theJti) {
 		Instant now = Instant.now();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder()
 				.issuer(theClientId)
@@ -100,10 +107,11 @@ public final class TestClients {
 				.expirationTime(Date.from(now.plus(theLifetime)))
 				.jwtID(theJti)
 				.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID(KEY.getKeyID()).type(JOSEObjectType.JWT).build(),
-				claims);
+		boolean rsa = theKey instanceof RSAKey;
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(rsa ? JWSAlgorithm.RS384 : JWSAlgorithm.ES384).keyID(theKey.getKeyID())
+				.type(JOSEObjectType.JWT).build(), claims);
 		try {
-			jwt.sign(new RSASSASigner(KEY));
+			jwt.sign(rsa ? new RSASSASigner(theKey.toRSAKey()) : new ECDSASigner(theKey.toECKey()));
 		} catch (JOSEException e) {
 			throw new IllegalStateException(e);
 		}

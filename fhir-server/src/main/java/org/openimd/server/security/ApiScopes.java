@@ -18,7 +18,10 @@ public final class ApiScopes {
 	/** Start an EHR launch: create the {@code launch} an app receives with the patient in context ({@code POST /smart/launch}). */
 	public static final String LAUNCH = "openimd.launch";
 
-	/** Administer people: create accounts and enrol their authenticator ({@code POST /admin/users}). */
+	/**
+	 * Administer people and clients: create accounts and enrol their authenticator ({@code POST
+	 * /admin/users}), register SMART clients ({@code POST /admin/clients}).
+	 */
 	public static final String ADMIN = "openimd.admin";
 
 	private ApiScopes() {}

@@ -10,6 +10,14 @@ import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.DispatcherType;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import org.openimd.server.security.login.Role;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,6 +66,15 @@ class ApiSecurityConfig {
 		return new OrRequestMatcher(Arrays.stream(thePatterns).map(pattern -> (RequestMatcher) PATHS.matcher(pattern)).toList());
 	}
 
+	/**
+	 * {@code openimd.admin}, and, in a person's token (one with a role), the admin role: an app a
+	 * clinician signed in to may have been registered with the scope, but never acts as an administrator.
+	 */
+	private static final AuthorizationManager<RequestAuthorizationContext> ADMINISTRATORS = AuthorizationManagers.allOf(
+			AuthorityAuthorizationManager.hasAuthority("SCOPE_" + ApiScopes.ADMIN),
+			(authentication, request) -> new AuthorizationDecision(authentication.get() instanceof JwtAuthenticationToken jwt
+					&& Optional.ofNullable(jwt.getToken().getClaimAsString(SmartClaims.ROLE)).map(Role.ADMIN.name()::equalsIgnoreCase).orElse(true)));
+
 	@Bean
 	@Order(1)
 	SecurityFilterChain publicFilterChain(HttpSecurity theHttp) throws Exception {
@@ -77,7 +94,7 @@ class ApiSecurityConfig {
 						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).hasAuthority("SCOPE_" + ApiScopes.INGEST)
 						.requestMatchers(paths("/ingest/**")).hasAuthority("SCOPE_" + ApiScopes.INGEST_ADMIN)
 						.requestMatchers(PATHS.matcher(HttpMethod.POST, EhrLaunchController.PATH)).hasAuthority("SCOPE_" + ApiScopes.LAUNCH)
-						.requestMatchers(paths("/admin/**")).hasAuthority("SCOPE_" + ApiScopes.ADMIN)
+						.requestMatchers(paths("/admin/**")).access(ADMINISTRATORS)
 						.requestMatchers(paths("/actuator/**")).hasAuthority("SCOPE_" + ApiScopes.OPERATIONS)
 						.requestMatchers(paths("/fhir/**")).authenticated()
 						.anyRequest().denyAll())

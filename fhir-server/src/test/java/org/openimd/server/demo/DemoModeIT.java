@@ -6,22 +6,15 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -118,14 +111,11 @@ class DemoModeIT extends BaseServerIT {
 		JsonNode credentials = credentials();
 		JsonNode backend = client(credentials, "backend");
 		ECKey key = ECKey.parse(backend.get("privateJwk").toString());
-		String tokenEndpoint = baseUrl() + "/oauth2/token";
-		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(backend.get("clientId").asText()).subject(backend.get("clientId").asText())
-				.audience(tokenEndpoint).jwtID(UUID.randomUUID().toString()).expirationTime(Date.from(Instant.now().plusSeconds(60))).build();
-		SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(backend.get("jwksKid").asText())
-				.type(JOSEObjectType.JWT).build(), claims);
-		assertion.sign(new ECDSASigner(key));
+		assertThat(key.getKeyID()).isEqualTo(backend.get("jwksKid").asText());
+		String assertion = TestClients.assertion(key, backend.get("clientId").asText(), baseUrl() + "/oauth2/token", Duration.ofMinutes(1),
+				UUID.randomUUID().toString());
 
-		HttpResponse<String> response = TestClients.requestToken(baseUrl(), assertion.serialize(), backend.get("scopes").asText());
+		HttpResponse<String> response = TestClients.requestToken(baseUrl(), assertion, backend.get("scopes").asText());
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		String patient = user(credentials, "patient").get("patient").asText();

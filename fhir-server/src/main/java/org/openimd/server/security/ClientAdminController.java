@@ -1,0 +1,92 @@
+package org.openimd.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * {@code POST /admin/clients}: registers a SMART client while the server runs, as configuration does
+ * at start-up. A confidential app's secret is made here and answered once (only its hash is kept); a
+ * backend client registers the public part of its key, never a private one. A client id already
+ * registered is refused rather than replaced, so nobody takes over an existing client by accident.
+ */
+@RestController
+class ClientAdminController {
+
+	private static final int SECRET_BYTES = 32;
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final SmartClientRegistry myRegistry;
+	private final RegisteredClientRepository myClients;
+
+	ClientAdminController(SmartClientRegistry theRegistry, RegisteredClientRepository theClients) {
+		myRegistry = theRegistry;
+		myClients = theClients;
+	}
+
+	/**
+	 * @param type {@code public} or {@code confidential} (apps people use), or {@code backend}
+	 * @param jwks a backend client's public keys (a JWK Set), or
+	 * @param jwksUrl where it publishes them
+	 */
+	record NewClient(String type, String clientId, String name, JsonNode jwks, URI jwksUrl, List<String> redirectUris, List<String> scopes) {}
+
+	@PostMapping("/admin/clients")
+	ResponseEntity<Map<String, Object>> register(@RequestBody NewClient theClient) {
+		if (theClient.clientId() != null && myClients.findByClientId(theClient.clientId()) != null) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "the client id " + theClient.clientId() + " is registered already");
+		}
+		Map<String, Object> registered = new LinkedHashMap<>();
+		try {
+			switch (theClient.type() == null ? "" : theClient.type()) {
+				case "backend" -> myRegistry.register(new AuthProperties.SystemClient(theClient.clientId(), theClient.name(),
+						publicKeys(theClient.jwks()), theClient.jwksUrl(), theClient.scopes()));
+				case "public" -> myRegistry.register(new AuthProperties.App(theClient.clientId(), theClient.name(), false, null,
+						theClient.redirectUris(), theClient.scopes()));
+				case "confidential" -> {
+					byte[] secret = new byte[SECRET_BYTES];
+					RANDOM.nextBytes(secret);
+					String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+					myRegistry.register(new AuthProperties.App(theClient.clientId(), theClient.name(), true, clientSecret,
+							theClient.redirectUris(), theClient.scopes()));
+					registered.put("clientSecret", clientSecret);
+				}
+				default -> throw new IllegalArgumentException("type must be public, confidential or backend");
+			}
+		} catch (IllegalArgumentException e) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+		}
+		registered.put("clientId", theClient.clientId());
+		registered.put("type", theClient.type());
+		registered.put("scopes", myClients.findByClientId(theClient.clientId()).getScopes());
+		return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(registered);
+	}
+
+	private static String publicKeys(JsonNode theJwks) {
+		if (theJwks == null || theJwks.isNull()) {
+			return null;
+		}
+		try {
+			JWKSet keys = JWKSet.parse(theJwks.toString());
+			if (keys.getKeys().isEmpty() || keys.getKeys().stream().anyMatch(key -> key.isPrivate() || key.getKeyID() == null)) {
+				throw new IllegalArgumentException("jwks must hold public keys only, each with a kid");
+			}
+			return keys.toString();
+		} catch (ParseException e) {
+			throw new IllegalArgumentException("jwks is not a JWK Set: " + e.getMessage());
+		}
+	}
+}
