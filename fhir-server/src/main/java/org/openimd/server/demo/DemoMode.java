@@ -185,7 +185,7 @@ class DemoMode implements ApplicationRunner {
 		ECKey key = new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
 				.algorithm(JWSAlgorithm.ES384).generate();
 		myClients.register(new AuthProperties.SystemClient("demo-backend", "OpenIMD demo backend service",
-				new JWKSet(key.toPublicJWK()).toString(), null, BACKEND_SCOPES));
+				new JWKSet(key.toPublicJWK()).toString(), null, BACKEND_SCOPES, null, null));
 		return client("demo-backend", "backend", null, List.of(), BACKEND_SCOPES, key.toJSONObject(), key.getKeyID());
 	}
 

@@ -20,7 +20,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * person's scopes reach no further than their role: a patient their own record, a clinician the
  * patients of their care teams, a pharmacist the patients their pharmacy serves (and only the pump
  * resource types), an administrator everyone. Manufacturers and reviewers reach no patient data
- * through their scopes. A system token (SMART Backend Services) reaches every patient its scopes name.
+ * through their scopes. A system token (SMART Backend Services) reaches every patient its scopes name,
+ * unless the system acts for an organisation: a pharmacy's system reaches what the pharmacy's
+ * pharmacists do.
  */
 public final class AccessContext {
 
@@ -50,13 +52,13 @@ public final class AccessContext {
 
 	private final Optional<Jwt> myToken;
 	private final boolean myForThisServer;
-	private final Optional<Role> myRole;
+	private final Optional<Role> myPolicy;
 	private final List<Grant> myGrants;
 
-	private AccessContext(Optional<Jwt> theToken, boolean theForThisServer, Optional<Role> theRole, List<Grant> theGrants) {
+	private AccessContext(Optional<Jwt> theToken, boolean theForThisServer, Optional<Role> thePolicy, List<Grant> theGrants) {
 		myToken = theToken;
 		myForThisServer = theForThisServer;
-		myRole = theRole;
+		myPolicy = thePolicy;
 		myGrants = theGrants;
 	}
 
@@ -72,41 +74,51 @@ public final class AccessContext {
 		}
 		Jwt token = jwt.getToken();
 		boolean forThisServer = token.getAudience() != null && token.getAudience().contains(theRequest.getFhirServerBase());
-		Optional<Role> role = Optional.ofNullable(token.getClaimAsString(SmartClaims.ROLE))
-				.map(name -> Role.valueOf(name.toUpperCase(Locale.ROOT)));
+		Optional<Role> person = role(token, SmartClaims.ROLE);
+		Optional<Role> policy = person.or(() -> role(token, SmartClaims.ACTS_AS));
 		// One care-team lookup per request, whatever the number of scopes.
-		Optional<Set<String>> reachable = role.flatMap(person -> theCare.reachableBy(person,
+		Optional<Set<String>> reachable = policy.flatMap(role -> theCare.reachableBy(role,
 				token.getClaimAsString(SmartClaims.FHIR_USER), token.getClaimAsString(SmartClaims.ORGANIZATION)));
+		Set<String> types = policy.filter(Role.PHARMACIST::equals).isPresent() ? PHARMACY_TYPES : Set.of();
 		List<Grant> grants = new ArrayList<>();
 		List<String> scopes = Optional.ofNullable(token.getClaimAsStringList("scope")).orElse(List.of());
 		for (SmartScope scope : SmartScope.parseAll(scopes)) {
-			grant(scope, token, role, reachable.orElse(null)).ifPresent(grants::add);
+			grant(scope, token, person.isPresent(), policy.isPresent(), reachable.orElse(null), types).ifPresent(grants::add);
 		}
-		return new AccessContext(Optional.of(token), forThisServer, role, List.copyOf(grants));
+		return new AccessContext(Optional.of(token), forThisServer, policy, List.copyOf(grants));
 	}
 
-	/** @param theReachable the patients the person's role reaches; null for every patient */
-	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, Optional<Role> theRole, Set<String> theReachable) {
+	private static Optional<Role> role(Jwt theToken, String theClaim) {
+		return Optional.ofNullable(theToken.getClaimAsString(theClaim)).map(name -> Role.valueOf(name.toUpperCase(Locale.ROOT)));
+	}
+
+	/**
+	 * @param thePerson whether a person's app holds the token (a system's otherwise)
+	 * @param theUnderPolicy whether a role's policy limits the token: a person's, or a system's that acts for an organisation
+	 * @param theReachable the patients the policy reaches; null for every patient
+	 * @param theTypes the resource types the policy allows at all; empty for no such limit
+	 */
+	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, boolean thePerson, boolean theUnderPolicy, Set<String> theReachable,
+			Set<String> theTypes) {
 		if (theScope.filter().isPresent() && theScope.anyResourceType()) {
 			// A filter's search parameters belong to one resource type; on every type it means nothing certain.
 			return Optional.empty();
 		}
-		if (theScope.context().equals("system")) {
-			return theRole.isEmpty() ? Optional.of(new Grant(theScope, true, Set.of(), Set.of())) : Optional.empty();
-		}
-		if (theRole.isEmpty()) {
+		boolean system = theScope.context().equals("system");
+		if (system == thePerson) {
+			// system/ scopes are for systems, user/ and patient/ scopes for persons.
 			return Optional.empty();
 		}
-		Set<String> types = theRole.get() == Role.PHARMACIST ? PHARMACY_TYPES : Set.of();
-		if (theScope.context().equals("user")) {
-			return Optional.of(theReachable == null
-					? new Grant(theScope, true, Set.of(), types)
-					: new Grant(theScope, false, theReachable, types));
+		if (system || theScope.context().equals("user")) {
+			if (!theUnderPolicy || theReachable == null) {
+				return Optional.of(new Grant(theScope, true, Set.of(), theTypes));
+			}
+			return Optional.of(new Grant(theScope, false, theReachable, theTypes));
 		}
 		// patient/ scopes reach the patient in context, and only one the person may see anyway.
 		String inContext = theToken.getClaimAsString(SmartClaims.PATIENT);
 		boolean allowed = inContext != null && (theReachable == null || theReachable.contains(inContext));
-		return Optional.of(new Grant(theScope, false, allowed ? Set.of(inContext) : Set.of(), types));
+		return Optional.of(new Grant(theScope, false, allowed ? Set.of(inContext) : Set.of(), theTypes));
 	}
 
 	/** The id of {@code theUrl} when it names a resource of {@code theType} ({@code …/Patient/12} → 12). */
@@ -127,13 +139,12 @@ public final class AccessContext {
 		return myToken;
 	}
 
-	/** A person's token (from an app they launched), rather than a system's. */
-	public boolean isPerson() {
-		return myRole.isPresent();
-	}
-
-	public Optional<Role> role() {
-		return myRole;
+	/**
+	 * The role whose policy limits this token: a person's own, or the one a system acting for an
+	 * organisation was registered with. Empty for a system that reaches every patient its scopes name.
+	 */
+	public Optional<Role> policy() {
+		return myPolicy;
 	}
 
 	public List<Grant> grants() {

@@ -2,7 +2,10 @@ package org.openimd.server.security;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.openimd.server.security.login.Role;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -77,8 +80,16 @@ public record AuthProperties(
 	 * @param jwks its public keys as an inline JWK Set (JSON), or
 	 * @param jwksUrl where its JWK Set is published
 	 * @param scopes the most it may ask for, e.g. {@code system/Device.rs}
+	 * @param actsAs for a system that acts for an organisation (a pharmacy's system), the role whose
+	 *     policy limits its {@code system/} scopes as it limits that organisation's people; null for a
+	 *     system that may reach every patient its scopes name (an EHR, a device gateway)
+	 * @param organization the Organization it acts for, e.g. {@code Organization/7}; needed with {@code actsAs}
 	 */
-	public record SystemClient(String clientId, String name, String jwks, URI jwksUrl, List<String> scopes) {
+	public record SystemClient(String clientId, String name, String jwks, URI jwksUrl, List<String> scopes, Role actsAs,
+			String organization) {
+
+		/** Roles whose reach follows from an organisation alone, without a person's own record. */
+		private static final Set<Role> ORGANISATION_ROLES = EnumSet.of(Role.PHARMACIST, Role.MANUFACTURER);
 
 		public SystemClient {
 			if (clientId == null || clientId.isBlank()) {
@@ -86,6 +97,11 @@ public record AuthProperties(
 			}
 			if ((jwks == null || jwks.isBlank()) == (jwksUrl == null)) {
 				throw new IllegalArgumentException("client " + clientId + " needs exactly one of jwks and jwks-url");
+			}
+			if ((actsAs == null) != (organization == null || organization.isBlank())
+					|| (actsAs != null && !ORGANISATION_ROLES.contains(actsAs))) {
+				throw new IllegalArgumentException("client " + clientId
+						+ " acts as a role only together with an organization, and only as one of " + ORGANISATION_ROLES);
 			}
 			scopes = scopes == null ? List.of() : List.copyOf(scopes);
 			name = name == null ? clientId : name;

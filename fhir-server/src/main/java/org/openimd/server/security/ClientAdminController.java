@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openimd.server.security.login.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -41,8 +42,10 @@ class ClientAdminController {
 	 * @param type {@code public} or {@code confidential} (apps people use), or {@code backend}
 	 * @param jwks a backend client's public keys (a JWK Set), or
 	 * @param jwksUrl where it publishes them
+	 * @param actsAs with {@code organization}: a backend that acts for an organisation under that role's policy
 	 */
-	record NewClient(String type, String clientId, String name, JsonNode jwks, URI jwksUrl, List<String> redirectUris, List<String> scopes) {}
+	record NewClient(String type, String clientId, String name, JsonNode jwks, URI jwksUrl, List<String> redirectUris, List<String> scopes,
+			Role actsAs, String organization) {}
 
 	@PostMapping("/admin/clients")
 	ResponseEntity<Map<String, Object>> register(@RequestBody NewClient theClient) {
@@ -53,7 +56,7 @@ class ClientAdminController {
 		try {
 			switch (theClient.type() == null ? "" : theClient.type()) {
 				case "backend" -> myRegistry.register(new AuthProperties.SystemClient(theClient.clientId(), theClient.name(),
-						publicKeys(theClient.jwks()), theClient.jwksUrl(), theClient.scopes()));
+						publicKeys(theClient.jwks()), theClient.jwksUrl(), theClient.scopes(), theClient.actsAs(), theClient.organization()));
 				case "public" -> myRegistry.register(new AuthProperties.App(theClient.clientId(), theClient.name(), false, null,
 						theClient.redirectUris(), theClient.scopes()));
 				case "confidential" -> {

@@ -6,8 +6,8 @@ import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
 import java.util.Set;
 
 /**
- * A person's searches, and the conditions of their conditional writes, are confined to the patients
- * their token reaches: {@code Observation?code=…} from a patient's app finds that patient's
+ * The searches of a token limited by a role (a person's, or a pharmacy system's), and the conditions
+ * of its conditional writes, are confined to the patients the token reaches: {@code Observation?code=…} from a patient's app finds that patient's
  * Observations only, where HAPI's authorization rules alone would refuse the search.
  */
 public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
@@ -22,7 +22,7 @@ public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
 	@Override
 	protected AuthorizedList buildAuthorizedList(RequestDetails theRequest) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		if (!access.isPerson()) {
+		if (access.policy().isEmpty()) {
 			return null;
 		}
 		Set<String> patients = access.patientLimit().orElse(null);

@@ -15,7 +15,14 @@ public final class SmartClaims {
 	/** The person's role ({@link org.openimd.server.security.login.Role}, lower case); absent in system tokens. */
 	public static final String ROLE = "openimd_role";
 
-	/** The Organization the person acts for, e.g. {@code Organization/7}. */
+	/**
+	 * The role whose policy limits a system that acts for an organisation ({@link
+	 * org.openimd.server.security.login.Role}, lower case); absent in persons' tokens and in those of
+	 * systems that reach every patient their scopes name.
+	 */
+	public static final String ACTS_AS = "openimd_acts_as";
+
+	/** The Organization the person or system acts for, e.g. {@code Organization/7}. */
 	public static final String ORGANIZATION = "organization";
 
 	/** The app or system the token was issued to (RFC 9068). */

@@ -39,6 +39,9 @@ public class SmartClientRegistry {
 		ClientSettings.Builder settings = ClientSettings.builder()
 				.requireProofKey(true)
 				.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384);
+		if (theClient.actsAs() != null) {
+			settings.setting(SmartClaims.ACTS_AS, theClient.actsAs().name()).setting(SmartClaims.ORGANIZATION, theClient.organization());
+		}
 		if (theClient.jwks() != null && !theClient.jwks().isBlank()) {
 			settings.setting(ClientAssertionDecoders.INLINE_JWKS_SETTING, theClient.jwks());
 		} else {

@@ -17,10 +17,10 @@ import org.openimd.server.security.login.Role;
  * What HAPI's authorization rules cannot see, checked before a request is handled:
  * <ul>
  *   <li>SMART v2 tells read ({@code r}) from search ({@code s}); HAPI's read rule allows both.
- *   <li>A person's search criteria could reveal other patients' data though the results are limited
- *       to their own ({@code Patient?_has:Observation:patient:code=…}): reverse chains, chains,
- *       {@code _filter}, {@code _contained}, GraphQL, and history beyond one resource are refused to
- *       person tokens.
+ *   <li>The search criteria of a token limited to some patients by a role (a person's, a pharmacy
+ *       system's) could reveal other patients' data though the results are limited
+ *       ({@code Patient?_has:Observation:patient:code=…}): reverse chains, chains, {@code _filter},
+ *       {@code _contained}, GraphQL, and history beyond one resource are refused to such tokens.
  *   <li>Device searches are narrowed to the reachable patients' implants, which HAPI's search
  *       narrowing misses because Device is outside R4's Patient compartment.
  *   <li>The audit trail is for administrators and systems: AuditEvents name the patients they are
@@ -33,9 +33,9 @@ public class SmartRequestGate {
 	private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
 			RestOperationTypeEnum.HISTORY_INSTANCE);
 	private static final Set<RestOperationTypeEnum> SEARCHES = Set.of(RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.HISTORY_TYPE);
-	private static final Set<RestOperationTypeEnum> NOT_FOR_PERSONS = Set.of(RestOperationTypeEnum.HISTORY_SYSTEM,
+	private static final Set<RestOperationTypeEnum> NOT_FOR_LIMITED_TOKENS = Set.of(RestOperationTypeEnum.HISTORY_SYSTEM,
 			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GRAPHQL_REQUEST);
-	private static final Set<String> PARAMETERS_NOT_FOR_PERSONS = Set.of("_filter", "_contained", "_containedType", "_query", "_graphql");
+	private static final Set<String> PARAMETERS_NOT_FOR_LIMITED_TOKENS = Set.of("_filter", "_contained", "_containedType", "_query", "_graphql");
 	private static final String AUDIT_EVENT = "AuditEvent";
 
 	private final CareRelationships myCare;
@@ -58,23 +58,23 @@ public class SmartRequestGate {
 		if (SEARCHES.contains(operation) && !access.permits(type, 's')) {
 			throw new ForbiddenOperationException("no scope of the access token permits searching " + type);
 		}
-		if (access.isPerson()) {
-			checkPersonRequest(theRequest, operation);
-			if (access.role().filter(Role.ADMIN::equals).isEmpty()) {
+		if (access.policy().isPresent()) {
+			checkLimitedRequest(theRequest, operation);
+			if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
 				keepAuditTrailOut(theRequest);
 			}
 			access.patientLimit().ifPresent(patients -> narrowDeviceSearch(theRequest, operation, patients));
 		}
 	}
 
-	private static void checkPersonRequest(RequestDetails theRequest, RestOperationTypeEnum theOperation) {
-		if (NOT_FOR_PERSONS.contains(theOperation) || "$graphql".equals(theRequest.getOperation())) {
-			throw new ForbiddenOperationException(theOperation.getCode() + " is not available to person tokens");
+	private static void checkLimitedRequest(RequestDetails theRequest, RestOperationTypeEnum theOperation) {
+		if (NOT_FOR_LIMITED_TOKENS.contains(theOperation) || "$graphql".equals(theRequest.getOperation())) {
+			throw new ForbiddenOperationException(theOperation.getCode() + " is not available to tokens limited by a role");
 		}
 		for (String parameter : theRequest.getParameters().keySet()) {
 			String name = parameter.contains(":") ? parameter.substring(0, parameter.indexOf(':')) : parameter;
-			if (name.startsWith("_has") || name.contains(".") || PARAMETERS_NOT_FOR_PERSONS.contains(name)) {
-				throw new ForbiddenOperationException("the search parameter " + parameter + " is not available to person tokens");
+			if (name.startsWith("_has") || name.contains(".") || PARAMETERS_NOT_FOR_LIMITED_TOKENS.contains(name)) {
+				throw new ForbiddenOperationException("the search parameter " + parameter + " is not available to tokens limited by a role");
 			}
 		}
 	}

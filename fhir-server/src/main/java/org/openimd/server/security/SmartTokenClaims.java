@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
@@ -20,7 +21,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * What SMART adds to the tokens Spring Authorization Server issues. Every access token names the FHIR
  * base as its audience, which the FHIR API checks. A person's access token also carries who they are
  * ({@code fhirUser}, role, organisation), how they signed in ({@code amr}) and the patient in context;
- * their id_token carries {@code fhirUser} and {@code amr}.
+ * their id_token carries {@code fhirUser} and {@code amr}. A system registered to act for an
+ * organisation carries that organisation and the role whose policy limits it.
  */
 class SmartTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -43,7 +45,16 @@ class SmartTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 			theContext.getClaims().audience(new ArrayList<>(List.of(fhirBase)));
 			theContext.getClaims().claim(SmartClaims.CLIENT_ID, theContext.getRegisteredClient().getClientId());
 		}
-		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(theContext.getAuthorizationGrantType()) || !(accessToken || idToken)) {
+		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(theContext.getAuthorizationGrantType())) {
+			ClientSettings client = theContext.getRegisteredClient().getClientSettings();
+			String actsAs = client.getSetting(SmartClaims.ACTS_AS);
+			if (actsAs != null) {
+				theContext.getClaims().claim(SmartClaims.ACTS_AS, actsAs.toLowerCase(Locale.ROOT))
+						.claim(SmartClaims.ORGANIZATION, client.<String>getSetting(SmartClaims.ORGANIZATION));
+			}
+			return;
+		}
+		if (!(accessToken || idToken)) {
 			return;
 		}
 		Optional<UserAccount> account = myAccounts.find(theContext.getPrincipal().getName());

@@ -63,6 +63,8 @@ class ClientAdministrationIT extends BaseServerIT {
 		assertThat(register(withPrivateKey, accessToken).statusCode()).as("a private key is never registered").isEqualTo(400);
 		assertThat(register(JSON.createObjectNode().put("type", "backend").put("clientId", clientId + "-keyless"), accessToken).statusCode())
 				.as("no key").isEqualTo(400);
+		ObjectNode actingForNobody = backend.deepCopy().put("clientId", clientId + "-acting").put("actsAs", "PHARMACIST");
+		assertThat(register(actingForNobody, accessToken).statusCode()).as("a role without the organisation it acts for").isEqualTo(400);
 	}
 
 	@Test

@@ -1,0 +1,133 @@
+package org.openimd.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openimd.server.security.SmartAppLaunchIT.assertThatForbidden;
+import static org.openimd.server.security.SmartAppLaunchIT.create;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.server.TestClients;
+import org.openimd.server.security.login.Role;
+import org.openimd.server.security.login.UserAccount;
+import org.openimd.server.security.login.UserAccounts;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Two pharmacies, each serving one patient (a CareTeam lists the pharmacy). A pharmacist of the
+ * first, and the first pharmacy's system (registered to act for it), reach the pump prescriptions and
+ * devices of the first pharmacy's patient only, and nothing else of that patient's record.
+ */
+class PharmacyIT extends BaseServerIT {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	@Autowired
+	UserAccounts accounts;
+
+	SmartAppLaunchIT.World world;
+	String pharmacy;
+	String prescriptionOfA;
+	String prescriptionOfB;
+
+	@BeforeEach
+	void twoPharmaciesEachServingOnePatient() {
+		world = SmartAppLaunchIT.twoPatients(client);
+		pharmacy = create(client, new Organization().setName("Pharmacy of A"));
+		String otherPharmacy = create(client, new Organization().setName("Pharmacy of B"));
+		servedBy(world.patientA(), pharmacy);
+		servedBy(world.patientB(), otherPharmacy);
+		prescriptionOfA = create(client, prescription(world.patientA()));
+		prescriptionOfB = create(client, prescription(world.patientB()));
+	}
+
+	@Test
+	void aPharmacistReachesTheirPharmacysPatientsPumpDataOnly() throws Exception {
+		UserAccount pharmacist = accounts.create("it-pharmacist-" + UUID.randomUUID(), SmartAppLaunchIT.PASSWORD, Role.PHARMACIST,
+				Optional.empty(), Optional.of("Organization/" + pharmacy));
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(TestClients.PUBLIC_APP, "user/*.rs", Map.of()), pharmacist,
+				SmartAppLaunchIT.PASSWORD);
+		String token = AppAuthorization.json(flow.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();
+
+		assertReachesPumpDataOfAOnly(clientWith(token));
+	}
+
+	@Test
+	void thePharmacySystemIsHeldToThePharmacysPolicy() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_384).keyID("k-" + UUID.randomUUID()).generate();
+		String clientId = "it-pharmacy-system-" + UUID.randomUUID();
+		ObjectNode registration = JSON.createObjectNode().put("type", "backend").put("clientId", clientId)
+				.put("actsAs", "PHARMACIST").put("organization", "Organization/" + pharmacy);
+		registration.set("jwks", JSON.readTree(new JWKSet(key.toPublicJWK()).toString()));
+		registration.putArray("scopes").add("system/*.rs");
+		HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/clients"))
+				.header("Content-Type", "application/json").header("Authorization", "Bearer " + accessToken)
+				.POST(HttpRequest.BodyPublishers.ofString(registration.toString())).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		HttpResponse<String> token = TestClients.requestToken(baseUrl(), TestClients.assertion(key, clientId, baseUrl() + "/oauth2/token",
+				Duration.ofMinutes(1), UUID.randomUUID().toString()), "system/*.rs");
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+		IGenericClient pharmacySystem = clientWith(JSON.readTree(token.body()).get("access_token").asText());
+
+		assertReachesPumpDataOfAOnly(pharmacySystem);
+		assertThatForbidden(() -> pharmacySystem.search().forResource(org.hl7.fhir.r4.model.Patient.class)
+				.whereMap(Map.of("_has:MedicationRequest:subject:status", List.of("active"))).returnBundle(Bundle.class).execute());
+	}
+
+	private void assertReachesPumpDataOfAOnly(IGenericClient theCaller) {
+		Bundle prescriptions = theCaller.search().forResource(MedicationRequest.class).returnBundle(Bundle.class).execute();
+		assertThat(prescriptions.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(prescriptionOfA);
+		assertThat(theCaller.read().resource(Device.class).withId(world.deviceA()).execute().getIdElement().getIdPart())
+				.isEqualTo(world.deviceA());
+		assertThatForbidden(() -> theCaller.read().resource(MedicationRequest.class).withId(prescriptionOfB).execute());
+		assertThatForbidden(() -> theCaller.read().resource(Device.class).withId(world.deviceB()).execute());
+		assertThatForbidden(() -> theCaller.read().resource(Observation.class).withId(world.observationA()).execute());
+		assertThatForbidden(() -> theCaller.search().forResource(Observation.class).returnBundle(Bundle.class).execute());
+		assertThatForbidden(() -> theCaller.search().forResource(MedicationRequest.class)
+				.where(MedicationRequest.SUBJECT.hasId("Patient/" + world.patientB())).returnBundle(Bundle.class).execute());
+	}
+
+	private void servedBy(String thePatient, String thePharmacy) {
+		CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setSubject(new Reference("Patient/" + thePatient));
+		team.addParticipant().setMember(new Reference("Organization/" + thePharmacy));
+		create(client, team);
+	}
+
+	private static MedicationRequest prescription(String thePatient) {
+		MedicationRequest prescription = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+				.setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference("Patient/" + thePatient));
+		prescription.getMedicationCodeableConcept().setText("morphine sulfate, preservative-free, for intrathecal infusion");
+		return prescription;
+	}
+
+	private IGenericClient clientWith(String theToken) {
+		IGenericClient caller = FHIR.newRestfulGenericClient(fhirBase());
+		caller.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
+		return caller;
+	}
+}
