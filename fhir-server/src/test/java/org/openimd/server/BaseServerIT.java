@@ -60,6 +60,8 @@ public abstract class BaseServerIT {
 		TestTls.mllpBundle().forEach((key, value) -> theRegistry.add(key, () -> value));
 		// Plain HTTP keeps every test's client simple; PackagedServerIT checks the HTTPS default.
 		theRegistry.add("server.ssl.enabled", () -> "false");
+		// As behind that proxy: X-Forwarded-For from loopback names the client, so a test can come from an address of its own.
+		theRegistry.add("server.forward-headers-strategy", () -> "native");
 		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.SENDING_APPLICATION + "]",
 				() -> "localhost:" + ReturnRouteReceiver.shared().port());
 		theRegistry.add("openimd.ingest.application-ack-routes[" + ReturnRouteReceiver.UNREACHABLE_APPLICATION + "]",

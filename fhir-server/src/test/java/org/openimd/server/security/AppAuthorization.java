@@ -54,6 +54,8 @@ public final class AppAuthorization {
 	/** Where the app is registered to receive the code. */
 	public String redirectUri = TestClients.APP_REDIRECT_URI;
 	String patientToPick;
+	/** The network address the browser is seen from, through the proxy the tests stand behind; null for loopback. */
+	String forwardedFor;
 	/** The authenticator code is taken this far from now, so that one person can sign in twice in a test. */
 	long codeStepOffset;
 
@@ -155,7 +157,7 @@ public final class AppAuthorization {
 	}
 
 	HttpResponse<String> get(String theUrl) throws IOException, InterruptedException {
-		return myBrowser.send(HttpRequest.newBuilder(URI.create(absolute(theUrl))).GET().build(), HttpResponse.BodyHandlers.ofString());
+		return myBrowser.send(fromBrowser(HttpRequest.newBuilder(URI.create(absolute(theUrl)))).GET().build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	HttpResponse<String> post(String thePath, Map<String, String> theForm) throws IOException, InterruptedException {
@@ -164,11 +166,15 @@ public final class AppAuthorization {
 
 	private HttpResponse<String> post(String thePath, Map<String, String> theForm, List<String> theScopes)
 			throws IOException, InterruptedException {
-		return myBrowser.send(HttpRequest.newBuilder(URI.create(absolute(thePath)))
+		return myBrowser.send(fromBrowser(HttpRequest.newBuilder(URI.create(absolute(thePath))))
 						.header("Content-Type", "application/x-www-form-urlencoded")
 						.POST(HttpRequest.BodyPublishers.ofString(formBody(theForm, theScopes)))
 						.build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpRequest.Builder fromBrowser(HttpRequest.Builder theRequest) {
+		return forwardedFor == null ? theRequest : theRequest.header("X-Forwarded-For", forwardedFor);
 	}
 
 	private static String formBody(Map<String, String> theForm, List<String> theScopes) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Device;
@@ -186,6 +187,31 @@ class SmartAppLaunchIT extends BaseServerIT {
 				"_csrf", csrf(flow.get("/auth/login").body())));
 		assertThat(right.headers().firstValue("Location")).get().asString().endsWith("/auth/login?error");
 		assertThat(accounts.find(patient.username()).orElseThrow().lockedUntil()).isPresent();
+	}
+
+	@Test
+	void manyFailuresFromOneAddressStopSignInThereForEveryAccount() throws Exception {
+		String address = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
+		AppAuthorization sprayer = new AppAuthorization(baseUrl());
+		sprayer.forwardedFor = address;
+		for (int attempt = 0; attempt < 20; attempt++) {
+			String csrf = AppAuthorization.hidden(sprayer.get("/auth/login").body()).get("_csrf");
+			HttpResponse<String> failed = sprayer.post("/auth/login", Map.of("username", "it-nobody-" + attempt, "password", "Winter2026!",
+					"_csrf", csrf));
+			assertThat(failed.statusCode()).as("attempt " + attempt).isEqualTo(302);
+		}
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+
+		AppAuthorization fromThere = new AppAuthorization(baseUrl());
+		fromThere.forwardedFor = address;
+		String csrf = AppAuthorization.hidden(fromThere.get("/auth/login").body()).get("_csrf");
+		HttpResponse<String> refused = fromThere.post("/auth/login", Map.of("username", patient.username(), "password", PASSWORD, "_csrf", csrf));
+		assertThat(refused.statusCode()).as("the right password, from that address").isEqualTo(429);
+
+		AppAuthorization fromElsewhere = new AppAuthorization(baseUrl());
+		fromElsewhere.forwardedFor = "198.51.100.7";
+		assertThat(fromElsewhere.authorize(fromElsewhere.authorizationUrl(TestClients.PUBLIC_APP, "launch/patient patient/*.rs", Map.of()),
+				patient, PASSWORD)).as("the same person from another address").containsKey("code");
 	}
 
 	@Test

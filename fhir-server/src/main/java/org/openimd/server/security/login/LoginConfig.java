@@ -39,6 +39,11 @@ class LoginConfig {
 	}
 
 	@Bean
+	SignInThrottle signInThrottle(LoginProperties theProperties) {
+		return new SignInThrottle(theProperties, Clock.systemUTC());
+	}
+
+	@Bean
 	@Order(3)
 	SecurityFilterChain loginFilterChain(HttpSecurity theHttp) throws Exception {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();

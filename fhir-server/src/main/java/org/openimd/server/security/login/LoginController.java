@@ -10,6 +10,8 @@ import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.SmartClaims;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -37,12 +39,14 @@ class LoginController {
 	private static final Logger LOG = LoggerFactory.getLogger(LoginController.class);
 
 	private final UserAccounts myAccounts;
+	private final SignInThrottle myThrottle;
 	private final AuditTrail myAudit;
 	private final SecurityContextRepository myContexts = new HttpSessionSecurityContextRepository();
 	private final RequestCache myRequests = new HttpSessionRequestCache();
 
-	LoginController(UserAccounts theAccounts, AuditTrail theAudit) {
+	LoginController(UserAccounts theAccounts, SignInThrottle theThrottle, AuditTrail theAudit) {
 		myAccounts = theAccounts;
+		myThrottle = theThrottle;
 		myAudit = theAudit;
 	}
 
@@ -65,11 +69,15 @@ class LoginController {
 	@PostMapping(AppAuthorizationPaths.LOGIN)
 	void checkPassword(@RequestParam String username, @RequestParam String password, HttpServletRequest theRequest,
 			HttpServletResponse theResponse) throws IOException {
+		if (throttled(username, theRequest, theResponse)) {
+			return;
+		}
 		UserAccounts.Outcome outcome = myAccounts.checkPassword(username, password);
 		myAudit.record(AuditEvents.signIn(username, "password: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
 				theRequest.getRemoteAddr()));
 		if (outcome != UserAccounts.Outcome.ACCEPTED) {
 			LOG.warn("Failed password sign-in for {}", username);
+			myThrottle.failed(theRequest.getRemoteAddr());
 			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
 			return;
 		}
@@ -101,11 +109,15 @@ class LoginController {
 			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN);
 			return;
 		}
+		if (throttled(username, theRequest, theResponse)) {
+			return;
+		}
 		UserAccounts.Outcome outcome = myAccounts.checkCode(username, code);
 		myAudit.record(AuditEvents.signIn(username, "authenticator code: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
 				theRequest.getRemoteAddr()));
 		if (outcome != UserAccounts.Outcome.ACCEPTED) {
 			LOG.warn("Failed authenticator code for {}", username);
+			myThrottle.failed(theRequest.getRemoteAddr());
 			if (outcome == UserAccounts.Outcome.LOCKED) {
 				theRequest.getSession().removeAttribute(PASSWORD_CHECKED);
 				theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
@@ -131,6 +143,22 @@ class LoginController {
 	@ResponseBody
 	String signedIn() {
 		return Pages.page("Signed in", "<p>You are signed in. Return to the app you came from.</p>");
+	}
+
+	/** Refuses the step, unchecked, when its address has failed too often: 429, and an audited failure. */
+	private boolean throttled(String theUsername, HttpServletRequest theRequest, HttpServletResponse theResponse) throws IOException {
+		if (!myThrottle.refuses(theRequest.getRemoteAddr())) {
+			return false;
+		}
+		myAudit.record(AuditEvents.signIn(theUsername, "refused unchecked: too many failed sign-ins from this address", false,
+				theRequest.getRemoteAddr()));
+		LOG.warn("Sign-in step for {} refused: too many failures from {}", theUsername, theRequest.getRemoteAddr());
+		theResponse.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+		theResponse.setContentType(MediaType.TEXT_HTML_VALUE);
+		theResponse.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		theResponse.getWriter().write(Pages.page("Try again later",
+				"<p class=\"error\">There were too many failed sign-ins from your network. Try again later.</p>"));
+		return true;
 	}
 
 	private static String passwordCheckedFor(HttpServletRequest theRequest) {

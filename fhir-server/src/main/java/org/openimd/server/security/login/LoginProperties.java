@@ -10,9 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFailedAttempts wrong passwords or codes in a row after which the account is locked
  * @param lockout how long it then stays locked
  * @param minPasswordLength the shortest password an account may be given
+ * @param maxFailuresPerAddress failed sign-in steps from one network address, across all accounts,
+ *     after which that address may not try again until {@code addressWindow} has passed since its first
+ *     failure. Behind a reverse proxy, let the server see clients' addresses
+ *     ({@code server.forward-headers-strategy=native}), or the proxy's one address is throttled for all
+ * @param addressWindow that window
  */
 @ConfigurationProperties("openimd.auth.login")
 public record LoginProperties(
 		@DefaultValue("5") int maxFailedAttempts,
 		@DefaultValue("15m") Duration lockout,
-		@DefaultValue("12") int minPasswordLength) {}
+		@DefaultValue("12") int minPasswordLength,
+		@DefaultValue("20") int maxFailuresPerAddress,
+		@DefaultValue("10m") Duration addressWindow) {}
