@@ -72,12 +72,7 @@ class LoginController {
 		if (throttled(username, theRequest, theResponse)) {
 			return;
 		}
-		UserAccounts.Outcome outcome = myAccounts.checkPassword(username, password);
-		myAudit.record(AuditEvents.signIn(username, "password: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
-				theRequest.getRemoteAddr()));
-		if (outcome != UserAccounts.Outcome.ACCEPTED) {
-			LOG.warn("Failed password sign-in for {}", username);
-			myThrottle.failed(theRequest.getRemoteAddr());
+		if (!accepted(username, "password", myAccounts.checkPassword(username, password), theRequest)) {
 			theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
 			return;
 		}
@@ -113,11 +108,7 @@ class LoginController {
 			return;
 		}
 		UserAccounts.Outcome outcome = myAccounts.checkCode(username, code);
-		myAudit.record(AuditEvents.signIn(username, "authenticator code: " + outcome, outcome == UserAccounts.Outcome.ACCEPTED,
-				theRequest.getRemoteAddr()));
-		if (outcome != UserAccounts.Outcome.ACCEPTED) {
-			LOG.warn("Failed authenticator code for {}", username);
-			myThrottle.failed(theRequest.getRemoteAddr());
+		if (!accepted(username, "authenticator code", outcome, theRequest)) {
 			if (outcome == UserAccounts.Outcome.LOCKED) {
 				theRequest.getSession().removeAttribute(PASSWORD_CHECKED);
 				theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
@@ -143,6 +134,17 @@ class LoginController {
 	@ResponseBody
 	String signedIn() {
 		return Pages.page("Signed in", "<p>You are signed in. Return to the app you came from.</p>");
+	}
+
+	/** Audits a checked sign-in step; a failure also counts against the address it came from. */
+	private boolean accepted(String theUsername, String theStep, UserAccounts.Outcome theOutcome, HttpServletRequest theRequest) {
+		boolean accepted = theOutcome == UserAccounts.Outcome.ACCEPTED;
+		myAudit.record(AuditEvents.signIn(theUsername, theStep + ": " + theOutcome, accepted, theRequest.getRemoteAddr()));
+		if (!accepted) {
+			LOG.warn("Failed sign-in step ({}) for {}", theStep, theUsername);
+			myThrottle.failed(theRequest.getRemoteAddr());
+		}
+		return accepted;
 	}
 
 	/** Refuses the step, unchecked, when its address has failed too often: 429, and an audited failure. */
