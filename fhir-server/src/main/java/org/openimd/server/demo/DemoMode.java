@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +31,7 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
+import org.openimd.server.RandomSecret;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.ingest.IngestSvc;
 import org.openimd.server.security.AuthProperties;
@@ -79,7 +78,6 @@ class DemoMode implements ApplicationRunner {
 	private final FhirServerProperties myFhir;
 	private final Environment myEnvironment;
 	private final Path myDataDirectory;
-	private final SecureRandom myRandom = new SecureRandom();
 
 	DemoMode(IngestSvc theIngest, DaoRegistry theDaos, UserAccounts theAccounts, SmartClientRegistry theClients,
 			FhirServerProperties theFhir, Environment theEnvironment, @Value("${openimd.data-dir}") Path theDataDirectory) {
@@ -210,10 +208,8 @@ class DemoMode implements ApplicationRunner {
 		return (tls ? "https" : "http") + "://localhost:" + myEnvironment.getProperty("local.server.port") + "/fhir";
 	}
 
-	private String secret() {
-		byte[] random = new byte[18];
-		myRandom.nextBytes(random);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+	private static String secret() {
+		return RandomSecret.urlSafe(18);
 	}
 
 }

@@ -83,7 +83,7 @@ public final class AccessContext {
 		List<Grant> grants = new ArrayList<>();
 		List<String> scopes = Optional.ofNullable(token.getClaimAsStringList("scope")).orElse(List.of());
 		for (SmartScope scope : SmartScope.parseAll(scopes)) {
-			grant(scope, token, person.isPresent(), policy.isPresent(), reachable.orElse(null), types).ifPresent(grants::add);
+			grant(scope, token, person.isPresent(), reachable.orElse(null), types).ifPresent(grants::add);
 		}
 		return new AccessContext(Optional.of(token), forThisServer, policy, List.copyOf(grants));
 	}
@@ -94,12 +94,10 @@ public final class AccessContext {
 
 	/**
 	 * @param thePerson whether a person's app holds the token (a system's otherwise)
-	 * @param theUnderPolicy whether a role's policy limits the token: a person's, or a system's that acts for an organisation
-	 * @param theReachable the patients the policy reaches; null for every patient
+	 * @param theReachable the patients the token's role policy reaches; null for every patient, and when no policy limits it
 	 * @param theTypes the resource types the policy allows at all; empty for no such limit
 	 */
-	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, boolean thePerson, boolean theUnderPolicy, Set<String> theReachable,
-			Set<String> theTypes) {
+	private static Optional<Grant> grant(SmartScope theScope, Jwt theToken, boolean thePerson, Set<String> theReachable, Set<String> theTypes) {
 		if (theScope.filter().isPresent() && theScope.anyResourceType()) {
 			// A filter's search parameters belong to one resource type; on every type it means nothing certain.
 			return Optional.empty();
@@ -110,10 +108,9 @@ public final class AccessContext {
 			return Optional.empty();
 		}
 		if (system || theScope.context().equals("user")) {
-			if (!theUnderPolicy || theReachable == null) {
-				return Optional.of(new Grant(theScope, true, Set.of(), theTypes));
-			}
-			return Optional.of(new Grant(theScope, false, theReachable, theTypes));
+			return Optional.of(theReachable == null
+					? new Grant(theScope, true, Set.of(), theTypes)
+					: new Grant(theScope, false, theReachable, theTypes));
 		}
 		// patient/ scopes reach the patient in context, and only one the person may see anyway.
 		String inContext = theToken.getClaimAsString(SmartClaims.PATIENT);

@@ -3,12 +3,11 @@ package org.openimd.server.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.text.ParseException;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openimd.server.RandomSecret;
 import org.openimd.server.security.login.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -28,7 +27,6 @@ import org.springframework.web.server.ResponseStatusException;
 class ClientAdminController {
 
 	private static final int SECRET_BYTES = 32;
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final SmartClientRegistry myRegistry;
 	private final RegisteredClientRepository myClients;
@@ -60,9 +58,7 @@ class ClientAdminController {
 				case "public" -> myRegistry.register(new AuthProperties.App(theClient.clientId(), theClient.name(), false, null,
 						theClient.redirectUris(), theClient.scopes()));
 				case "confidential" -> {
-					byte[] secret = new byte[SECRET_BYTES];
-					RANDOM.nextBytes(secret);
-					String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+					String clientSecret = RandomSecret.urlSafe(SECRET_BYTES);
 					myRegistry.register(new AuthProperties.App(theClient.clientId(), theClient.name(), true, clientSecret,
 							theClient.redirectUris(), theClient.scopes()));
 					registered.put("clientSecret", clientSecret);

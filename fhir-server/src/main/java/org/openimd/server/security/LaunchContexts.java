@@ -1,10 +1,9 @@
 package org.openimd.server.security;
 
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Optional;
+import org.openimd.server.RandomSecret;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,7 +26,6 @@ public class LaunchContexts {
 	private final JdbcTemplate myJdbc;
 	private final AuthProperties myProperties;
 	private final Clock myClock;
-	private final SecureRandom myRandom = new SecureRandom();
 
 	LaunchContexts(JdbcTemplate theJdbc, AuthProperties theProperties, Clock theClock) {
 		myJdbc = theJdbc;
@@ -37,9 +35,7 @@ public class LaunchContexts {
 
 	public Launch create(String theUsername, String theClientId, String thePatient, boolean theNeedPatientBanner) {
 		myJdbc.update("delete from openimd_launch where expires_at < ?", Timestamp.from(myClock.instant()));
-		byte[] id = new byte[ID_BYTES];
-		myRandom.nextBytes(id);
-		Launch launch = new Launch(Base64.getUrlEncoder().withoutPadding().encodeToString(id), theUsername, theClientId, thePatient,
+		Launch launch = new Launch(RandomSecret.urlSafe(ID_BYTES), theUsername, theClientId, thePatient,
 				theNeedPatientBanner);
 		myJdbc.update("insert into openimd_launch (launch_id, username, client_id, patient, need_patient_banner, expires_at) values (?, ?, ?, ?, ?, ?)",
 				launch.launchId(), theUsername, theClientId, thePatient, theNeedPatientBanner,

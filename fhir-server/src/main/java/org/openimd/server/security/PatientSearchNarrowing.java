@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * The searches of a token limited by a role (a person's, or a pharmacy system's), and the conditions
- * of its conditional writes, are confined to the patients the token reaches: {@code Observation?code=…} from a patient's app finds that patient's
- * Observations only, where HAPI's authorization rules alone would refuse the search.
+ * of its conditional writes, are confined to the patients the token reaches: {@code Observation?code=…}
+ * from a patient's app finds that patient's Observations only, where HAPI's authorization rules alone
+ * would refuse the search.
  */
 public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
 

@@ -1,8 +1,7 @@
 package org.openimd.server.security;
 
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
+import org.openimd.server.RandomSecret;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -21,7 +20,6 @@ class SmartRefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 	private static final int TOKEN_BYTES = 48;
 
 	private final AuthProperties myProperties;
-	private final SecureRandom myRandom = new SecureRandom();
 
 	SmartRefreshTokens(AuthProperties theProperties) {
 		myProperties = theProperties;
@@ -37,10 +35,8 @@ class SmartRefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 		if (!offline && !theContext.getAuthorizedScopes().contains(ONLINE_ACCESS)) {
 			return null;
 		}
-		byte[] value = new byte[TOKEN_BYTES];
-		myRandom.nextBytes(value);
 		Instant issuedAt = Instant.now();
-		return new OAuth2RefreshToken(Base64.getUrlEncoder().withoutPadding().encodeToString(value), issuedAt,
+		return new OAuth2RefreshToken(RandomSecret.urlSafe(TOKEN_BYTES), issuedAt,
 				issuedAt.plus(offline ? myProperties.offlineAccessLifetime() : myProperties.onlineAccessLifetime()));
 	}
 }

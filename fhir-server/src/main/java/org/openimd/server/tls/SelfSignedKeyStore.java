@@ -8,13 +8,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.openimd.server.RandomSecret;
 import org.openimd.server.OwnerOnlyFile;
 
 /**
@@ -113,9 +112,7 @@ public record SelfSignedKeyStore(Path location, String password) {
 	}
 
 	private static String randomPassword() {
-		byte[] random = new byte[24];
-		new SecureRandom().nextBytes(random);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+		return RandomSecret.urlSafe(24);
 	}
 
 

@@ -169,7 +169,7 @@ class CrossPatientIT extends BaseServerIT {
 		throw new AssertionError("the call was allowed");
 	}
 
-	private static List<String> ids(Bundle theBundle) {
+	static List<String> ids(Bundle theBundle) {
 		return theBundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
 	}
 }

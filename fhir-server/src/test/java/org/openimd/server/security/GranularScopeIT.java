@@ -1,13 +1,13 @@
 package org.openimd.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.openimd.server.security.CrossPatientIT.ids;
 import static org.openimd.server.security.SmartAppLaunchIT.assertThatForbidden;
 import static org.openimd.server.security.SmartAppLaunchIT.create;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -103,9 +103,5 @@ class GranularScopeIT extends BaseServerIT {
 		Observation observation = SmartAppLaunchIT.vitalSign(thePatient);
 		observation.getCategoryFirstRep().getCodingFirstRep().setCode(theCategory);
 		return observation;
-	}
-
-	private static List<String> ids(Bundle theBundle) {
-		return theBundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
 	}
 }
