@@ -50,6 +50,21 @@ public final class OpenImdUris {
 
 	public static final String UCUM = "http://unitsofmeasure.org";
 
+	public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+	public static final String SNOMED_CT = "http://snomed.info/sct";
+
+	/** SNOMED CT 72607000 |Intrathecal route|: a MedicationRequest by this route goes through the pump checks. */
+	public static final String INTRATHECAL_ROUTE = "72607000";
+
+	/** The rule IDs of the intrathecal pump checks ({@code DOSE-01}, {@code STAB-01} …), in OperationOutcome details. */
+	public static final String INTRATHECAL_RULE_SYSTEM = BASE + "CodeSystem/intrathecal-rule";
+
+	/** Properties of an implanted drug pump on Device.property.type: {@code reservoir-volume}. */
+	public static final String PUMP_PROPERTY_SYSTEM = BASE + "CodeSystem/pump-property";
+
+	public static final String PUMP_RESERVOIR_VOLUME = "reservoir-volume";
+
 	public static final String PROVENANCE_PARTICIPANT_TYPE =
 			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 

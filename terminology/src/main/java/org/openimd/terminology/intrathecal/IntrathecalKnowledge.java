@@ -1,0 +1,368 @@
+package org.openimd.terminology.intrathecal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * What OpenIMD knows about intrathecal drugs and pumps, read from the data files beside this class
+ * (their README says what each holds). Every threshold keeps the rule it belongs to, its severity and
+ * its citation, so a finding can say where its number comes from.
+ *
+ * <p>The files are checked as they are read: an unknown rule, drug, source or confidence, a number
+ * that does not parse, or a name given to two drugs stops start-up rather than checking a
+ * prescription against a wrong table.
+ */
+public final class IntrathecalKnowledge {
+
+	public enum Severity { REJECT, WARN, INFO }
+
+	/** Where a value comes from: source tags ({@code S1}) and confidence (V verified, R recalled, P project policy). */
+	public record Citation(List<String> sources, String confidence) {
+
+		@Override
+		public String toString() {
+			return (sources.isEmpty() ? "" : "[" + String.join("][", sources) + "] ") + confidence;
+		}
+	}
+
+	/**
+	 * @param massUnit the unit its doses are kept in ({@code mg} or {@code ug})
+	 * @param intrathecal whether it is a pump drug (false: known only to the opioid converter)
+	 * @param rxnorm its RxNorm ingredient code, when one was verified; a recalled code is not used
+	 */
+	public record Drug(String id, String display, String massUnit, boolean opioid, boolean intrathecal, Optional<String> rxnorm,
+			List<String> names, Citation citation) {}
+
+	public record Strength(String drug, BigDecimal value, String unit, String product, String use, Citation citation) {}
+
+	/** An inactive ingredient: a {@code diluent}, a {@code vehicle} or a {@code preservative}. */
+	public record Excipient(String id, String role, List<String> names, Citation citation) {
+
+		public boolean isPreservative() {
+			return role.equals("preservative");
+		}
+
+		public boolean isDiluent() {
+			return role.equals("diluent");
+		}
+	}
+
+	public record Rule(String id, Severity severity, String summary, Citation citation) {}
+
+	/**
+	 * One threshold: {@code measure} of {@code drug} ({@code *} any) compared with {@code value}.
+	 *
+	 * @param comparison {@code above}, {@code below}, {@code at-most}, {@code other-than-undiluted} or {@code present}
+	 * @param upTo the inclusive top of a band ("above 15 and at most 20"), when the rule is a band
+	 * @param condition when the threshold applies: always (empty), {@code initiation}, {@code first-fill},
+	 *     {@code spinal}, {@code cerebral}, or {@code pump=<family>}
+	 */
+	public record Limit(String rule, String drug, String measure, String comparison, Optional<BigDecimal> value, String unit,
+			Optional<BigDecimal> upTo, Severity severity, String condition, Citation citation) {}
+
+	/**
+	 * How long a formulation stays stable in the pump.
+	 *
+	 * @param drugs the active ingredients, or {@code ziconotide, *} for ziconotide with anything, or {@code *}
+	 * @param preparation {@code any}, {@code first-fill}, {@code undiluted}, {@code diluted},
+	 *     {@code component-minimum} (no cap of its own: the least of its components'), {@code unlisted}
+	 * @param days empty for {@code component-minimum}
+	 */
+	public record StabilityCap(Set<String> drugs, String preparation, Optional<Integer> days, Citation citation) {}
+
+	public record PumpModel(String family, String model, String modelNumber, String manufacturer, BigDecimal reservoirMl, Citation citation) {}
+
+	public record PumpParameter(String family, String parameter, String value, String unit, String rule, Citation citation) {
+
+		public BigDecimal decimal() {
+			return new BigDecimal(value);
+		}
+	}
+
+	/**
+	 * @param subject a drug id, or {@code admixture} for any formulation of more than one active drug
+	 * @param labelling {@code labelled}, {@code off-label} or {@code not-permitted}
+	 */
+	public record PumpLabel(String family, String subject, String labelling, Optional<Integer> minimumAge, String rule, Citation citation) {}
+
+	/**
+	 * @param kind {@code mme-factor} (CDC oral MME per unit of daily dose), {@code route-ratio} (morphine's
+	 *     part of 300 : 100 : 10 : 1), {@code intrathecal-ratio} (mg intrathecal morphine per mg),
+	 *     {@code start-fraction}, {@code rounding} or {@code not-supported}
+	 */
+	public record Conversion(String rule, String kind, String drug, String route, Optional<BigDecimal> value, String unit, Citation citation) {}
+
+	private static final Set<String> CONFIDENCES = Set.of("V", "R", "P");
+
+	private final String myVersion;
+	private final Map<String, Drug> myDrugs;
+	private final Map<String, Drug> myDrugsByName = new LinkedHashMap<>();
+	private final Map<String, Drug> myDrugsByRxNorm = new LinkedHashMap<>();
+	private final List<Strength> myStrengths;
+	private final Map<String, Excipient> myExcipientsByName = new LinkedHashMap<>();
+	private final Map<String, Rule> myRules;
+	private final List<Limit> myLimits;
+	private final List<StabilityCap> myStability;
+	private final List<PumpModel> myPumpModels;
+	private final List<PumpParameter> myPumpParameters;
+	private final List<PumpLabel> myPumpLabels;
+	private final List<Conversion> myConversions;
+	private final Set<String> mySources;
+
+	private IntrathecalKnowledge() {
+		Properties catalogue = new Properties();
+		try (InputStream in = open("catalogue.properties")) {
+			catalogue.load(in);
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		myVersion = required(catalogue.getProperty("version"), "catalogue.properties has no version");
+		mySources = rows("sources.csv").stream().map(row -> row.get("id")).collect(Collectors.toCollection(TreeSet::new));
+		myRules = index(rows("rules.csv").stream().map(row -> new Rule(row.get("rule"), severity(row), row.get("summary"), citation(row))).toList(), Rule::id);
+		myDrugs = index(rows("drugs.csv").stream().map(this::drug).toList(), Drug::id);
+		for (Drug drug : myDrugs.values()) {
+			drug.names().forEach(name -> unique(myDrugsByName, name, drug, "drug name"));
+			drug.rxnorm().ifPresent(code -> unique(myDrugsByRxNorm, code, drug, "RxNorm code"));
+		}
+		myStrengths = rows("strengths.csv").stream().map(row -> new Strength(knownDrug(row.get("drug")), decimal(row, "strength"),
+				row.get("unit"), row.get("product"), row.get("use"), citation(row))).toList();
+		for (CSVRecord row : rows("excipients.csv")) {
+			Excipient excipient = new Excipient(row.get("excipient"), row.get("role"), names(row.get("names")), citation(row));
+			excipient.names().forEach(name -> unique(myExcipientsByName, name, excipient, "excipient name"));
+		}
+		myLimits = rows("limits.csv").stream().map(row -> new Limit(knownRule(row.get("rule")), anyOrKnownDrug(row.get("drug")),
+				row.get("measure"), row.get("comparison"), optionalDecimal(row, "value"), row.get("unit"), optionalDecimal(row, "up_to"),
+				severity(row), row.get("condition"), citation(row))).toList();
+		myStability = rows("stability.csv").stream().map(row -> new StabilityCap(formulation(row.get("formulation")), row.get("preparation"),
+				optionalDecimal(row, "days").map(BigDecimal::intValueExact), citation(row))).toList();
+		myPumpModels = rows("pumps.csv").stream().map(row -> new PumpModel(row.get("family"), row.get("model"), row.get("model_number"),
+				row.get("manufacturer"), decimal(row, "reservoir"), citation(row))).toList();
+		myPumpParameters = rows("pump-parameters.csv").stream().map(row -> new PumpParameter(row.get("family"), row.get("parameter"),
+				row.get("value"), row.get("unit"), knownRule(row.get("rule")), citation(row))).toList();
+		myPumpLabels = rows("pump-labels.csv").stream().map(row -> new PumpLabel(row.get("family"), row.get("drug"), row.get("labelling"),
+				optionalDecimal(row, "minimum_age").map(BigDecimal::intValueExact), row.get("rule").isEmpty() ? "" : knownRule(row.get("rule")),
+				citation(row))).toList();
+		myConversions = rows("conversion.csv").stream().map(row -> new Conversion(knownRule(row.get("rule")), row.get("kind"),
+				anyOrKnownDrug(row.get("drug")), row.get("route"), optionalDecimal(row, "value"), row.get("unit"), citation(row))).toList();
+	}
+
+	private static final class Holder {
+		static final IntrathecalKnowledge INSTANCE = new IntrathecalKnowledge();
+	}
+
+	/** The knowledge shipped in this module, read and checked once. */
+	public static IntrathecalKnowledge load() {
+		return Holder.INSTANCE;
+	}
+
+	/** The version of the data files ({@code catalogue.properties}), reported with every check. */
+	public String version() {
+		return myVersion;
+	}
+
+	public Optional<Drug> drug(String theId) {
+		return Optional.ofNullable(myDrugs.get(theId));
+	}
+
+	/** A drug by one of its accepted names or brand names, whatever the case. */
+	public Optional<Drug> drugByName(String theName) {
+		return Optional.ofNullable(myDrugsByName.get(normalised(theName)));
+	}
+
+	/** A drug by its verified RxNorm ingredient code. */
+	public Optional<Drug> drugByRxNorm(String theCode) {
+		return Optional.ofNullable(myDrugsByRxNorm.get(theCode.strip()));
+	}
+
+	public Optional<Excipient> excipientByName(String theName) {
+		return Optional.ofNullable(myExcipientsByName.get(normalised(theName)));
+	}
+
+	public List<Strength> strengths(String theDrug) {
+		return myStrengths.stream().filter(strength -> strength.drug().equals(theDrug)).toList();
+	}
+
+	public Rule rule(String theId) {
+		return Optional.ofNullable(myRules.get(theId)).orElseThrow(() -> new IllegalArgumentException("no rule " + theId));
+	}
+
+	/** The thresholds on {@code theMeasure} that apply to {@code theDrug}, including those for any drug. */
+	public List<Limit> limits(String theDrug, String theMeasure) {
+		return myLimits.stream().filter(limit -> limit.measure().equals(theMeasure) && (limit.drug().equals(theDrug) || limit.drug().equals("*")))
+				.toList();
+	}
+
+	public List<StabilityCap> stability() {
+		return myStability;
+	}
+
+	public List<PumpModel> pumpModels() {
+		return myPumpModels;
+	}
+
+	/** A parameter of a pump family, or the one every family shares ({@code *}). */
+	public Optional<PumpParameter> pumpParameter(String theFamily, String theParameter) {
+		return myPumpParameters.stream().filter(parameter -> parameter.parameter().equals(theParameter))
+				.filter(parameter -> parameter.family().equals(theFamily) || parameter.family().equals("*"))
+				.min((a, b) -> Boolean.compare(a.family().equals("*"), b.family().equals("*")));
+	}
+
+	/** What a pump family's labelling says of a drug (or of {@code admixture}), when it says anything. */
+	public Optional<PumpLabel> pumpLabel(String theFamily, String theSubject) {
+		return myPumpLabels.stream().filter(label -> label.family().equals(theFamily) && label.subject().equals(theSubject)).findFirst();
+	}
+
+	public Optional<Conversion> conversion(String theKind, String theDrug, String theRoute) {
+		return myConversions.stream().filter(conversion -> conversion.kind().equals(theKind))
+				.filter(conversion -> conversion.drug().equals(theDrug) || conversion.drug().equals("*"))
+				.filter(conversion -> conversion.route().equals(theRoute) || conversion.route().equals("*"))
+				.findFirst();
+	}
+
+	static String normalised(String theName) {
+		return theName.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+	}
+
+	private Drug drug(CSVRecord theRow) {
+		boolean verified = theRow.get("rxnorm_status").equals("verified");
+		return new Drug(theRow.get("drug"), theRow.get("display"), theRow.get("unit"), bool(theRow, "opioid"), bool(theRow, "intrathecal"),
+				verified ? Optional.of(required(theRow.get("rxnorm"), "verified drug without a code: " + theRow)) : Optional.empty(),
+				names(theRow.get("names")), new Citation(sources(theRow), "V"));
+	}
+
+	private Citation citation(CSVRecord theRow) {
+		String confidence = theRow.get("confidence");
+		if (!CONFIDENCES.contains(confidence)) {
+			throw malformed(theRow, "confidence must be V, R or P, not '" + confidence + "'");
+		}
+		return new Citation(sources(theRow), confidence);
+	}
+
+	private List<String> sources(CSVRecord theRow) {
+		List<String> sources = theRow.get("source").isEmpty() ? List.of() : Arrays.asList(theRow.get("source").split(";"));
+		for (String source : sources) {
+			if (!mySources.contains(source)) {
+				throw malformed(theRow, "unknown source " + source);
+			}
+		}
+		return List.copyOf(sources);
+	}
+
+	private String knownRule(String theRule) {
+		if (!myRules.containsKey(theRule)) {
+			throw new IllegalStateException("intrathecal knowledge: unknown rule " + theRule);
+		}
+		return theRule;
+	}
+
+	private String knownDrug(String theDrug) {
+		if (!myDrugs.containsKey(theDrug)) {
+			throw new IllegalStateException("intrathecal knowledge: unknown drug " + theDrug);
+		}
+		return theDrug;
+	}
+
+	private String anyOrKnownDrug(String theDrug) {
+		return theDrug.equals("*") ? theDrug : knownDrug(theDrug);
+	}
+
+	private Set<String> formulation(String theFormulation) {
+		Set<String> drugs = new TreeSet<>(Arrays.asList(theFormulation.split("\\+")));
+		drugs.stream().filter(drug -> !drug.equals("*")).forEach(this::knownDrug);
+		return drugs;
+	}
+
+	private static Severity severity(CSVRecord theRow) {
+		return Severity.valueOf(theRow.get("severity"));
+	}
+
+	private static List<String> names(String theNames) {
+		return Arrays.stream(theNames.split(";")).map(IntrathecalKnowledge::normalised).toList();
+	}
+
+	private static boolean bool(CSVRecord theRow, String theColumn) {
+		return switch (theRow.get(theColumn)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw malformed(theRow, theColumn + " must be true or false");
+		};
+	}
+
+	private static BigDecimal decimal(CSVRecord theRow, String theColumn) {
+		return optionalDecimal(theRow, theColumn).orElseThrow(() -> malformed(theRow, theColumn + " is empty"));
+	}
+
+	private static Optional<BigDecimal> optionalDecimal(CSVRecord theRow, String theColumn) {
+		String value = theRow.get(theColumn);
+		try {
+			return value.isEmpty() ? Optional.empty() : Optional.of(new BigDecimal(value));
+		} catch (NumberFormatException e) {
+			throw malformed(theRow, theColumn + " '" + value + "' is not a number");
+		}
+	}
+
+	private static <T> Map<String, T> index(List<T> theValues, Function<T, String> theKey) {
+		Map<String, T> index = new LinkedHashMap<>();
+		theValues.forEach(value -> unique(index, theKey.apply(value), value, "id"));
+		return index;
+	}
+
+	private static <T> void unique(Map<String, T> theIndex, String theKey, T theValue, String theWhat) {
+		if (theIndex.putIfAbsent(theKey, theValue) != null) {
+			throw new IllegalStateException("intrathecal knowledge: " + theWhat + " '" + theKey + "' given twice");
+		}
+	}
+
+	private static String required(String theValue, String theProblem) {
+		if (theValue == null || theValue.isBlank()) {
+			throw new IllegalStateException(theProblem);
+		}
+		return theValue;
+	}
+
+	private static List<CSVRecord> rows(String theFile) {
+		try (InputStream in = open(theFile)) {
+			List<CSVRecord> rows = new ArrayList<>();
+			for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+					.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+				if (!row.isConsistent()) {
+					throw malformed(row, "expected " + row.getParser().getHeaderNames().size() + " columns, found " + row.size());
+				}
+				rows.add(row);
+			}
+			return rows;
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read " + theFile, e);
+		}
+	}
+
+	private static InputStream open(String theFile) {
+		InputStream in = IntrathecalKnowledge.class.getResourceAsStream(theFile);
+		if (in == null) {
+			throw new IllegalStateException(theFile + " is missing from the classpath");
+		}
+		return in;
+	}
+
+	private static IllegalStateException malformed(CSVRecord theRow, String theReason) {
+		return new IllegalStateException("intrathecal knowledge, data row " + theRow.getRecordNumber() + ": " + theReason);
+	}
+}

@@ -1,0 +1,53 @@
+package org.openimd.terminology.intrathecal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
+
+class IntrathecalKnowledgeTest {
+
+	private final IntrathecalKnowledge knowledge = IntrathecalKnowledge.load();
+
+	@Test
+	void recognisesDrugsByBrandNameWhateverTheCaseAndByVerifiedCodesOnly() {
+		assertThat(knowledge.drugByName("  INFUMORPH ")).map(IntrathecalKnowledge.Drug::id).contains("morphine");
+		assertThat(knowledge.drugByName("Prialt")).map(IntrathecalKnowledge.Drug::id).contains("ziconotide");
+		assertThat(knowledge.drugByName("Lioresal Intrathecal")).map(IntrathecalKnowledge.Drug::id).contains("baclofen");
+		assertThat(knowledge.drugByRxNorm("7052")).map(IntrathecalKnowledge.Drug::id).contains("morphine");
+		// Recalled codes (sufentanil 56795, baclofen 1292) are not to be used before a look-up in RxNav.
+		assertThat(knowledge.drugByRxNorm("1292")).isEmpty();
+		assertThat(knowledge.drugByRxNorm("56795")).isEmpty();
+	}
+
+	@Test
+	void everyThresholdKeepsItsRuleSeverityAndCitation() {
+		assertThat(knowledge.limits("morphine", "daily-dose")).filteredOn(limit -> limit.rule().equals("DOSE-01")).singleElement()
+				.satisfies(limit -> {
+					assertThat(limit.value()).contains(new BigDecimal("15"));
+					assertThat(limit.unit()).isEqualTo("mg/d");
+					assertThat(limit.severity()).isEqualTo(Severity.REJECT);
+					assertThat(limit.citation().sources()).containsExactly("S1");
+					assertThat(limit.citation().confidence()).isEqualTo("R");
+				});
+		assertThat(knowledge.limits("ziconotide", "daily-dose")).filteredOn(limit -> limit.rule().equals("DOSE-05")).singleElement()
+				.satisfies(limit -> assertThat(limit.severity()).isEqualTo(Severity.REJECT));
+		assertThat(knowledge.limits("ziconotide", "ph")).extracting(IntrathecalKnowledge.Limit::rule).containsExactly("PUMP-04");
+	}
+
+	@Test
+	void pumpParametersFallBackToWhatEveryFamilyShares() {
+		assertThat(knowledge.pumpParameter("synchromed-ii", "minimum-flow")).map(IntrathecalKnowledge.PumpParameter::decimal)
+				.contains(new BigDecimal("0.048"));
+		assertThat(knowledge.pumpParameter("prometra", "minimum-flow")).isEmpty();
+		assertThat(knowledge.pumpParameter("prometra", "optimization-rounding")).map(IntrathecalKnowledge.PumpParameter::decimal)
+				.contains(new BigDecimal("0.01"));
+		assertThat(knowledge.pumpLabel("prometra", "morphine")).flatMap(IntrathecalKnowledge.PumpLabel::minimumAge).contains(22);
+	}
+
+	@Test
+	void hasAVersionToReportWithEveryCheck() {
+		assertThat(knowledge.version()).isNotBlank();
+	}
+}
