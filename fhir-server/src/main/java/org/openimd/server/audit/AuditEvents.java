@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.server.security.SmartClaims;
@@ -108,11 +109,16 @@ public final class AuditEvents {
 		return authentication instanceof JwtAuthenticationToken jwt ? Optional.of(jwt.getToken()) : Optional.empty();
 	}
 
-	/** The person behind a token as a FHIR reference when it names one, else the token's subject. */
+	/**
+	 * The person behind a token as a FHIR reference when it names one, else the token's subject. The
+	 * token's {@code fhirUser} is absolute, as SMART requires; the AuditEvent refers to the same
+	 * resource relatively, since the server stores no references to other servers.
+	 */
 	static Reference tokenHolder(Jwt theToken) {
 		Reference who = new Reference().setIdentifier(new Identifier().setSystem(
 				theToken.getClaimAsString(SmartClaims.ROLE) == null ? CLIENT_ID_SYSTEM : USERNAME_SYSTEM).setValue(theToken.getSubject()));
-		Optional.ofNullable(theToken.getClaimAsString(SmartClaims.FHIR_USER)).ifPresent(who::setReference);
+		Optional.ofNullable(theToken.getClaimAsString(SmartClaims.FHIR_USER))
+				.ifPresent(fhirUser -> who.setReference(new IdType(fhirUser).toUnqualifiedVersionless().getValue()));
 		return who;
 	}
 

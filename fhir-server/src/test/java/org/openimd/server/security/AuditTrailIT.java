@@ -151,9 +151,12 @@ class AuditTrailIT extends BaseServerIT {
 		AppAuthorization flow = new AppAuthorization(baseUrl());
 		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(TestClients.PUBLIC_APP, "openid launch/patient patient/*.rs", Map.of()),
 				patient, SmartAppLaunchIT.PASSWORD);
-		IGenericClient app = clientWith(AppAuthorization.json(flow.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code")))
-				.get("access_token").asText());
+		String token = AppAuthorization.json(flow.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();
+		IGenericClient app = clientWith(token);
 		app.read().resource(Patient.class).withId(world.patientA()).execute();
+		// The patient's own reads are in the trail, naming the patient as the reader.
+		assertThat(auditEventsEventually("policy=" + JTI + jti(token) + "&subtype=read", 1).get(0).getAgent())
+				.anySatisfy(agent -> assertThat(agent.getWho().getReference()).isEqualTo("Patient/" + world.patientA()));
 
 		assertThatForbidden(() -> app.search().forResource(AuditEvent.class).returnBundle(Bundle.class).execute());
 		assertThatForbidden(() -> app.search().byUrl("Patient?_id=" + world.patientA() + "&_revinclude=AuditEvent:entity")
