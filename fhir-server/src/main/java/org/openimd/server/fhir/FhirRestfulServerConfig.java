@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -53,6 +54,7 @@ class FhirRestfulServerConfig {
 			DatabaseBackedPagingProvider thePagingProvider,
 			FhirServerProperties theProperties,
 			FhirApiGuards theGuards,
+			PumpOperationsProvider thePumpOperations,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -62,6 +64,7 @@ class FhirRestfulServerConfig {
 
 		server.registerProviders(theResourceProviders.createProviders());
 		server.registerProvider(theSystemProvider);
+		server.registerProvider(thePumpOperations);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

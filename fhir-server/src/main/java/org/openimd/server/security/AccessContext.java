@@ -48,6 +48,8 @@ public final class AccessContext {
 	/** What a pharmacist's role lets them see of their patients: the pump, its prescriptions and dispenses. */
 	static final Set<String> PHARMACY_TYPES = Set.of("Patient", "Device", "Medication", "MedicationRequest", "MedicationDispense");
 
+	private static final Set<Role> PRESCRIBING_ROLES = Set.of(Role.CLINICIAN, Role.PHARMACIST, Role.ADMIN);
+	private static final String MEDICATION_REQUEST = "MedicationRequest";
 	private static final String USER_DATA_KEY = AccessContext.class.getName();
 
 	private final Optional<Jwt> myToken;
@@ -154,6 +156,16 @@ public final class AccessContext {
 			return Optional.empty();
 		}
 		return Optional.of(myGrants.stream().flatMap(grant -> grant.patients().stream()).collect(Collectors.toCollection(TreeSet::new)));
+	}
+
+	/**
+	 * Whether the prescribing checks and calculators are for this token: a clinician's, a pharmacist's,
+	 * an administrator's or a system's, with a scope on MedicationRequest. Patients, manufacturers and
+	 * reviewers do not prescribe.
+	 */
+	public boolean mayUsePrescribingTools() {
+		boolean prescribingRole = myPolicy.map(PRESCRIBING_ROLES::contains).orElse(true);
+		return prescribingRole && (permits(MEDICATION_REQUEST, 'c') || permits(MEDICATION_REQUEST, 'r') || permits(MEDICATION_REQUEST, 'u'));
 	}
 
 	public boolean permits(String theType, char theInteraction) {

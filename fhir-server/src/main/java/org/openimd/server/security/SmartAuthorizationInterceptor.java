@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -103,6 +104,11 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			access.patientLimit().ifPresentOrElse(
 					patients -> everything.onInstances(patientIds(patients)).andRequireExplicitResponseAuthorization(),
 					() -> everything.onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization());
+		}
+		if (access.mayUsePrescribingTools()) {
+			// They answer from what the caller sends; a pump or patient named by reference is read under the read rules above.
+			rules.allow().operation().named("$check-pump-prescription").onType(MedicationRequest.class).andRequireExplicitResponseAuthorization();
+			rules.allow().operation().named("$opioid-conversion").onServer().andRequireExplicitResponseAuthorization();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
 	}
