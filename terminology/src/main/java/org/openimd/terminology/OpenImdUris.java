@@ -65,6 +65,14 @@ public final class OpenImdUris {
 
 	public static final String PUMP_RESERVOIR_VOLUME = "reservoir-volume";
 
+	/**
+	 * On a MedicationRequest for an intrathecal pump: what the checks need besides the order itself,
+	 * as sub-extensions named like {@code $check-pump-prescription}'s parameters
+	 * ({@code firstFillOfNaivePump}, {@code initiation}, {@code opioidTolerant}, {@code mriScheduled},
+	 * {@code spasticityOrigin}).
+	 */
+	public static final String INTRATHECAL_THERAPY_EXTENSION = BASE + "StructureDefinition/intrathecal-therapy";
+
 	public static final String PROVENANCE_PARTICIPANT_TYPE =
 			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 

@@ -1,7 +1,11 @@
 package org.openimd.server.pump;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,6 +17,18 @@ class PumpConfig {
 	@Bean
 	PumpOperations pumpOperations() {
 		return new PumpOperations(IntrathecalKnowledge.load(), Clock.systemDefaultZone());
+	}
+
+	@Bean
+	PumpPrescriptionGuard pumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
+			FhirContext theFhir) {
+		// A DetectedIssue concerns the version of the prescription that raised it, which HAPI would otherwise strip from the reference.
+		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
+		versioned.add("DetectedIssue.implicated");
+		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
+		PumpPrescriptionGuard guard = new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone());
+		theInterceptors.registerInterceptor(guard);
+		return guard;
 	}
 
 	@Bean

@@ -249,7 +249,7 @@ public class PumpPrescriptionReader {
 		return mass.dividedBy(days);
 	}
 
-	private PumpModel pumpModel(Device thePump) {
+	PumpModel pumpModel(Device thePump) {
 		List<String> names = new ArrayList<>();
 		if (thePump.hasModelNumber()) {
 			names.add(thePump.getModelNumber());

@@ -1,0 +1,202 @@
+package org.openimd.server.pump;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
+import org.hl7.fhir.r4.model.Reference;
+import org.openimd.server.pump.PumpPrescriptionReader.Flags;
+import org.openimd.terminology.OpenImdUris;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
+
+/**
+ * The pump checks guard the data: a MedicationRequest for an intrathecal pump (by the intrathecal
+ * route, or with a pump Device in {@code supportingInformation}) is checked whenever it is created or
+ * updated, whoever writes it and however (REST, transaction, ingest). A REJECT answers 422 with the
+ * findings and stores nothing; warnings are stored as DetectedIssues naming the version they concern.
+ *
+ * <p>A prescription being stopped, cancelled, completed or marked entered-in-error is not checked:
+ * taking a dangerous order out of use must never be blocked by the rules it breaks.
+ */
+public class PumpPrescriptionGuard {
+
+	private static final Set<MedicationRequestStatus> CHECKED = Set.of(MedicationRequestStatus.ACTIVE, MedicationRequestStatus.DRAFT,
+			MedicationRequestStatus.ONHOLD, MedicationRequestStatus.UNKNOWN, MedicationRequestStatus.NULL);
+	private static final String WARNINGS_KEY = PumpPrescriptionGuard.class.getName() + ".warnings";
+
+	private final PumpOperations myOperations;
+	private final DaoRegistry myDaos;
+	private final Clock myClock;
+
+	public PumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		myOperations = theOperations;
+		myDaos = theDaos;
+		myClock = theClock;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
+		check(theResource, Optional.empty(), theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
+		check(theNew, Optional.ofNullable(theOld).filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast), theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
+		recordWarnings(theResource, theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
+		recordWarnings(theNew, theRequest);
+	}
+
+	private void check(IBaseResource theResource, Optional<MedicationRequest> thePrevious, RequestDetails theRequest) {
+		if (!(theResource instanceof MedicationRequest request) || !CHECKED.contains(request.getStatus())) {
+			return;
+		}
+		Optional<Device> pump = request.getSupportingInformation().stream().map(this::read).flatMap(Optional::stream)
+				.filter(Device.class::isInstance).map(Device.class::cast).filter(this::isPump).findFirst();
+		if (pump.isEmpty()) {
+			if (isIntrathecal(request)) {
+				throw new UnprocessableEntityException("an intrathecal MedicationRequest must name its pump Device (a SynchroMed II or Prometra with "
+						+ "its reservoir volume) in supportingInformation, so that the pump checks can run");
+			}
+			return;
+		}
+		if (pump.get().hasPatient() && request.hasSubject()
+				&& !pump.get().getPatient().getReferenceElement().getIdPart().equals(request.getSubject().getReferenceElement().getIdPart())) {
+			throw new UnprocessableEntityException("the pump " + pump.get().getIdElement().toUnqualifiedVersionless().getValue()
+					+ " is implanted in another patient than the prescription's subject");
+		}
+		PumpPrescription prescription;
+		try {
+			prescription = myOperations.reader().read(request, pump.get(), flags(request, thePrevious), this::read);
+		} catch (PumpInputException e) {
+			throw PumpAnswers.invalid(e);
+		}
+		PumpPrescriptionCheck.Result result = myOperations.check().check(prescription);
+		if (result.status() == PumpPrescriptionCheck.Status.REJECT) {
+			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription));
+		}
+		List<Finding> warnings = result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList();
+		if (!warnings.isEmpty()) {
+			pendingWarnings(theRequest).put(request, warnings);
+		}
+	}
+
+	/**
+	 * The flags the operation takes as parameters, from the request's {@code intrathecal-therapy}
+	 * extension; on an update, the version before gives the previous dose and when it was set.
+	 */
+	private Flags flags(MedicationRequest theRequest, Optional<MedicationRequest> thePrevious) {
+		Extension therapy = theRequest.getExtensionByUrl(OpenImdUris.INTRATHECAL_THERAPY_EXTENSION);
+		Optional<org.hl7.fhir.r4.model.Quantity> previousDose = Optional.empty();
+		Optional<BigDecimal> hoursSince = Optional.empty();
+		if (thePrevious.isPresent() && CHECKED.contains(thePrevious.get().getStatus())) {
+			previousDose = previousDailyDose(thePrevious.get());
+			hoursSince = Optional.ofNullable(thePrevious.get().getMeta().getLastUpdated()).map(updated -> BigDecimal.valueOf(
+					Duration.between(updated.toInstant(), myClock.instant()).toMinutes()).divide(BigDecimal.valueOf(60), 2, java.math.RoundingMode.FLOOR));
+		}
+		return new Flags(Optional.empty(), flag(therapy, "opioidTolerant", true), flag(therapy, "initiation", false),
+				flag(therapy, "firstFillOfNaivePump", false), Optional.empty(), Optional.empty(), Optional.empty(), previousDose, hoursSince,
+				Optional.ofNullable(therapy).map(extension -> extension.getExtensionByUrl("spasticityOrigin"))
+						.map(origin -> ((CodeType) origin.getValue()).getValue()),
+				flag(therapy, "mriScheduled", false), Optional.empty());
+	}
+
+	/** The basal rate and daily boluses of the version before, as the reference ingredient's daily dose. */
+	private Optional<org.hl7.fhir.r4.model.Quantity> previousDailyDose(MedicationRequest thePrevious) {
+		return thePrevious.getSupportingInformation().stream().map(this::read).flatMap(Optional::stream).filter(Device.class::isInstance)
+				.map(Device.class::cast).filter(this::isPump).findFirst().flatMap(pump -> {
+					try {
+						PumpPrescription before = myOperations.reader().read(thePrevious, pump, Flags.NONE, reference -> Optional.empty());
+						return Optional.of(PumpAnswers.quantity(before.totalDailyDose().toDecimal(), before.reference().drug().massUnit() + "/d"));
+					} catch (PumpInputException unreadable) {
+						return Optional.empty();
+					}
+				});
+	}
+
+	private static boolean flag(Extension theTherapy, String theName, boolean theDefault) {
+		return Optional.ofNullable(theTherapy).map(extension -> extension.getExtensionByUrl(theName))
+				.map(flag -> ((BooleanType) flag.getValue()).booleanValue()).orElse(theDefault);
+	}
+
+	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
+		List<Finding> warnings = pendingWarnings(theRequest).remove(theResource);
+		if (warnings == null) {
+			return;
+		}
+		MedicationRequest request = (MedicationRequest) theResource;
+		for (Finding warning : warnings) {
+			DetectedIssue issue = new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL)
+					.setSeverity(DetectedIssue.DetectedIssueSeverity.MODERATE)
+					.setCode(new CodeableConcept(new Coding(OpenImdUris.INTRATHECAL_RULE_SYSTEM, warning.rule(), null)).setText(warning.rule()))
+					.setPatient(request.getSubject())
+					.setIdentified(new DateTimeType(java.util.Date.from(myClock.instant())))
+					.setDetail(warning.message());
+			issue.addImplicated(new Reference(request.getIdElement().toUnqualified().getValue()));
+			myDaos.getResourceDao(DetectedIssue.class).create(issue, new SystemRequestDetails());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<IBaseResource, List<Finding>> pendingWarnings(RequestDetails theRequest) {
+		return (Map<IBaseResource, List<Finding>>) theRequest.getUserData().computeIfAbsent(WARNINGS_KEY, key -> new IdentityHashMap<>());
+	}
+
+	private boolean isPump(Device theDevice) {
+		try {
+			myOperations.reader().pumpModel(theDevice);
+			return true;
+		} catch (PumpInputException notAPump) {
+			return false;
+		}
+	}
+
+	private static boolean isIntrathecal(MedicationRequest theRequest) {
+		return theRequest.getDosageInstruction().stream()
+				.anyMatch(dosage -> dosage.getRoute().hasCoding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE));
+	}
+
+	/** A referenced Device or Patient as stored: the checks need the pump and the age even where the writer may not read them. */
+	private Optional<IBaseResource> read(Reference theReference) {
+		IdType id = new IdType(theReference.getReference());
+		if (!id.hasResourceType() || !id.hasIdPart() || !Set.of("Device", "Patient").contains(id.getResourceType())) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(myDaos.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return Optional.empty();
+		}
+	}
+}
