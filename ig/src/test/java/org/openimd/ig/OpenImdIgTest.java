@@ -11,7 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
@@ -46,7 +53,11 @@ class OpenImdIgTest {
 				"StructureDefinition-implanted-device.json",
 				"StructureDefinition-implanted-lead.json",
 				"StructureDefinition-idco-observation.json",
-				"StructureDefinition-interrogation-report.json");
+				"StructureDefinition-interrogation-report.json",
+				"StructureDefinition-intrathecal-therapy.json");
+		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
+				"OperationDefinition-check-pump-prescription.json",
+				"OperationDefinition-opioid-conversion.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json",
 				"SearchParameter-Device-serial-number.json",
@@ -111,6 +122,33 @@ class OpenImdIgTest {
 		report.getExtension().clear();
 
 		assertThat(errors(report)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("interrogatedDevice"));
+	}
+
+	@Test
+	void operationDefinitionsAreValidR4() throws IOException {
+		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
+		for (String file : List.of("OperationDefinition-check-pump-prescription.json", "OperationDefinition-opioid-conversion.json")) {
+			try (InputStream in = npm.loadResource(file)) {
+				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
+			}
+		}
+	}
+
+	@Test
+	void intrathecalTherapyCarriesOnlyItsNamedCircumstancesWithTheirTypes() {
+		MedicationRequest request = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+				.setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference("Patient/1"))
+				.setMedication(new CodeableConcept().setText("ziconotide 25 ug/mL"));
+		Extension therapy = request.addExtension().setUrl("https://openimd.org/fhir/StructureDefinition/intrathecal-therapy");
+		therapy.addExtension("firstFillOfNaivePump", new BooleanType(true));
+		therapy.addExtension("spasticityOrigin", new CodeType("spinal"));
+		assertThat(errors(request)).isEmpty();
+
+		therapy.addExtension("initiation", new StringType("yes"));
+		assertThat(errors(request)).isNotEmpty();
+		therapy.getExtension().removeIf(extension -> extension.getUrl().equals("initiation"));
+		therapy.addExtension("daysToLive", new BooleanType(true));
+		assertThat(errors(request)).isNotEmpty();
 	}
 
 	private static List<SingleValidationMessage> errors(Resource theResource) {
