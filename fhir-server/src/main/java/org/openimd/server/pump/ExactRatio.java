@@ -21,10 +21,6 @@ record ExactRatio(BigDecimal numerator, BigDecimal denominator) implements Compa
 		return new ExactRatio(theValue, BigDecimal.ONE);
 	}
 
-	static ExactRatio of(BigDecimal theNumerator, BigDecimal theDenominator) {
-		return new ExactRatio(theNumerator, theDenominator);
-	}
-
 	ExactRatio times(BigDecimal theFactor) {
 		return new ExactRatio(numerator.multiply(theFactor), denominator);
 	}
