@@ -5,12 +5,12 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +25,9 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.server.pump.PumpPrescriptionReader.Flags;
 import org.openimd.terminology.OpenImdUris;
@@ -118,12 +118,12 @@ public class PumpPrescriptionGuard {
 	 */
 	private Flags flags(MedicationRequest theRequest, Optional<MedicationRequest> thePrevious) {
 		Extension therapy = theRequest.getExtensionByUrl(OpenImdUris.INTRATHECAL_THERAPY_EXTENSION);
-		Optional<org.hl7.fhir.r4.model.Quantity> previousDose = Optional.empty();
+		Optional<Quantity> previousDose = Optional.empty();
 		Optional<BigDecimal> hoursSince = Optional.empty();
 		if (thePrevious.isPresent() && CHECKED.contains(thePrevious.get().getStatus())) {
 			previousDose = previousDailyDose(thePrevious.get());
 			hoursSince = Optional.ofNullable(thePrevious.get().getMeta().getLastUpdated()).map(updated -> BigDecimal.valueOf(
-					Duration.between(updated.toInstant(), myClock.instant()).toMinutes()).divide(BigDecimal.valueOf(60), 2, java.math.RoundingMode.FLOOR));
+					Duration.between(updated.toInstant(), myClock.instant()).toMinutes()).divide(BigDecimal.valueOf(60), 2, RoundingMode.FLOOR));
 		}
 		return new Flags(Optional.empty(), flag(therapy, "opioidTolerant", true), flag(therapy, "initiation", false),
 				flag(therapy, "firstFillOfNaivePump", false), Optional.empty(), Optional.empty(), Optional.empty(), previousDose, hoursSince,
@@ -133,7 +133,7 @@ public class PumpPrescriptionGuard {
 	}
 
 	/** The basal rate and daily boluses of the version before, as the reference ingredient's daily dose. */
-	private Optional<org.hl7.fhir.r4.model.Quantity> previousDailyDose(MedicationRequest thePrevious) {
+	private Optional<Quantity> previousDailyDose(MedicationRequest thePrevious) {
 		return thePrevious.getSupportingInformation().stream().map(this::read).flatMap(Optional::stream).filter(Device.class::isInstance)
 				.map(Device.class::cast).filter(this::isPump).findFirst().flatMap(pump -> {
 					try {
@@ -161,7 +161,7 @@ public class PumpPrescriptionGuard {
 					.setSeverity(DetectedIssue.DetectedIssueSeverity.MODERATE)
 					.setCode(new CodeableConcept(new Coding(OpenImdUris.INTRATHECAL_RULE_SYSTEM, warning.rule(), null)).setText(warning.rule()))
 					.setPatient(request.getSubject())
-					.setIdentified(new DateTimeType(java.util.Date.from(myClock.instant())))
+					.setIdentified(new DateTimeType(Date.from(myClock.instant())))
 					.setDetail(warning.message());
 			issue.addImplicated(new Reference(request.getIdElement().toUnqualified().getValue()));
 			myDaos.getResourceDao(DetectedIssue.class).create(issue, new SystemRequestDetails());
@@ -189,14 +189,6 @@ public class PumpPrescriptionGuard {
 
 	/** A referenced Device or Patient as stored: the checks need the pump and the age even where the writer may not read them. */
 	private Optional<IBaseResource> read(Reference theReference) {
-		IdType id = new IdType(theReference.getReference());
-		if (!id.hasResourceType() || !id.hasIdPart() || !Set.of("Device", "Patient").contains(id.getResourceType())) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.of(myDaos.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
-		} catch (ResourceNotFoundException | ResourceGoneException e) {
-			return Optional.empty();
-		}
+		return StoredReferences.read(myDaos, theReference, new SystemRequestDetails());
 	}
 }

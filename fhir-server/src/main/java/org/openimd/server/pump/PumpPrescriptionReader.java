@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -88,7 +89,7 @@ public class PumpPrescriptionReader {
 		hours.filter(value -> value.signum() < 0).ifPresent(value -> {
 			throw new PumpInputException("hoursSinceLastIncrease", "hoursSinceLastIncrease must not be negative");
 		});
-		Optional<String> origin = value(theInput, "spasticityOrigin", org.hl7.fhir.r4.model.CodeType.class).map(code -> code.getValue());
+		Optional<String> origin = value(theInput, "spasticityOrigin", CodeType.class).map(CodeType::getValue);
 		origin.filter(code -> !code.equals("spinal") && !code.equals("cerebral")).ifPresent(code -> {
 			throw new PumpInputException("spasticityOrigin", "spasticityOrigin is spinal or cerebral, not '" + code + "'");
 		});

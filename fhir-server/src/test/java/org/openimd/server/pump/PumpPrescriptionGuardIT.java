@@ -89,6 +89,21 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 	}
 
 	@Test
+	void aPrescriptionWithWarningsWrittenInATransactionGetsItsDetectedIssueToo() {
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(order(PumpInput.of("morphine", "20.5", "mg/mL").basal("2", "mg/d"))).getRequest()
+				.setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationRequest");
+		String created = client.transaction().withBundle(transaction).execute().getEntryFirstRep().getResponse().getLocation();
+
+		List<DetectedIssue> issues = client.search().forResource(DetectedIssue.class).where(DetectedIssue.PATIENT.hasId("Patient/" + patient))
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (DetectedIssue) entry.getResource()).toList();
+		assertThat(issues).singleElement().satisfies(issue -> {
+			assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("CONC-02");
+			assertThat(created).startsWith(issue.getImplicatedFirstRep().getReference());
+		});
+	}
+
+	@Test
 	void anIntrathecalOrderWithoutItsPumpOrWithAnotherPatientsPumpIsRefused() {
 		MedicationRequest withoutPump = order(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d"));
 		withoutPump.getSupportingInformation().clear();

@@ -245,7 +245,7 @@ public final class IntrathecalKnowledge {
 		boolean verified = theRow.get("rxnorm_status").equals("verified");
 		return new Drug(theRow.get("drug"), theRow.get("display"), theRow.get("unit"), bool(theRow, "opioid"), bool(theRow, "intrathecal"),
 				verified ? Optional.of(required(theRow.get("rxnorm"), "verified drug without a code: " + theRow)) : Optional.empty(),
-				names(theRow.get("names")), new Citation(sources(theRow), "V"));
+				names(theRow.get("names")), citation(theRow));
 	}
 
 	private Citation citation(CSVRecord theRow) {
