@@ -214,11 +214,7 @@ public class PumpPrescriptionCheck {
 	/** Each term of the refill interval in whole days (§3.3); the stability term also reports STAB-UNK, the ERI term PUMP-08. */
 	private Map<LimitingFactor, Integer> intervalTerms(PumpPrescription thePrescription, ExactRatio theDailyVolume, List<Finding> theFindings) {
 		String family = thePrescription.pump().family();
-		ExactRatio usable = thePrescription.reservoirVolume().minus(lowReservoirAlarm(thePrescription));
-		if (usable.signum() <= 0) {
-			throw new PumpInputException("pump", "the reservoir volume " + shown(thePrescription.reservoirVolume(), "mL")
-					+ " must exceed the low-reservoir alarm volume " + shown(lowReservoirAlarm(thePrescription), "mL"));
-		}
+		ExactRatio usable = usableVolume(thePrescription);
 		Map<LimitingFactor, Integer> terms = new EnumMap<>(LimitingFactor.class);
 		terms.put(LimitingFactor.VOLUME, usable.dividedBy(theDailyVolume).floor().intValueExact());
 		terms.put(LimitingFactor.STABILITY, stabilityCap(thePrescription, theFindings));
@@ -232,6 +228,17 @@ public class PumpPrescriptionCheck {
 					+ " days to end of service; schedule replacement"));
 		});
 		return terms;
+	}
+
+	/** What the pump delivers before its low-reservoir alarm: the reservoir volume less the alarm volume. */
+	private ExactRatio usableVolume(PumpPrescription thePrescription) {
+		ExactRatio alarm = lowReservoirAlarm(thePrescription);
+		ExactRatio usable = thePrescription.reservoirVolume().minus(alarm);
+		if (usable.signum() <= 0) {
+			throw new PumpInputException("pump", "the reservoir volume " + shown(thePrescription.reservoirVolume(), "mL")
+					+ " must exceed the low-reservoir alarm volume " + shown(alarm, "mL"));
+		}
+		return usable;
 	}
 
 	private ExactRatio lowReservoirAlarm(PumpPrescription thePrescription) {
@@ -308,7 +315,7 @@ public class PumpPrescriptionCheck {
 	private Optional<Optimization> optimise(PumpPrescription thePrescription, int theTarget) {
 		Drug drug = thePrescription.reference().drug();
 		String family = thePrescription.pump().family();
-		ExactRatio usable = thePrescription.reservoirVolume().minus(lowReservoirAlarm(thePrescription));
+		ExactRatio usable = usableVolume(thePrescription);
 		BigDecimal step = parameter(family, "optimization-rounding").decimal();
 		// Compared by value, so that 25 and 25.00 are one candidate.
 		Set<BigDecimal> candidates = new TreeSet<>();

@@ -174,12 +174,7 @@ public class PumpPrescriptionGuard {
 	}
 
 	private boolean isPump(Device theDevice) {
-		try {
-			myOperations.reader().pumpModel(theDevice);
-			return true;
-		} catch (PumpInputException notAPump) {
-			return false;
-		}
+		return myOperations.reader().knownModel(theDevice).isPresent();
 	}
 
 	private static boolean isIntrathecal(MedicationRequest theRequest) {

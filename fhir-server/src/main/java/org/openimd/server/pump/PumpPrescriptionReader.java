@@ -250,7 +250,8 @@ public class PumpPrescriptionReader {
 		return mass.dividedBy(days);
 	}
 
-	PumpModel pumpModel(Device thePump) {
+	/** The pump model a Device names (model number first, then model name), when OpenIMD knows it. */
+	Optional<PumpModel> knownModel(Device thePump) {
 		List<String> names = new ArrayList<>();
 		if (thePump.hasModelNumber()) {
 			names.add(thePump.getModelNumber());
@@ -263,11 +264,17 @@ public class PumpPrescriptionReader {
 			Optional<PumpModel> byName = myKnowledge.pumpModels().stream().filter(model -> normalised(model.model()).equals(wanted))
 					.max((a, b) -> a.reservoirMl().compareTo(b.reservoirMl()));
 			if (byNumber.or(() -> byName).isPresent()) {
-				return byNumber.or(() -> byName).get();
+				return byNumber.or(() -> byName);
 			}
 		}
-		throw new PumpInputException("pump", "unknown pump model " + names + "; known: " + myKnowledge.pumpModels().stream()
-				.map(model -> model.model() + " (" + model.modelNumber() + ")").toList());
+		return Optional.empty();
+	}
+
+	private PumpModel pumpModel(Device thePump) {
+		return knownModel(thePump).orElseThrow(() -> new PumpInputException("pump", "unknown pump model "
+				+ (thePump.hasModelNumber() ? thePump.getModelNumber() + " " : "")
+				+ thePump.getDeviceName().stream().map(Device.DeviceDeviceNameComponent::getName).toList() + "; known: "
+				+ myKnowledge.pumpModels().stream().map(model -> model.model() + " (" + model.modelNumber() + ")").toList()));
 	}
 
 	private static String normalised(String theName) {
