@@ -49,7 +49,8 @@ public final class AuditEvents {
 	/** A person's sign-in step (password or authenticator code), accepted or not. */
 	public static AuditEvent signIn(String theUsername, String theStep, boolean theAccepted, String theRemoteAddress) {
 		AuditEvent event = base(USER_AUTHENTICATION, LOGIN, AuditEventAction.E, theAccepted, theStep);
-		person(event, new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), theRemoteAddress);
+		requestor(event, new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), INFORMATION_RECIPIENT,
+				theRemoteAddress);
 		return event;
 	}
 
@@ -79,7 +80,7 @@ public final class AuditEvents {
 		Optional<Jwt> token = currentToken();
 		Reference who = token.map(AuditEvents::tokenHolder)
 				.orElseGet(() -> new Reference().setDisplay("no valid access token"));
-		AuditEventAgentComponent requestor = person(event, who, theRemoteAddress);
+		AuditEventAgentComponent requestor = requestor(event, who, INFORMATION_RECIPIENT, theRemoteAddress);
 		token.ifPresent(jwt -> {
 			requestor.addPolicy(JTI_PREFIX + jwt.getId());
 			Optional.ofNullable(jwt.getClaimAsString(SmartClaims.CLIENT_ID)).ifPresent(clientId -> event.addAgent()
@@ -88,6 +89,34 @@ public final class AuditEvents {
 		event.addEntity().setName(thePath).setWhat(new Reference().setDisplay(thePath)).setDescription(theMethod + " " + thePath)
 				.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
 				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+		return event;
+	}
+
+	/**
+	 * A CDS Hooks service called, recorded as BALP records a FHIR operation: the client whose signed
+	 * JWT the request carried, the service, and the patient in the hook's context. That patient lives
+	 * on the client's FHIR server, so it is named, not referenced.
+	 *
+	 * @param thePatient the context's {@code patientId}, with the client's {@code fhirServer} when given
+	 */
+	public static AuditEvent cdsServiceCalled(String theServiceId, Optional<String> thePatient, boolean theSucceeded,
+			String theRemoteAddress) {
+		AuditEvent event = base(new Coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation"),
+				new Coding(BalpConstants.CS_RESTFUL_INTERACTION, "operation", "operation"), AuditEventAction.E, theSucceeded,
+				"CDS Hooks service " + theServiceId);
+		Reference who = currentToken().map(AuditEvents::tokenHolder).orElseGet(() -> new Reference().setDisplay("no valid client JWT"));
+		AuditEventAgentComponent client = requestor(event, who, APPLICATION, theRemoteAddress);
+		currentToken().ifPresent(jwt -> client.addPolicy(JTI_PREFIX + jwt.getId()));
+		String path = "cds-services/" + theServiceId;
+		event.addEntity().setName(path).setWhat(new Reference().setDisplay(path)).getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
+				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT).setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+		thePatient.ifPresent(patient -> {
+			AuditEvent.AuditEventEntityComponent entity = event.addEntity().setWhat(new Reference().setType("Patient").setDisplay(patient));
+			entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
+					.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
+			entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
+					.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
+		});
 		return event;
 	}
 
@@ -139,9 +168,9 @@ public final class AuditEvents {
 		return event;
 	}
 
-	private static AuditEventAgentComponent person(AuditEvent theEvent, Reference theWho, String theRemoteAddress) {
+	private static AuditEventAgentComponent requestor(AuditEvent theEvent, Reference theWho, Coding theType, String theRemoteAddress) {
 		AuditEventAgentComponent agent = theEvent.addAgent().setRequestor(true).setWho(theWho);
-		agent.getType().addCoding(INFORMATION_RECIPIENT.copy());
+		agent.getType().addCoding(theType.copy());
 		agent.getNetwork().setAddress(theRemoteAddress).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
 		return agent;
 	}

@@ -3,6 +3,7 @@ package org.openimd.server.pump;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.hapi.fhir.cdshooks.api.ICdsServiceRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
@@ -10,7 +11,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The intrathecal pump checks: the knowledge they read, the operations, and the guard on stored prescriptions. */
+/** The intrathecal pump checks: the knowledge they read, the operations, the guard on stored prescriptions and the CDS Hooks services. */
 @Configuration(proxyBeanMethods = false)
 class PumpConfig {
 
@@ -29,6 +30,13 @@ class PumpConfig {
 		PumpPrescriptionGuard guard = new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone());
 		theInterceptors.registerInterceptor(guard);
 		return guard;
+	}
+
+	@Bean
+	PumpCdsServices pumpCdsServices(PumpOperations theOperations, ICdsServiceRegistry theRegistry) {
+		PumpCdsServices services = new PumpCdsServices(theOperations);
+		services.registerWith(theRegistry);
+		return services;
 	}
 
 	@Bean

@@ -15,18 +15,12 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.BooleanType;
-import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
-import org.hl7.fhir.r4.model.Device;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.server.pump.PumpPrescriptionReader.Flags;
@@ -44,16 +38,16 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
  */
 public class PumpPrescriptionGuard {
 
-	private static final Set<MedicationRequestStatus> CHECKED = Set.of(MedicationRequestStatus.ACTIVE, MedicationRequestStatus.DRAFT,
-			MedicationRequestStatus.ONHOLD, MedicationRequestStatus.UNKNOWN, MedicationRequestStatus.NULL);
 	private static final String WARNINGS_KEY = PumpPrescriptionGuard.class.getName() + ".warnings";
 
 	private final PumpOperations myOperations;
+	private final PumpOrders myOrders;
 	private final DaoRegistry myDaos;
 	private final Clock myClock;
 
 	public PumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
 		myOperations = theOperations;
+		myOrders = new PumpOrders(theOperations.reader());
 		myDaos = theDaos;
 		myClock = theClock;
 	}
@@ -79,32 +73,21 @@ public class PumpPrescriptionGuard {
 	}
 
 	private void check(IBaseResource theResource, Optional<MedicationRequest> thePrevious, RequestDetails theRequest) {
-		if (!(theResource instanceof MedicationRequest request) || !CHECKED.contains(request.getStatus())) {
+		if (!(theResource instanceof MedicationRequest request) || !PumpOrders.isChecked(request)) {
 			return;
 		}
-		Optional<Device> pump = request.getSupportingInformation().stream().map(this::read).flatMap(Optional::stream)
-				.filter(Device.class::isInstance).map(Device.class::cast).filter(this::isPump).findFirst();
-		if (pump.isEmpty()) {
-			if (isIntrathecal(request)) {
-				throw new UnprocessableEntityException("an intrathecal MedicationRequest must name its pump Device (a SynchroMed II or Prometra with "
-						+ "its reservoir volume) in supportingInformation, so that the pump checks can run");
-			}
-			return;
-		}
-		if (pump.get().hasPatient() && request.hasSubject()
-				&& !pump.get().getPatient().getReferenceElement().getIdPart().equals(request.getSubject().getReferenceElement().getIdPart())) {
-			throw new UnprocessableEntityException("the pump " + pump.get().getIdElement().toUnqualifiedVersionless().getValue()
-					+ " is implanted in another patient than the prescription's subject");
-		}
-		PumpPrescription prescription;
+		Optional<PumpPrescription> prescription;
 		try {
-			prescription = myOperations.reader().read(request, pump.get(), flags(request, thePrevious), this::read);
+			prescription = myOrders.prescription(request, flags(request, thePrevious), this::read);
 		} catch (PumpInputException e) {
 			throw PumpAnswers.invalid(e);
 		}
-		PumpPrescriptionCheck.Result result = myOperations.check().check(prescription);
+		if (prescription.isEmpty()) {
+			return;
+		}
+		PumpPrescriptionCheck.Result result = myOperations.check().check(prescription.get());
 		if (result.status() == PumpPrescriptionCheck.Status.REJECT) {
-			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription));
+			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription.get()));
 		}
 		List<Finding> warnings = result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList();
 		if (!warnings.isEmpty()) {
@@ -112,42 +95,27 @@ public class PumpPrescriptionGuard {
 		}
 	}
 
-	/**
-	 * The flags the operation takes as parameters, from the request's {@code intrathecal-therapy}
-	 * extension; on an update, the version before gives the previous dose and when it was set.
-	 */
+	/** The order's flags; on an update, the version before gives the previous dose and when it was set. */
 	private Flags flags(MedicationRequest theRequest, Optional<MedicationRequest> thePrevious) {
-		Extension therapy = theRequest.getExtensionByUrl(OpenImdUris.INTRATHECAL_THERAPY_EXTENSION);
-		Optional<Quantity> previousDose = Optional.empty();
-		Optional<BigDecimal> hoursSince = Optional.empty();
-		if (thePrevious.isPresent() && CHECKED.contains(thePrevious.get().getStatus())) {
-			previousDose = previousDailyDose(thePrevious.get());
-			hoursSince = Optional.ofNullable(thePrevious.get().getMeta().getLastUpdated()).map(updated -> BigDecimal.valueOf(
-					Duration.between(updated.toInstant(), myClock.instant()).toMinutes()).divide(BigDecimal.valueOf(60), 2, RoundingMode.FLOOR));
+		Flags flags = PumpOrders.flags(theRequest);
+		if (thePrevious.isEmpty() || !PumpOrders.isChecked(thePrevious.get())) {
+			return flags;
 		}
-		return new Flags(Optional.empty(), flag(therapy, "opioidTolerant", true), flag(therapy, "initiation", false),
-				flag(therapy, "firstFillOfNaivePump", false), Optional.empty(), Optional.empty(), Optional.empty(), previousDose, hoursSince,
-				Optional.ofNullable(therapy).map(extension -> extension.getExtensionByUrl("spasticityOrigin"))
-						.map(origin -> ((CodeType) origin.getValue()).getValue()),
-				flag(therapy, "mriScheduled", false), Optional.empty());
+		return flags.withPrevious(previousDailyDose(thePrevious.get()),
+				Optional.ofNullable(thePrevious.get().getMeta().getLastUpdated()).map(updated -> BigDecimal.valueOf(
+						Duration.between(updated.toInstant(), myClock.instant()).toMinutes()).divide(BigDecimal.valueOf(60), 2, RoundingMode.FLOOR)));
 	}
 
 	/** The basal rate and daily boluses of the version before, as the reference ingredient's daily dose. */
 	private Optional<Quantity> previousDailyDose(MedicationRequest thePrevious) {
-		return thePrevious.getSupportingInformation().stream().map(this::read).flatMap(Optional::stream).filter(Device.class::isInstance)
-				.map(Device.class::cast).filter(this::isPump).findFirst().flatMap(pump -> {
-					try {
-						PumpPrescription before = myOperations.reader().read(thePrevious, pump, Flags.NONE, reference -> Optional.empty());
-						return Optional.of(PumpAnswers.quantity(before.totalDailyDose().toDecimal(), before.reference().drug().massUnit() + "/d"));
-					} catch (PumpInputException unreadable) {
-						return Optional.empty();
-					}
-				});
-	}
-
-	private static boolean flag(Extension theTherapy, String theName, boolean theDefault) {
-		return Optional.ofNullable(theTherapy).map(extension -> extension.getExtensionByUrl(theName))
-				.map(flag -> ((BooleanType) flag.getValue()).booleanValue()).orElse(theDefault);
+		return myOrders.pump(thePrevious, this::read).flatMap(pump -> {
+			try {
+				PumpPrescription before = myOperations.reader().read(thePrevious, pump, Flags.NONE, reference -> Optional.empty());
+				return Optional.of(PumpAnswers.quantity(before.totalDailyDose().toDecimal(), before.reference().drug().massUnit() + "/d"));
+			} catch (PumpInputException unreadable) {
+				return Optional.empty();
+			}
+		});
 	}
 
 	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
@@ -171,15 +139,6 @@ public class PumpPrescriptionGuard {
 	@SuppressWarnings("unchecked")
 	private static Map<IBaseResource, List<Finding>> pendingWarnings(RequestDetails theRequest) {
 		return (Map<IBaseResource, List<Finding>>) theRequest.getUserData().computeIfAbsent(WARNINGS_KEY, key -> new IdentityHashMap<>());
-	}
-
-	private boolean isPump(Device theDevice) {
-		return myOperations.reader().knownModel(theDevice).isPresent();
-	}
-
-	private static boolean isIntrathecal(MedicationRequest theRequest) {
-		return theRequest.getDosageInstruction().stream()
-				.anyMatch(dosage -> dosage.getRoute().hasCoding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE));
 	}
 
 	/** A referenced Device or Patient as stored: the checks need the pump and the age even where the writer may not read them. */

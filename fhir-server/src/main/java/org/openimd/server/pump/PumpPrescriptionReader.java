@@ -74,6 +74,12 @@ public class PumpPrescriptionReader {
 
 		public static final Flags NONE = new Flags(Optional.empty(), true, false, false, Optional.empty(), Optional.empty(), Optional.empty(),
 				Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty());
+
+		/** These flags with the dose of the order's version before and the hours since it was set. */
+		public Flags withPrevious(Optional<Quantity> theDailyDose, Optional<BigDecimal> theHoursSince) {
+			return new Flags(patientAge, opioidTolerant, initiation, firstFillOfNaivePump, daysSinceEri, referenceIngredient,
+					lowReservoirAlarmVolume, theDailyDose, theHoursSince, spasticityOrigin, mriScheduled, formulationPh);
+		}
 	}
 
 	Flags flags(Parameters theInput) {

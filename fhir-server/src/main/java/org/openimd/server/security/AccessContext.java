@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.openimd.server.security.login.Role;
 import org.springframework.security.core.Authentication;
@@ -49,7 +50,7 @@ public final class AccessContext {
 	static final Set<String> PHARMACY_TYPES = Set.of("Patient", "Device", "Medication", "MedicationRequest", "MedicationDispense");
 
 	private static final Set<Role> PRESCRIBING_ROLES = Set.of(Role.CLINICIAN, Role.PHARMACIST, Role.ADMIN);
-	private static final String MEDICATION_REQUEST = "MedicationRequest";
+	static final String MEDICATION_REQUEST = "MedicationRequest";
 	private static final String USER_DATA_KEY = AccessContext.class.getName();
 
 	private final Optional<Jwt> myToken;
@@ -164,8 +165,16 @@ public final class AccessContext {
 	 * reviewers do not prescribe.
 	 */
 	public boolean mayUsePrescribingTools() {
-		boolean prescribingRole = myPolicy.map(PRESCRIBING_ROLES::contains).orElse(true);
-		return prescribingRole && (permits(MEDICATION_REQUEST, 'c') || permits(MEDICATION_REQUEST, 'r') || permits(MEDICATION_REQUEST, 'u'));
+		return mayPrescribe(myPolicy, interaction -> permits(MEDICATION_REQUEST, interaction));
+	}
+
+	/**
+	 * The same, for a role policy and whatever says which interactions on MedicationRequest are granted
+	 * (a token's grants, a registered client's scopes).
+	 */
+	static boolean mayPrescribe(Optional<Role> thePolicy, Predicate<Character> thePermitsOnMedicationRequest) {
+		return thePolicy.map(PRESCRIBING_ROLES::contains).orElse(true)
+				&& (thePermitsOnMedicationRequest.test('c') || thePermitsOnMedicationRequest.test('r') || thePermitsOnMedicationRequest.test('u'));
 	}
 
 	public boolean permits(String theType, char theInteraction) {

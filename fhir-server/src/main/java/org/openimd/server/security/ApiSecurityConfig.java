@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.cds.CdsServicesController;
 import org.openimd.server.audit.RefusedRequestAudit;
 import org.openimd.server.security.login.Role;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -38,6 +39,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -85,8 +87,31 @@ class ApiSecurityConfig {
 		return theHttp.build();
 	}
 
+	/**
+	 * CDS Hooks: discovery is public like the CapabilityStatement; each service call carries a JWT
+	 * that the calling system signed itself ({@link CdsClientAuthentication}), not an access token.
+	 */
 	@Bean
 	@Order(4)
+	SecurityFilterChain cdsHooksFilterChain(HttpSecurity theHttp, RegisteredClientRepository theClients, ClientAssertionDecoders theDecoders,
+			AuditTrail theTrail) throws Exception {
+		theHttp.securityMatcher(paths(CdsServicesController.PATH, CdsServicesController.PATH + "/**"))
+				.authorizeHttpRequests(requests -> requests
+						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+						.requestMatchers(PATHS.matcher(HttpMethod.GET, CdsServicesController.PATH)).permitAll()
+						.requestMatchers(PATHS.matcher(HttpMethod.POST, CdsServicesController.PATH + "/*"))
+						.hasAuthority(CdsClientAuthentication.PRESCRIBING_SYSTEM)
+						.anyRequest().denyAll())
+				.oauth2ResourceServer(resourceServer -> resourceServer.authenticationManagerResolver(
+						new CdsClientAuthentication(theClients, theDecoders)))
+				.csrf(AbstractHttpConfigurer::disable)
+				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.addFilterAfter(new RefusedRequestAudit(theTrail), SecurityContextHolderFilter.class);
+		return theHttp.build();
+	}
+
+	@Bean
+	@Order(5)
 	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens, AuditTrail theTrail) throws Exception {
 		theHttp.authorizeHttpRequests(requests -> requests
 						// Errors are rendered by a second dispatch; the first already decided who may see what.

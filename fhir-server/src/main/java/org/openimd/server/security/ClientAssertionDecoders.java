@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -32,11 +33,12 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 
 /**
- * Verifies the JWTs that system clients authenticate with (SMART Backend Services,
- * {@code private_key_jwt}), beyond what Spring Authorization Server checks itself: keys registered
- * inline or by URL, RS384 or ES384 only, {@code iss} = {@code sub} = {@code client_id}, {@code aud} =
- * the token endpoint, an expiry at most five minutes ahead, a {@code jku} only if it is the registered
- * JWKS URL, and a {@code jti} never used before.
+ * Verifies the JWTs that system clients sign with their registered keys, beyond what Spring
+ * Authorization Server checks itself: keys registered inline or by URL, RS384 or ES384 only, an expiry
+ * at most five minutes ahead, a {@code jku} only if it is the registered JWKS URL, and a {@code jti}
+ * never used before. Whom the JWT is addressed to depends on its use: a client assertion (SMART
+ * Backend Services, {@code private_key_jwt}) has {@code iss} = {@code sub} = {@code client_id} and
+ * {@code aud} = the token endpoint; a CDS Hooks request names its service ({@link #decoder}).
  */
 class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
 
@@ -57,13 +59,22 @@ class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
 		myClock = theClock;
 	}
 
+	/** For client assertions at the token endpoint. */
 	@Override
 	public JwtDecoder createDecoder(RegisteredClient theClient) {
+		return decoder(theClient, ClientAssertionDecoders::addressedToTokenEndpoint);
+	}
+
+	/**
+	 * A decoder of JWTs signed by {@code theClient}, with every check above and {@code theAddressing}
+	 * for {@code iss}, {@code sub} and {@code aud}; it answers null when they pass, else the reason.
+	 */
+	JwtDecoder decoder(RegisteredClient theClient, BiFunction<RegisteredClient, Jwt, String> theAddressing) {
 		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 		processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keysOf(theClient)));
 		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				new JwtTimestampValidator(CLOCK_SKEW), assertion -> validate(theClient, assertion)));
+				new JwtTimestampValidator(CLOCK_SKEW), jwt -> validate(theClient, jwt, theAddressing)));
 		return decoder;
 	}
 
@@ -88,15 +99,25 @@ class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
 		}
 	}
 
-	private OAuth2TokenValidatorResult validate(RegisteredClient theClient, Jwt theAssertion) {
+	private static String addressedToTokenEndpoint(RegisteredClient theClient, Jwt theAssertion) {
 		String clientId = theClient.getClientId();
 		if (!clientId.equals(theAssertion.getClaimAsString("iss")) || !clientId.equals(theAssertion.getSubject())) {
-			return invalid("iss and sub must both be the client_id");
+			return "iss and sub must both be the client_id";
 		}
 		AuthorizationServerContext server = AuthorizationServerContextHolder.getContext();
 		String tokenEndpoint = server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint();
 		if (theAssertion.getAudience() == null || !theAssertion.getAudience().contains(tokenEndpoint)) {
-			return invalid("aud must be the token endpoint " + tokenEndpoint);
+			return "aud must be the token endpoint " + tokenEndpoint;
+		}
+		return null;
+	}
+
+	private OAuth2TokenValidatorResult validate(RegisteredClient theClient, Jwt theAssertion,
+			BiFunction<RegisteredClient, Jwt, String> theAddressing) {
+		String clientId = theClient.getClientId();
+		String misaddressed = theAddressing.apply(theClient, theAssertion);
+		if (misaddressed != null) {
+			return invalid(misaddressed);
 		}
 		Instant expiresAt = theAssertion.getExpiresAt();
 		if (expiresAt == null || expiresAt.isAfter(myClock.instant().plus(MAX_ASSERTION_LIFETIME).plus(CLOCK_SKEW))) {
