@@ -73,6 +73,21 @@ public final class OpenImdUris {
 	 */
 	public static final String INTRATHECAL_THERAPY_EXTENSION = BASE + "StructureDefinition/intrathecal-therapy";
 
+	/**
+	 * Intrathecal pump telemetry and refill records: the Observation codes {@code pump-status} and
+	 * {@code pump-refill}, their component codes, infusion modes and alarms.
+	 */
+	public static final String PUMP_TELEMETRY_SYSTEM = BASE + "CodeSystem/pump-telemetry";
+
+	/** A pump's state as a programmer or monitor reads it: reservoir, programmed daily volume, alarms. */
+	public static final String PUMP_STATUS = "pump-status";
+
+	/** A refill visit: the residual aspirated and the volume filled. */
+	public static final String PUMP_REFILL = "pump-refill";
+
+	/** The identifier system of the refill Appointment the server keeps for each pump; the value names the Device. */
+	public static final String PUMP_REFILL_APPOINTMENT_SYSTEM = BASE + "sid/pump-refill-appointment";
+
 	public static final String PROVENANCE_PARTICIPANT_TYPE =
 			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 

@@ -33,6 +33,13 @@ class PumpConfig {
 	}
 
 	@Bean
+	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
+		PumpTelemetryGuard guard = new PumpTelemetryGuard(theOperations, theDaos, Clock.systemDefaultZone());
+		theInterceptors.registerInterceptor(guard);
+		return guard;
+	}
+
+	@Bean
 	PumpCdsServices pumpCdsServices(PumpOperations theOperations, ICdsServiceRegistry theRegistry) {
 		PumpCdsServices services = new PumpCdsServices(theOperations);
 		services.registerWith(theRegistry);

@@ -25,14 +25,20 @@ public class PumpOperations {
 
 	static final Set<String> ROUTES = Set.of("oral", "iv", "epidural", "intrathecal", "transdermal");
 
+	private final IntrathecalKnowledge myKnowledge;
 	private final PumpPrescriptionReader myReader;
 	private final PumpPrescriptionCheck myCheck;
 	private final OpioidConversion myConversion;
 
 	public PumpOperations(IntrathecalKnowledge theKnowledge, Clock theClock) {
+		myKnowledge = theKnowledge;
 		myReader = new PumpPrescriptionReader(theKnowledge, theClock);
 		myCheck = new PumpPrescriptionCheck(theKnowledge);
 		myConversion = new OpioidConversion(theKnowledge);
+	}
+
+	public IntrathecalKnowledge knowledge() {
+		return myKnowledge;
 	}
 
 	public PumpPrescriptionReader reader() {

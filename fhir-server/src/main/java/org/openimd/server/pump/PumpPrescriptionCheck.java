@@ -60,9 +60,11 @@ public class PumpPrescriptionCheck {
 	private static final String NOT_PERMITTED = "not-permitted";
 
 	private final IntrathecalKnowledge myKnowledge;
+	private final PumpFacts myFacts;
 
 	public PumpPrescriptionCheck(IntrathecalKnowledge theKnowledge) {
 		myKnowledge = theKnowledge;
+		myFacts = new PumpFacts(theKnowledge);
 	}
 
 	public Result check(PumpPrescription thePrescription) {
@@ -218,7 +220,7 @@ public class PumpPrescriptionCheck {
 		Map<LimitingFactor, Integer> terms = new EnumMap<>(LimitingFactor.class);
 		terms.put(LimitingFactor.VOLUME, usable.dividedBy(theDailyVolume).floor().intValueExact());
 		terms.put(LimitingFactor.STABILITY, stabilityCap(thePrescription, theFindings));
-		terms.put(LimitingFactor.DEVICE, parameter(family, "device-interval-ceiling").decimal().intValueExact());
+		terms.put(LimitingFactor.DEVICE, myFacts.parameter(family, "device-interval-ceiling").decimal().intValueExact());
 		thePrescription.daysSinceEri().ifPresent(days -> {
 			var endOfService = myKnowledge.pumpParameter(family, "eri-to-end-of-service").orElseThrow(() -> new PumpInputException(
 					"daysSinceEri", "the time from ERI to end of service is not known for " + thePrescription.pump().model()));
@@ -232,26 +234,13 @@ public class PumpPrescriptionCheck {
 
 	/** What the pump delivers before its low-reservoir alarm: the reservoir volume less the alarm volume. */
 	private ExactRatio usableVolume(PumpPrescription thePrescription) {
-		ExactRatio alarm = lowReservoirAlarm(thePrescription);
+		ExactRatio alarm = myFacts.lowReservoirAlarm(thePrescription.pump(), thePrescription.lowReservoirAlarm(), "lowReservoirAlarmVolume");
 		ExactRatio usable = thePrescription.reservoirVolume().minus(alarm);
 		if (usable.signum() <= 0) {
 			throw new PumpInputException("pump", "the reservoir volume " + shown(thePrescription.reservoirVolume(), "mL")
 					+ " must exceed the low-reservoir alarm volume " + shown(alarm, "mL"));
 		}
 		return usable;
-	}
-
-	private ExactRatio lowReservoirAlarm(PumpPrescription thePrescription) {
-		String family = thePrescription.pump().family();
-		BigDecimal standard = parameter(family, "low-reservoir-alarm-default").decimal();
-		boolean programmable = Boolean.parseBoolean(parameter(family, "low-reservoir-alarm-programmable").value());
-		return thePrescription.lowReservoirAlarm().map(programmed -> {
-			if (!programmable && programmed.compareTo(standard) != 0) {
-				throw new PumpInputException("lowReservoirAlarmVolume", thePrescription.pump().model()
-						+ " computes its refill date at " + standard.toPlainString() + " mL; that volume cannot be programmed");
-			}
-			return programmed;
-		}).orElse(ExactRatio.of(standard));
 	}
 
 	private void checkRequestedInterval(BigDecimal theRequested, Map<LimitingFactor, Integer> theTerms, List<Finding> theFindings) {
@@ -316,7 +305,7 @@ public class PumpPrescriptionCheck {
 		Drug drug = thePrescription.reference().drug();
 		String family = thePrescription.pump().family();
 		ExactRatio usable = usableVolume(thePrescription);
-		BigDecimal step = parameter(family, "optimization-rounding").decimal();
+		BigDecimal step = myFacts.parameter(family, "optimization-rounding").decimal();
 		// Compared by value, so that 25 and 25.00 are one candidate.
 		Set<BigDecimal> candidates = new TreeSet<>();
 		candidates.add(thePrescription.totalDailyDose().times(BigDecimal.valueOf(theTarget)).dividedBy(usable).roundedUpTo(step));
@@ -402,10 +391,6 @@ public class PumpPrescriptionCheck {
 		return Finding.of(myKnowledge, theRule, theDrug, theDetail);
 	}
 
-	private IntrathecalKnowledge.PumpParameter parameter(String theFamily, String theParameter) {
-		return myKnowledge.pumpParameter(theFamily, theParameter)
-				.orElseThrow(() -> new IllegalStateException("the intrathecal pump data has no " + theParameter + " for " + theFamily));
-	}
 
 	private static Status status(List<Finding> theFindings) {
 		if (theFindings.stream().anyMatch(finding -> finding.severity() == Severity.REJECT)) {

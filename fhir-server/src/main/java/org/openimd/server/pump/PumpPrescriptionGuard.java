@@ -10,21 +10,13 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.server.pump.PumpPrescriptionReader.Flags;
-import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
 
 /**
@@ -38,17 +30,18 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
  */
 public class PumpPrescriptionGuard {
 
-	private static final String WARNINGS_KEY = PumpPrescriptionGuard.class.getName() + ".warnings";
 
 	private final PumpOperations myOperations;
 	private final PumpOrders myOrders;
 	private final DaoRegistry myDaos;
+	private final PendingWarnings myWarnings;
 	private final Clock myClock;
 
 	public PumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
 		myOperations = theOperations;
 		myOrders = new PumpOrders(theOperations.reader());
 		myDaos = theDaos;
+		myWarnings = new PendingWarnings(theDaos, theClock);
 		myClock = theClock;
 	}
 
@@ -90,9 +83,7 @@ public class PumpPrescriptionGuard {
 			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription.get()));
 		}
 		List<Finding> warnings = result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList();
-		if (!warnings.isEmpty()) {
-			pendingWarnings(theRequest).put(request, warnings);
-		}
+		myWarnings.add(theRequest, request, warnings);
 	}
 
 	/** The order's flags; on an update, the version before gives the previous dose and when it was set. */
@@ -119,26 +110,9 @@ public class PumpPrescriptionGuard {
 	}
 
 	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
-		List<Finding> warnings = pendingWarnings(theRequest).remove(theResource);
-		if (warnings == null) {
-			return;
+		if (theResource instanceof MedicationRequest request) {
+			myWarnings.record(theRequest, request, request.getSubject());
 		}
-		MedicationRequest request = (MedicationRequest) theResource;
-		for (Finding warning : warnings) {
-			DetectedIssue issue = new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL)
-					.setSeverity(DetectedIssue.DetectedIssueSeverity.MODERATE)
-					.setCode(new CodeableConcept(new Coding(OpenImdUris.INTRATHECAL_RULE_SYSTEM, warning.rule(), null)).setText(warning.rule()))
-					.setPatient(request.getSubject())
-					.setIdentified(new DateTimeType(Date.from(myClock.instant())))
-					.setDetail(warning.message());
-			issue.addImplicated(new Reference(request.getIdElement().toUnqualified().getValue()));
-			myDaos.getResourceDao(DetectedIssue.class).create(issue, new SystemRequestDetails());
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<IBaseResource, List<Finding>> pendingWarnings(RequestDetails theRequest) {
-		return (Map<IBaseResource, List<Finding>>) theRequest.getUserData().computeIfAbsent(WARNINGS_KEY, key -> new IdentityHashMap<>());
 	}
 
 	/** A referenced Device or Patient as stored: the checks need the pump and the age even where the writer may not read them. */
