@@ -37,7 +37,9 @@ class OpenImdIgTest {
 				"Device-implanted-device.json",
 				"Device-implanted-lead.json",
 				"Observation-idco-observation.json",
-				"DiagnosticReport-interrogation-report.json");
+				"DiagnosticReport-interrogation-report.json",
+				"Observation-pump-status.json",
+				"Observation-pump-refill.json");
 	}
 
 	@Test
@@ -54,7 +56,10 @@ class OpenImdIgTest {
 				"StructureDefinition-implanted-lead.json",
 				"StructureDefinition-idco-observation.json",
 				"StructureDefinition-interrogation-report.json",
-				"StructureDefinition-intrathecal-therapy.json");
+				"StructureDefinition-intrathecal-therapy.json",
+				"StructureDefinition-pump-status.json",
+				"StructureDefinition-pump-refill.json");
+		assertThat(npm.listResources("CodeSystem")).containsExactly("CodeSystem-pump-telemetry.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json");
@@ -106,6 +111,20 @@ class OpenImdIgTest {
 
 		assertThat(errors(noDevice)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("Observation.device"));
 		assertThat(errors(otherCode)).isNotEmpty();
+	}
+
+	@Test
+	void aPumpReadingWithoutItsPumpTimeOrVolumesIsRejected() {
+		Observation noPump = (Observation) example("Observation-pump-status.json");
+		noPump.setDevice(null);
+		Observation noTime = (Observation) example("Observation-pump-status.json");
+		noTime.setEffective(null);
+		Observation noVolumes = (Observation) example("Observation-pump-status.json");
+		noVolumes.getComponent().subList(1, noVolumes.getComponent().size()).clear();
+
+		assertThat(errors(noPump)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("Observation.device"));
+		assertThat(errors(noTime)).isNotEmpty();
+		assertThat(errors(noVolumes)).isNotEmpty();
 	}
 
 	@Test
