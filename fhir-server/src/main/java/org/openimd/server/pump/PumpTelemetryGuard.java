@@ -17,7 +17,9 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Date;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
@@ -51,7 +53,7 @@ public class PumpTelemetryGuard {
 
 	private static final List<AppointmentStatus> OPEN = List.of(AppointmentStatus.PROPOSED, AppointmentStatus.PENDING,
 			AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKEDIN, AppointmentStatus.WAITLIST);
-	private static final String FORECAST_KEY = PumpTelemetryGuard.class.getName() + ".forecast";
+	private static final String FORECAST_KEY = PumpTelemetryGuard.class.getName() + ".forecasts";
 
 	private final PumpPrescriptionReader myReader;
 	private final PumpTelemetry myTelemetry;
@@ -113,7 +115,7 @@ public class PumpTelemetryGuard {
 		PumpTelemetry.setComputed(theReading, PumpTelemetry.COMPUTED_EMPTY_DATE, dateTime(forecast.emptyDate()));
 		forecast.endOfService().ifPresent(end -> PumpTelemetry.setComputed(theReading, PumpTelemetry.COMPUTED_END_OF_SERVICE_DATE, dateTime(end)));
 		myWarnings.add(theRequest, theReading, myTelemetry.alarmDateMismatch(status, forecast).stream().toList());
-		theRequest.getUserData().put(FORECAST_KEY + System.identityHashCode(theReading), forecast);
+		forecasts(theRequest).put(theReading, forecast);
 	}
 
 	private void prepareRefill(Observation theRefill, PumpModel theModel, RequestDetails theRequest) {
@@ -143,7 +145,7 @@ public class PumpTelemetryGuard {
 			return;
 		}
 		myWarnings.record(theRequest, reading, reading.getSubject());
-		Forecast forecast = (Forecast) theRequest.getUserData().remove(FORECAST_KEY + System.identityHashCode(reading));
+		Forecast forecast = forecasts(theRequest).remove(reading);
 		if (forecast != null) {
 			keepRefillAppointment(reading, forecast);
 		}
@@ -208,6 +210,12 @@ public class PumpTelemetryGuard {
 			throw new UnprocessableEntityException("the pump " + theReading.getDevice().getReference() + " is implanted in another patient than the reading's subject");
 		}
 		return model;
+	}
+
+	/** Forecasts of readings being stored in this request, until each has its id for the Appointment. */
+	@SuppressWarnings("unchecked")
+	private static Map<IBaseResource, Forecast> forecasts(RequestDetails theRequest) {
+		return (Map<IBaseResource, Forecast>) theRequest.getUserData().computeIfAbsent(FORECAST_KEY, key -> new IdentityHashMap<>());
 	}
 
 	private static TokenOrListParam statuses(List<AppointmentStatus> theStatuses) {
