@@ -55,12 +55,17 @@ public class PumpOrders {
 			}
 			return Optional.empty();
 		}
-		if (pump.get().hasPatient() && theRequest.hasSubject()
-				&& !pump.get().getPatient().getReferenceElement().getIdPart().equals(theRequest.getSubject().getReferenceElement().getIdPart())) {
-			throw new UnprocessableEntityException("the pump " + pump.get().getIdElement().toUnqualifiedVersionless().getValue()
-					+ " is implanted in another patient than the prescription's subject");
-		}
+		requireImplantedIn(pump.get(), theRequest.getSubject(), "the prescription");
 		return Optional.of(myReader.read(theRequest, pump.get(), theFlags, theResolver));
+	}
+
+	/** Refuses a pump implanted in another patient than {@code theSubject} of {@code theWhat} (a prescription, a reading). */
+	static void requireImplantedIn(Device thePump, Reference theSubject, String theWhat) {
+		if (thePump.hasPatient() && theSubject.hasReference()
+				&& !thePump.getPatient().getReferenceElement().getIdPart().equals(theSubject.getReferenceElement().getIdPart())) {
+			throw new UnprocessableEntityException("the pump " + thePump.getIdElement().toUnqualifiedVersionless().getValue()
+					+ " is implanted in another patient than the subject of " + theWhat);
+		}
 	}
 
 	/** The first known pump model among the order's supporting information. */

@@ -205,10 +205,7 @@ public class PumpTelemetryGuard {
 				: Optional.empty();
 		PumpModel model = device.flatMap(myReader::knownModel).orElseThrow(() -> new UnprocessableEntityException(
 				"a pump reading must name its pump in Observation.device: a stored SynchroMed II or Prometra Device"));
-		if (device.get().hasPatient() && theReading.hasSubject()
-				&& !device.get().getPatient().getReferenceElement().getIdPart().equals(theReading.getSubject().getReferenceElement().getIdPart())) {
-			throw new UnprocessableEntityException("the pump " + theReading.getDevice().getReference() + " is implanted in another patient than the reading's subject");
-		}
+		PumpOrders.requireImplantedIn(device.get(), theReading.getSubject(), "the reading");
 		return model;
 	}
 

@@ -138,7 +138,7 @@ class PumpTelemetryIT extends BaseServerIT {
 	}
 
 	@Test
-	void aReadingOfMoreThanThePumpHoldsOrOfNoPumpIsRefusedAndNothingIsStored() {
+	void aReadingOfMoreThanThePumpHoldsOfNoPumpOrOfAnotherPatientsPumpIsRefusedAndNothingIsStored() {
 		Observation overfilled = reading("40", "0.2", READ_ON);
 		BaseServerResponseException refused = catchThrowableOfType(() -> post(overfilled), BaseServerResponseException.class);
 		assertThat(refused.getStatusCode()).isEqualTo(400);
@@ -147,6 +147,12 @@ class PumpTelemetryIT extends BaseServerIT {
 		String notAPump = client.create().resource(new Device().setModelNumber("A2DR01")).execute().getId().getIdPart();
 		Observation ofNoPump = reading("18", "0.2", READ_ON).setDevice(new Reference("Device/" + notAPump));
 		assertThat(catchThrowableOfType(() -> post(ofNoPump), BaseServerResponseException.class).getStatusCode()).isEqualTo(422);
+
+		String otherPatient = client.create().resource(new Patient()).execute().getId().getIdPart();
+		Observation ofAnotherPatient = reading("18", "0.2", READ_ON).setSubject(new Reference("Patient/" + otherPatient));
+		BaseServerResponseException misfiled = catchThrowableOfType(() -> post(ofAnotherPatient), BaseServerResponseException.class);
+		assertThat(misfiled.getStatusCode()).isEqualTo(422);
+		assertThat(misfiled.getMessage()).contains("another patient");
 
 		assertThat(openRefills()).isEmpty();
 		assertThat(client.search().forResource(Observation.class).where(Observation.DEVICE.hasId("Device/" + pump))
