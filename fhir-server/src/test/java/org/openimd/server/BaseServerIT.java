@@ -108,7 +108,7 @@ public abstract class BaseServerIT {
 	}
 
 	/** An identifier no other test run has used, so searches find only this test's data. */
-	protected static Identifier uniqueIdentifier() {
+	public static Identifier uniqueIdentifier() {
 		return new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString());
 	}
 

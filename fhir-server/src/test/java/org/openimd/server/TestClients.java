@@ -1,16 +1,21 @@
 package org.openimd.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -23,8 +28,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -155,5 +162,38 @@ public final class TestClients {
 			throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
 		}
 		return JSON.readTree(response.body()).get("access_token").asText();
+	}
+
+	/**
+	 * Registers, as the administrator holding {@code theAdminToken}, a Backend Services client that acts
+	 * for {@code theOrganization} under the policy of {@code theRole} (a pharmacy's system: PHARMACIST),
+	 * with an EC key of its own, and returns an access token of it for {@code theScopes}.
+	 */
+	public static String organisationSystemToken(String theBaseUrl, String theAdminToken, String theRole, String theOrganization,
+			String theScopes) throws IOException, InterruptedException {
+		ECKey key;
+		try {
+			key = new ECKeyGenerator(Curve.P_384).keyID("k-" + UUID.randomUUID()).generate();
+		} catch (JOSEException e) {
+			throw new IllegalStateException(e);
+		}
+		String clientId = "it-" + theRole.toLowerCase(Locale.ROOT) + "-system-" + UUID.randomUUID();
+		ObjectNode registration = JSON.createObjectNode().put("type", "backend").put("clientId", clientId)
+				.put("actsAs", theRole).put("organization", theOrganization);
+		registration.set("jwks", JSON.readTree(new JWKSet(key.toPublicJWK()).toString()));
+		ArrayNode scopes = registration.putArray("scopes");
+		Arrays.stream(theScopes.split(" ")).forEach(scopes::add);
+		HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(theBaseUrl + "/admin/clients"))
+				.header("Content-Type", "application/json").header("Authorization", "Bearer " + theAdminToken)
+				.POST(HttpRequest.BodyPublishers.ofString(registration.toString())).build(), HttpResponse.BodyHandlers.ofString());
+		if (registered.statusCode() != 201) {
+			throw new IllegalStateException("registration failed: " + registered.statusCode() + " " + registered.body());
+		}
+		HttpResponse<String> token = requestToken(theBaseUrl, assertion(key, clientId, theBaseUrl + "/oauth2/token", Duration.ofMinutes(1),
+				UUID.randomUUID().toString()), theScopes);
+		if (token.statusCode() != 200) {
+			throw new IllegalStateException("token request failed: " + token.statusCode() + " " + token.body());
+		}
+		return JSON.readTree(token.body()).get("access_token").asText();
 	}
 }

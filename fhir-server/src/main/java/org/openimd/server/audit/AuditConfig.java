@@ -1,11 +1,14 @@
 package org.openimd.server.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -15,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The audit trail: HAPI's IHE BALP interceptor for every FHIR read, search, create, update, delete
  * and operation, OpenIMD's own events for sign-in, tokens and refusals, all stored as AuditEvents
- * that cannot be changed.
+ * that cannot be changed; and the Provenance of what is submitted.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfig {
@@ -30,6 +33,17 @@ public class AuditConfig {
 				"AuditEvent.agent.who"));
 		theStorage.setEnforceReferentialIntegrityOnDeleteDisableForPaths(notBlockingDeletes);
 		return new AuditTrail(theSystemDao);
+	}
+
+	@Bean
+	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, FhirContext theFhir) {
+		// A Provenance names the version it attributes, which HAPI would otherwise strip from the reference.
+		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
+		versioned.add("Provenance.target");
+		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
+		SubmissionProvenance provenance = new SubmissionProvenance(theDaos, Clock.systemDefaultZone());
+		theStorageInterceptors.registerInterceptor(provenance);
+		return provenance;
 	}
 
 	/** For the FHIR REST server's interceptors: it sees REST requests only, not the ingest pipeline's own writes. */

@@ -11,7 +11,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The intrathecal pump checks: the knowledge they read, the operations, the guard on stored prescriptions and the CDS Hooks services. */
+/** The intrathecal pump checks: the knowledge they read, the operations, the guards on stored prescriptions, dispenses and readings, and the CDS Hooks services. */
 @Configuration(proxyBeanMethods = false)
 class PumpConfig {
 
@@ -28,6 +28,13 @@ class PumpConfig {
 		versioned.add("DetectedIssue.implicated");
 		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
 		PumpPrescriptionGuard guard = new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone());
+		theInterceptors.registerInterceptor(guard);
+		return guard;
+	}
+
+	@Bean
+	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
+		PumpDispenseGuard guard = new PumpDispenseGuard(theOperations, theDaos, Clock.systemDefaultZone());
 		theInterceptors.registerInterceptor(guard);
 		return guard;
 	}

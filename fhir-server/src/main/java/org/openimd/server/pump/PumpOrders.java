@@ -1,6 +1,7 @@
 package org.openimd.server.pump;
 
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -8,6 +9,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
@@ -90,8 +92,12 @@ public class PumpOrders {
 				.map(flag -> ((BooleanType) flag.getValue()).booleanValue()).orElse(theDefault);
 	}
 
-	private static boolean isIntrathecal(MedicationRequest theRequest) {
-		return theRequest.getDosageInstruction().stream()
-				.anyMatch(dosage -> dosage.getRoute().hasCoding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE));
+	static boolean isIntrathecal(MedicationRequest theRequest) {
+		return isIntrathecal(theRequest.getDosageInstruction());
+	}
+
+	/** Whether any of {@code theDosages} is by the intrathecal route. */
+	static boolean isIntrathecal(List<Dosage> theDosages) {
+		return theDosages.stream().anyMatch(dosage -> dosage.getRoute().hasCoding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE));
 	}
 }

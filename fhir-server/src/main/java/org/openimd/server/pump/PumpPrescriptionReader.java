@@ -80,6 +80,12 @@ public class PumpPrescriptionReader {
 			return new Flags(patientAge, opioidTolerant, initiation, firstFillOfNaivePump, daysSinceEri, referenceIngredient,
 					lowReservoirAlarmVolume, theDailyDose, theHoursSince, spasticityOrigin, mriScheduled, formulationPh);
 		}
+
+		/** These flags with the days the pump has been at ERI, when they do not say it themselves. */
+		public Flags withDaysSinceEri(Optional<Integer> theDays) {
+			return new Flags(patientAge, opioidTolerant, initiation, firstFillOfNaivePump, daysSinceEri.or(() -> theDays), referenceIngredient,
+					lowReservoirAlarmVolume, previousDailyDose, hoursSinceLastIncrease, spasticityOrigin, mriScheduled, formulationPh);
+		}
 	}
 
 	Flags flags(Parameters theInput) {

@@ -143,6 +143,11 @@ final class PumpTelemetry {
 		});
 	}
 
+	/** The day the pump reached its elective replacement indicator, when the reading reports it. */
+	static Optional<LocalDate> eriDate(Observation theReading) {
+		return date(theReading, ERI_DATE);
+	}
+
 	private static Optional<LocalDate> date(Observation theReading, String theCode) {
 		return component(theReading, theCode).map(component -> {
 			if (!(component.getValue() instanceof DateTimeType date) || !date.hasValue()) {

@@ -4,19 +4,13 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SortOrderEnum;
-import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
-import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Date;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,12 +53,14 @@ public class PumpTelemetryGuard {
 	private final PumpTelemetry myTelemetry;
 	private final DaoRegistry myDaos;
 	private final PendingWarnings myWarnings;
+	private final PumpReadings myReadings;
 
 	public PumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
 		myReader = theOperations.reader();
 		myTelemetry = new PumpTelemetry(new PumpFacts(theOperations.knowledge()));
 		myDaos = theDaos;
 		myWarnings = new PendingWarnings(theDaos, theClock);
+		myReadings = new PumpReadings(theDaos, theClock);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -131,7 +127,7 @@ public class PumpTelemetryGuard {
 		if (effective == null || !effective.hasValue()) {
 			throw new PumpInputException("Observation.effectiveDateTime", "a refill record needs the time of the refill");
 		}
-		lastStatusBefore(theRefill.getDevice(), effective.getValue()).ifPresent(last -> {
+		myReadings.lastStatusBefore(theRefill.getDevice().getReferenceElement(), effective.getValue()).ifPresent(last -> {
 			PumpTelemetry.Expectation expected = myTelemetry.expectation(myTelemetry.status(last, theModel), effective.getValue().toInstant());
 			PumpTelemetry.setComputed(theRefill, PumpTelemetry.EXPECTED_RESIDUAL, new Range()
 					.setLow(PumpAnswers.quantity(expected.low().toDecimal(), "mL"))
@@ -185,17 +181,6 @@ public class PumpTelemetryGuard {
 		} else {
 			myDaos.getResourceDao(Appointment.class).create(appointment, new SystemRequestDetails());
 		}
-	}
-
-	private Optional<Observation> lastStatusBefore(Reference thePump, Date theTime) {
-		SearchParameterMap last = SearchParameterMap.newSynchronous()
-				.add(Observation.SP_DEVICE, new ReferenceParam(thePump.getReferenceElement().toUnqualifiedVersionless().getValue()))
-				.add(Observation.SP_CODE, new TokenParam(OpenImdUris.PUMP_TELEMETRY_SYSTEM, OpenImdUris.PUMP_STATUS))
-				.add(Observation.SP_DATE, new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, theTime));
-		last.setSort(new SortSpec(Observation.SP_DATE, SortOrderEnum.DESC));
-		last.setLoadSynchronousUpTo(1);
-		return myDaos.getResourceDao(Observation.class).search(last, new SystemRequestDetails()).getAllResources().stream()
-				.map(Observation.class::cast).findFirst();
 	}
 
 	/** The pump a reading is of, as stored: only a known pump model has a reservoir to forecast. */

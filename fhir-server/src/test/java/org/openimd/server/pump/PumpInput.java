@@ -17,10 +17,14 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
+import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
 
 /** Builds the input of {@code $check-pump-prescription} as a prescriber's system would send it. */
 final class PumpInput {
+
+	static final CodeableConcept INTRATHECAL = new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE,
+			"Intrathecal route"));
 
 	private final Medication myMedication = new Medication();
 	private final MedicationRequest myRequest = new MedicationRequest();
@@ -116,6 +120,16 @@ final class PumpInput {
 
 	MedicationRequest request() {
 		return myRequest;
+	}
+
+	/** The order as a prescriber's system stores it: for {@code thePatient}, by the intrathecal route, {@code thePump} in supportingInformation. */
+	MedicationRequest order(String thePatient, String thePump) {
+		MedicationRequest order = myRequest.copy();
+		order.setSubject(new Reference("Patient/" + thePatient));
+		order.addIdentifier(BaseServerIT.uniqueIdentifier());
+		order.addSupportingInformation(new Reference("Device/" + thePump));
+		order.getDosageInstruction().forEach(dosage -> dosage.setRoute(INTRATHECAL));
+		return order;
 	}
 
 	Device device() {

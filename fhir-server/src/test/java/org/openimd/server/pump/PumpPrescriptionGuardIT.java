@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
@@ -40,13 +40,7 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 
 	/** The order as a prescriber's system stores it: by the intrathecal route, the pump in supportingInformation. */
 	private MedicationRequest order(PumpInput theInput) {
-		MedicationRequest request = theInput.request().copy();
-		request.setSubject(new Reference("Patient/" + patient));
-		request.addIdentifier(uniqueIdentifier());
-		request.addSupportingInformation(new Reference("Device/" + pump));
-		request.getDosageInstruction().forEach(dosage -> dosage.setRoute(new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT,
-				OpenImdUris.INTRATHECAL_ROUTE, "Intrathecal route"))));
-		return request;
+		return theInput.order(patient, pump);
 	}
 
 	private OperationOutcome refusal(Runnable theWrite, int theStatus) {
@@ -152,5 +146,43 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 		assertThat(client.search().forResource(Observation.class).where(Observation.IDENTIFIER.exactly().systemAndCode(
 				alongside.getIdentifierFirstRep().getSystem(), alongside.getIdentifierFirstRep().getValue())).returnBundle(Bundle.class).execute()
 				.getEntry()).isEmpty();
+	}
+
+	@Test
+	void aNewOrderIsTitratedFromThePrescriptionItReplaces() {
+		MedicationRequest ziconotide = order(PumpInput.of("Prialt", "25", "ug/mL").basal("2.4", "ug/d"));
+		String first = client.create().resource(ziconotide).execute().getId().toUnqualifiedVersionless().getValue();
+
+		// A new order, not an update: its priorPrescription gives the dose it raises, 2.4 to 6 ug/d within the hour (DOSE-06).
+		MedicationRequest replacing = order(PumpInput.of("Prialt", "25", "ug/mL").basal("6", "ug/d"));
+		replacing.setPriorPrescription(new Reference(first));
+		OperationOutcome outcome = refusal(() -> client.create().resource(replacing).execute(), 422);
+		assertThat(outcome.getIssue()).extracting(issue -> issue.getDetails().getCodingFirstRep().getCode()).containsOnly("DOSE-06");
+		assertThat(stored(replacing.getIdentifierFirstRep())).isEmpty();
+	}
+
+	@Test
+	void aPumpAtEriByItsLastReadingCapsTheRefillIntervalWithoutThePrescriberSayingSo() {
+		LocalDate today = LocalDate.now();
+		Observation reading = PumpTelemetryTest.with(PumpTelemetryTest.reading("18", "0.1"), "eri-date", new DateTimeType(today.minusDays(60).toString()));
+		reading.setStatus(Observation.ObservationStatus.FINAL).setEffective(new DateTimeType(today.minusDays(1) + "T09:30:00Z"));
+		reading.setSubject(new Reference("Patient/" + patient)).setDevice(new Reference("Device/" + pump));
+		client.create().resource(reading).execute();
+
+		// SynchroMed II: 90 days from ERI to end of service, 60 gone: 30 left, less than the 60 days asked for (REFILL-01).
+		MedicationRequest tooLong = order(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").requestedDays(60));
+		OperationOutcome outcome = refusal(() -> client.create().resource(tooLong).execute(), 422);
+		assertThat(outcome.getIssue()).extracting(issue -> issue.getDetails().getCodingFirstRep().getCode()).contains("REFILL-01", "PUMP-08");
+		assertThat(outcome.getIssue()).filteredOn(issue -> issue.getDetails().getCodingFirstRep().getCode().equals("PUMP-08"))
+				.singleElement().satisfies(issue -> assertThat(issue.getDetails().getText()).contains("60 days").contains("30"));
+
+		String accepted = client.create().resource(order(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").requestedDays(30)))
+				.execute().getId().toUnqualified().getValue();
+		List<DetectedIssue> issues = client.search().forResource(DetectedIssue.class).where(DetectedIssue.PATIENT.hasId("Patient/" + patient))
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (DetectedIssue) entry.getResource()).toList();
+		assertThat(issues).singleElement().satisfies(issue -> {
+			assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("PUMP-08");
+			assertThat(issue.getImplicatedFirstRep().getReference()).isEqualTo(accepted);
+		});
 	}
 }

@@ -6,17 +6,6 @@ import static org.openimd.server.security.SmartAppLaunchIT.create;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +32,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * devices of the first pharmacy's patient only, and nothing else of that patient's record.
  */
 class PharmacyIT extends BaseServerIT {
-
-	private static final ObjectMapper JSON = new ObjectMapper();
 
 	@Autowired
 	UserAccounts accounts;
@@ -79,20 +66,8 @@ class PharmacyIT extends BaseServerIT {
 
 	@Test
 	void thePharmacySystemIsHeldToThePharmacysPolicy() throws Exception {
-		ECKey key = new ECKeyGenerator(Curve.P_384).keyID("k-" + UUID.randomUUID()).generate();
-		String clientId = "it-pharmacy-system-" + UUID.randomUUID();
-		ObjectNode registration = JSON.createObjectNode().put("type", "backend").put("clientId", clientId)
-				.put("actsAs", "PHARMACIST").put("organization", "Organization/" + pharmacy);
-		registration.set("jwks", JSON.readTree(new JWKSet(key.toPublicJWK()).toString()));
-		registration.putArray("scopes").add("system/*.rs");
-		HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/clients"))
-				.header("Content-Type", "application/json").header("Authorization", "Bearer " + accessToken)
-				.POST(HttpRequest.BodyPublishers.ofString(registration.toString())).build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-		HttpResponse<String> token = TestClients.requestToken(baseUrl(), TestClients.assertion(key, clientId, baseUrl() + "/oauth2/token",
-				Duration.ofMinutes(1), UUID.randomUUID().toString()), "system/*.rs");
-		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-		IGenericClient pharmacySystem = clientWith(JSON.readTree(token.body()).get("access_token").asText());
+		IGenericClient pharmacySystem = clientWith(TestClients.organisationSystemToken(baseUrl(), accessToken, "PHARMACIST", "Organization/" + pharmacy,
+				"system/*.rs"));
 
 		assertReachesPumpDataOfAOnly(pharmacySystem);
 		assertThatForbidden(() -> pharmacySystem.search().forResource(org.hl7.fhir.r4.model.Patient.class)

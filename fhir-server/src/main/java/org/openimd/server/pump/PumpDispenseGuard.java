@@ -1,0 +1,196 @@
+package org.openimd.server.pump;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Duration;
+import org.hl7.fhir.r4.model.MedicationDispense;
+import org.hl7.fhir.r4.model.MedicationDispense.MedicationDispenseStatus;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
+import org.openimd.server.pump.PumpPrescription.Active;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
+
+/**
+ * What a pharmacy dispenses for an intrathecal pump is checked as it is stored, whoever sends it: a
+ * MedicationDispense whose {@code authorizingPrescription} is a pump order, or which is by the
+ * intrathecal route. It must fill an active pump prescription of the same patient (DISPENSE-01), with
+ * the prescribed product, ingredient by ingredient and concentration by concentration (DISPENSE-02),
+ * and no more than the pump's reservoir holds (DISPENSE-03). The prescription as dispensed, with the
+ * dispense's {@code daysSupply} as its refill interval, then goes through every prescription check
+ * again, with today's knowledge and the pump's last reading: a product that degrades before the
+ * supply ends is refused like the prescription would be. A refusal is a 422 with the findings and
+ * stores nothing; warnings become DetectedIssues on the dispense.
+ *
+ * <p>Cancelling, stopping, declining or marking a dispense entered in error is never checked.
+ */
+public class PumpDispenseGuard {
+
+	private static final Set<MedicationDispenseStatus> CHECKED = Set.of(MedicationDispenseStatus.PREPARATION, MedicationDispenseStatus.INPROGRESS,
+			MedicationDispenseStatus.ONHOLD, MedicationDispenseStatus.COMPLETED, MedicationDispenseStatus.UNKNOWN, MedicationDispenseStatus.NULL);
+
+	private final PumpOperations myOperations;
+	private final StoredOrders myStored;
+	private final PendingWarnings myWarnings;
+
+	public PumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		myOperations = theOperations;
+		myStored = new StoredOrders(theOperations, theDaos, theClock);
+		myWarnings = new PendingWarnings(theDaos, theClock);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
+		check(theResource, theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
+		check(theNew, theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
+		recordWarnings(theResource, theRequest);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
+		recordWarnings(theNew, theRequest);
+	}
+
+	private void check(IBaseResource theResource, RequestDetails theRequest) {
+		if (!(theResource instanceof MedicationDispense dispense) || !CHECKED.contains(dispense.getStatus())) {
+			return;
+		}
+		Optional<MedicationRequest> order = dispense.getAuthorizingPrescription().stream().map(myStored::read).flatMap(Optional::stream)
+				.filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast).findFirst();
+		Optional<Device> pump = order.flatMap(myStored::pump);
+		boolean forAPump = pump.isPresent() || PumpOrders.isIntrathecal(dispense.getDosageInstruction())
+				|| order.filter(PumpOrders::isIntrathecal).isPresent();
+		if (!forAPump) {
+			return;
+		}
+		if (pump.isEmpty()) {
+			refuse(theRequest, "DISPENSE-01", "the dispense names no pump prescription in authorizingPrescription (one naming its pump Device)");
+		}
+		MedicationRequest prescribed = order.orElseThrow();
+		if (prescribed.getStatus() != MedicationRequestStatus.ACTIVE) {
+			refuse(theRequest, "DISPENSE-01", "the prescription " + versionless(prescribed) + " is " + prescribed.getStatus().toCode() + ", not active");
+		}
+		if (!Objects.equals(dispense.getSubject().getReferenceElement().getIdPart(), prescribed.getSubject().getReferenceElement().getIdPart())) {
+			refuse(theRequest, "DISPENSE-01", "the prescription " + versionless(prescribed) + " is another patient's");
+		}
+		try {
+			check(dispense, prescribed, pump.get(), theRequest);
+		} catch (PumpInputException e) {
+			throw PumpAnswers.invalid(e);
+		}
+	}
+
+	private void check(MedicationDispense theDispense, MedicationRequest thePrescribed, Device thePump, RequestDetails theRequest) {
+		PumpPrescriptionReader reader = myOperations.reader();
+		var flags = myStored.flags(thePrescribed, Optional.empty());
+		PumpPrescription prescribed = reader.read(thePrescribed, thePump, flags, myStored::read);
+		PumpPrescription dispensed = reader.read(asDispensed(theDispense, thePrescribed), thePump, flags, myStored::read);
+		List<Finding> findings = new ArrayList<>();
+		productDifference(prescribed, dispensed).ifPresent(difference ->
+				findings.add(Finding.of(myOperations.knowledge(), "DISPENSE-02", Optional.empty(), difference)));
+		ExactRatio volume = dispensedVolume(theDispense);
+		if (volume.isAbove(dispensed.pump().reservoirMl())) {
+			findings.add(Finding.of(myOperations.knowledge(), "DISPENSE-03", Optional.empty(), volume.toDecimal().toPlainString()
+					+ " mL dispensed for a " + dispensed.pump().model() + " " + dispensed.pump().modelNumber() + " of "
+					+ dispensed.pump().reservoirMl().toPlainString() + " mL"));
+		}
+		findings.addAll(myOperations.check().check(dispensed).findings());
+		if (findings.stream().anyMatch(finding -> finding.severity() == Severity.REJECT)) {
+			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(findings, dispensed));
+		}
+		myWarnings.add(theRequest, theDispense, findings.stream().filter(finding -> finding.severity() == Severity.WARN).toList());
+	}
+
+	/** The prescription with the dispense's product, and the dispense's days of supply as the interval it must last. */
+	private static MedicationRequest asDispensed(MedicationDispense theDispense, MedicationRequest thePrescribed) {
+		if (!theDispense.hasMedicationReference() || !theDispense.getMedicationReference().getReference().startsWith("#")) {
+			throw new PumpInputException("MedicationDispense.medication", "the dispensed product must be a contained Medication (medicationReference"
+					+ " '#id') whose ingredients carry their strengths");
+		}
+		MedicationRequest asDispensed = thePrescribed.copy();
+		asDispensed.getContained().clear();
+		theDispense.getContained().forEach(resource -> asDispensed.addContained((Resource) resource.copy()));
+		asDispensed.setMedication(theDispense.getMedicationReference().copy());
+		if (theDispense.hasDaysSupply()) {
+			Quantity days = theDispense.getDaysSupply();
+			asDispensed.getDispenseRequest().setExpectedSupplyDuration((Duration) new Duration().setValue(days.getValue())
+					.setUnit(days.getUnit()).setSystem(days.getSystem()).setCode(days.getCode()));
+		}
+		return asDispensed;
+	}
+
+	/** How the dispensed product differs from the prescribed one: another ingredient, or another concentration of one. */
+	private static Optional<String> productDifference(PumpPrescription thePrescribed, PumpPrescription theDispensed) {
+		List<String> differences = new ArrayList<>();
+		for (Active wanted : thePrescribed.actives()) {
+			Optional<Active> given = theDispensed.actives().stream().filter(active -> active.drug().equals(wanted.drug())).findFirst();
+			String unit = " " + wanted.drug().massUnit() + "/mL";
+			if (given.isEmpty()) {
+				differences.add(wanted.drug().display() + " prescribed, not dispensed");
+			} else if (given.get().concentration().compareTo(wanted.concentration()) != 0) {
+				differences.add(wanted.drug().display() + " dispensed at " + given.get().concentration().toDecimal().toPlainString() + unit
+						+ ", prescribed at " + wanted.concentration().toDecimal().toPlainString() + unit);
+			}
+		}
+		theDispensed.actives().stream().filter(given -> thePrescribed.actives().stream().noneMatch(wanted -> wanted.drug().equals(given.drug())))
+				.forEach(extra -> differences.add(extra.drug().display() + " dispensed, not prescribed"));
+		List<String> prescribedInactives = inactives(thePrescribed);
+		List<String> dispensedInactives = inactives(theDispensed);
+		if (!prescribedInactives.equals(dispensedInactives)) {
+			differences.add("inactive ingredients " + dispensedInactives + " dispensed, " + prescribedInactives + " prescribed");
+		}
+		return differences.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differences));
+	}
+
+	private static List<String> inactives(PumpPrescription thePrescription) {
+		return thePrescription.inactives().stream().map(excipient -> excipient.names().get(0)).sorted().toList();
+	}
+
+	private static ExactRatio dispensedVolume(MedicationDispense theDispense) {
+		Quantity quantity = theDispense.getQuantity();
+		if (!theDispense.hasQuantity() || !quantity.hasValue()) {
+			throw new PumpInputException("MedicationDispense.quantity", "the volume dispensed (in mL) is required");
+		}
+		ExactRatio volume = PumpUnits.volume(quantity.getValue(), quantity.hasCode() ? quantity.getCode() : quantity.getUnit(),
+				"MedicationDispense.quantity");
+		if (volume.signum() <= 0) {
+			throw new PumpInputException("MedicationDispense.quantity", "the volume dispensed must be greater than zero");
+		}
+		return volume;
+	}
+
+	private void refuse(RequestDetails theRequest, String theRule, String theDetail) {
+		throw new UnprocessableEntityException(theRequest.getFhirContext(),
+				PumpAnswers.outcome(List.of(Finding.of(myOperations.knowledge(), theRule, Optional.empty(), theDetail)), null));
+	}
+
+	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
+		if (theResource instanceof MedicationDispense dispense) {
+			myWarnings.record(theRequest, dispense, dispense.getSubject());
+		}
+	}
+
+	private static String versionless(MedicationRequest theRequest) {
+		return theRequest.getIdElement().toUnqualifiedVersionless().getValue();
+	}
+}
