@@ -11,7 +11,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The intrathecal pump checks: the knowledge they read, the operations, the guards on stored prescriptions, dispenses and readings, and the CDS Hooks services. */
+/** The intrathecal pump checks: the knowledge they read, the operations, the guards on stored prescriptions, dispenses, configuration orders and readings, and the CDS Hooks services. */
 @Configuration(proxyBeanMethods = false)
 class PumpConfig {
 
@@ -40,6 +40,13 @@ class PumpConfig {
 	}
 
 	@Bean
+	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
+		PumpConfigurationOrders orders = new PumpConfigurationOrders(theOperations, theDaos, Clock.systemDefaultZone());
+		theInterceptors.registerInterceptor(orders);
+		return orders;
+	}
+
+	@Bean
 	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
 		PumpTelemetryGuard guard = new PumpTelemetryGuard(theOperations, theDaos, Clock.systemDefaultZone());
 		theInterceptors.registerInterceptor(guard);
@@ -54,7 +61,7 @@ class PumpConfig {
 	}
 
 	@Bean
-	PumpOperationsProvider pumpOperationsProvider(PumpOperations theOperations, DaoRegistry theDaos) {
-		return new PumpOperationsProvider(theOperations, theDaos);
+	PumpOperationsProvider pumpOperationsProvider(PumpOperations theOperations, PumpConfigurationOrders theConfigurations, DaoRegistry theDaos) {
+		return new PumpOperationsProvider(theOperations, theConfigurations, theDaos);
 	}
 }

@@ -17,7 +17,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.PumpModel;
  * @param reference the active ingredient the doses are given in
  * @param basalDailyDose the programmed basal dose of the reference ingredient per day
  * @param maxDailyBolus the largest total of patient-activated boluses per day; zero without boluses
- * @param boluses whether patient-activated boluses are prescribed at all
+ * @param bolusDose one patient-activated bolus of the reference ingredient, when boluses are prescribed
  * @param reservoirVolume the volume in the reservoir after the refill (mL)
  * @param lowReservoirAlarm the programmed low-reservoir alarm volume, where the pump lets it be programmed
  * @param requestedIntervalDays a refill interval the prescriber asks for
@@ -32,7 +32,7 @@ public record PumpPrescription(
 		Active reference,
 		ExactRatio basalDailyDose,
 		ExactRatio maxDailyBolus,
-		boolean boluses,
+		Optional<ExactRatio> bolusDose,
 		PumpModel pump,
 		ExactRatio reservoirVolume,
 		Optional<ExactRatio> lowReservoirAlarm,
@@ -57,7 +57,7 @@ public record PumpPrescription(
 	/** The same single-drug prescription at another concentration, with {@code theInactives}, and no requested interval. */
 	PumpPrescription withConcentration(ExactRatio theConcentration, List<Excipient> theInactives) {
 		Active candidate = new Active(reference.drug(), theConcentration, reference.location());
-		return new PumpPrescription(List.of(candidate), theInactives, ph, candidate, basalDailyDose, maxDailyBolus, boluses,
+		return new PumpPrescription(List.of(candidate), theInactives, ph, candidate, basalDailyDose, maxDailyBolus, bolusDose,
 				pump, reservoirVolume, lowReservoirAlarm, Optional.empty(), patientAge, opioidTolerant, initiation, firstFillOfNaivePump,
 				daysSinceEri, previousDailyDose, hoursSinceLastIncrease, spasticityOrigin, mriScheduled);
 	}
@@ -65,6 +65,11 @@ public record PumpPrescription(
 	/** Basal and every allowed bolus: what the pump may deliver in a day (Prometra's controller assumes all boluses are given). */
 	ExactRatio totalDailyDose() {
 		return basalDailyDose.plus(maxDailyBolus);
+	}
+
+	/** Whether patient-activated boluses are prescribed at all. */
+	boolean boluses() {
+		return bolusDose.isPresent();
 	}
 
 	boolean isAdmixture() {

@@ -81,10 +81,11 @@ public class PumpPrescriptionReader {
 					lowReservoirAlarmVolume, theDailyDose, theHoursSince, spasticityOrigin, mriScheduled, formulationPh);
 		}
 
-		/** These flags with the days the pump has been at ERI, when they do not say it themselves. */
-		public Flags withDaysSinceEri(Optional<Integer> theDays) {
-			return new Flags(patientAge, opioidTolerant, initiation, firstFillOfNaivePump, daysSinceEri.or(() -> theDays), referenceIngredient,
-					lowReservoirAlarmVolume, previousDailyDose, hoursSinceLastIncrease, spasticityOrigin, mriScheduled, formulationPh);
+		/** These flags with what the pump last reported, where they do not say it themselves: days at ERI, the programmed alarm volume. */
+		public Flags withPumpState(Optional<Integer> theDaysSinceEri, Optional<Quantity> theAlarmVolume) {
+			return new Flags(patientAge, opioidTolerant, initiation, firstFillOfNaivePump, daysSinceEri.or(() -> theDaysSinceEri),
+					referenceIngredient, lowReservoirAlarmVolume.or(() -> theAlarmVolume), previousDailyDose, hoursSinceLastIncrease,
+					spasticityOrigin, mriScheduled, formulationPh);
 		}
 	}
 
@@ -153,6 +154,7 @@ public class PumpPrescriptionReader {
 						+ "with doseAndRate.rateQuantity) is required"));
 		ExactRatio basalDose = positive(rate(basal, unit), "MedicationRequest.dosageInstruction[0].doseAndRate[0].rate");
 		Optional<Dosage> bolus = theRequest.getDosageInstruction().stream().filter(PumpPrescriptionReader::asNeeded).findFirst();
+		Optional<ExactRatio> bolusDose = bolus.map(dosage -> bolusDose(dosage, unit));
 		ExactRatio bolusPerDay = bolus.map(dosage -> maxDailyBolus(dosage, unit)).orElse(ExactRatio.of(BigDecimal.ZERO));
 
 		PumpModel model = pumpModel(thePump);
@@ -166,7 +168,7 @@ public class PumpPrescriptionReader {
 		Optional<ExactRatio> previous = theFlags.previousDailyDose().map(quantity -> PumpUnits.dailyMass(required(quantity, "previousDailyDose"),
 				unitOf(quantity), unit, "previousDailyDose"));
 		return new PumpPrescription(List.copyOf(actives), List.copyOf(inactives), theFlags.formulationPh(), reference, basalDose, bolusPerDay,
-				bolus.isPresent(), model, reservoir, alarm, requestedInterval(theRequest), age(theFlags, theRequest, theResolver),
+				bolusDose, model, reservoir, alarm, requestedInterval(theRequest), age(theFlags, theRequest, theResolver),
 				theFlags.opioidTolerant(), theFlags.initiation(), theFlags.firstFillOfNaivePump(), theFlags.daysSinceEri(), previous,
 				theFlags.hoursSinceLastIncrease(), theFlags.spasticityOrigin(), theFlags.mriScheduled());
 	}
@@ -241,13 +243,17 @@ public class PumpPrescriptionReader {
 		return perDay((Ratio) rate, theMassUnit, location);
 	}
 
-	private static ExactRatio maxDailyBolus(Dosage theBolus, String theMassUnit) {
-		String location = "MedicationRequest.dosageInstruction[asNeeded]";
+	private static ExactRatio bolusDose(Dosage theBolus, String theMassUnit) {
+		String location = "MedicationRequest.dosageInstruction[asNeeded].doseAndRate.doseQuantity";
 		if (!theBolus.hasDoseAndRate() || !theBolus.getDoseAndRateFirstRep().hasDoseQuantity()) {
-			throw new PumpInputException(location + ".doseAndRate.doseQuantity", "a bolus dosageInstruction needs doseAndRate.doseQuantity");
+			throw new PumpInputException(location, "a bolus dosageInstruction needs doseAndRate.doseQuantity");
 		}
 		Quantity dose = theBolus.getDoseAndRateFirstRep().getDoseQuantity();
-		positive(PumpUnits.mass(required(dose, location), unitOf(dose), theMassUnit, location + ".doseAndRate.doseQuantity"), location);
+		return positive(PumpUnits.mass(required(dose, location), unitOf(dose), theMassUnit, location), location);
+	}
+
+	private static ExactRatio maxDailyBolus(Dosage theBolus, String theMassUnit) {
+		String location = "MedicationRequest.dosageInstruction[asNeeded]";
 		if (!theBolus.hasMaxDosePerPeriod()) {
 			throw new PumpInputException(location + ".maxDosePerPeriod", "boluses need maxDosePerPeriod (the most per day, such as 0.4 mg / 1 d)"
 					+ " to compute the daily volume");

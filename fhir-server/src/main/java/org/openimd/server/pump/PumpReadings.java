@@ -16,6 +16,7 @@ import java.util.Date;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
 import org.openimd.terminology.OpenImdUris;
 
 /** The stored {@code pump-status} readings of a pump, as the guards need them. */
@@ -42,14 +43,19 @@ final class PumpReadings {
 	}
 
 	/**
-	 * How many days the pump has been at its elective replacement indicator, by its latest reading; empty
-	 * when that reading reports no ERI, or one still to come. A prescription then need not say it: the
-	 * refill interval is capped at the days left to end of service (PUMP-08) from what the pump reported.
+	 * What the pump reported last: its latest reading, how many days it has been at its elective
+	 * replacement indicator (empty when the reading reports no ERI, or one still to come), and its
+	 * programmed low-reservoir alarm volume. An order need not repeat them: the refill interval is
+	 * capped at the days left to end of service (PUMP-08) and counted to the alarm the pump will raise.
 	 */
-	Optional<Integer> daysSinceEri(IIdType thePump) {
+	State current(IIdType thePump) {
 		LocalDate today = LocalDate.now(myClock);
-		return lastStatusBefore(thePump, Date.from(myClock.instant())).flatMap(PumpTelemetry::eriDate)
-				.filter(eri -> !eri.isAfter(today))
-				.map(eri -> Math.toIntExact(ChronoUnit.DAYS.between(eri, today)));
+		Optional<Observation> last = lastStatusBefore(thePump, Date.from(myClock.instant()));
+		return new State(last,
+				last.flatMap(PumpTelemetry::eriDate).filter(eri -> !eri.isAfter(today)).map(eri -> Math.toIntExact(ChronoUnit.DAYS.between(eri, today))),
+				last.flatMap(reading -> PumpTelemetry.volume(reading, PumpTelemetry.LOW_RESERVOIR_ALARM_VOLUME, "mL"))
+						.map(volume -> PumpAnswers.quantity(volume.toDecimal(), "mL")));
 	}
+
+	record State(Optional<Observation> reading, Optional<Integer> daysSinceEri, Optional<Quantity> alarmVolume) {}
 }

@@ -27,6 +27,7 @@ final class PumpTelemetry {
 	static final String RESERVOIR_VOLUME = "reservoir-volume";
 	static final String BASAL_DAILY_VOLUME = "basal-daily-volume";
 	static final String BOLUS_DAILY_VOLUME_MAX = "bolus-daily-volume-max";
+	static final String INFUSION_MODE = "infusion-mode";
 	static final String LOW_RESERVOIR_ALARM_VOLUME = "low-reservoir-alarm-volume";
 	static final String ERI_DATE = "eri-date";
 	static final String PROGRAMMER_ALARM_DATE = "programmer-alarm-date";

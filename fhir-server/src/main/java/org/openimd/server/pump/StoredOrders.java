@@ -18,7 +18,7 @@ import org.openimd.server.pump.PumpPrescriptionReader.Flags;
  * Pump orders as the guards on stored data read them: what an order names is read as stored, with
  * the server's rights (the checks need the pump and the patient's age even where the writer may not
  * read them), and what a prescriber's system would otherwise have to repeat comes from the record:
- * the previous dose and when it was set, and how long the pump has been at ERI by its last reading.
+ * the previous dose and when it was set, and what the pump last reported.
  */
 final class StoredOrders {
 
@@ -57,10 +57,12 @@ final class StoredOrders {
 
 	/**
 	 * The order's flags ({@code intrathecal-therapy}), with the previous order's dose and the hours since
-	 * it was set, and the days the pump has been at ERI.
+	 * it was set, and what the pump last reported (days at ERI, programmed alarm volume).
 	 */
 	Flags flags(MedicationRequest theOrder, Optional<MedicationRequest> thePrevious) {
-		Flags flags = PumpOrders.flags(theOrder).withDaysSinceEri(pump(theOrder).flatMap(pump -> myReadings.daysSinceEri(pump.getIdElement())));
+		Flags flags = pump(theOrder).map(pump -> myReadings.current(pump.getIdElement()))
+				.map(state -> PumpOrders.flags(theOrder).withPumpState(state.daysSinceEri(), state.alarmVolume()))
+				.orElseGet(() -> PumpOrders.flags(theOrder));
 		if (thePrevious.isEmpty()) {
 			return flags;
 		}

@@ -109,6 +109,8 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// They answer from what the caller sends; a pump or patient named by reference is read under the read rules above.
 			rules.allow().operation().named("$check-pump-prescription").onType(MedicationRequest.class).andRequireExplicitResponseAuthorization();
 			rules.allow().operation().named("$opioid-conversion").onServer().andRequireExplicitResponseAuthorization();
+			// The prescription is read as the caller, and the DeviceRequest it answers passes the read rules above.
+			rules.allow().operation().named("$pump-configuration").onInstancesOfType(MedicationRequest.class).andRequireExplicitResponseAuthorization();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
 	}

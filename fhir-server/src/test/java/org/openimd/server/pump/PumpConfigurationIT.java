@@ -1,0 +1,204 @@
+package org.openimd.server.pump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DeviceRequest;
+import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestParameterComponent;
+import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestStatus;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.server.TestClients;
+
+/**
+ * A pump configuration order (DeviceRequest) built from a stored prescription, the pump's last reading
+ * and the pump model's data; and the same order checked again before it may become active.
+ */
+class PumpConfigurationIT extends BaseServerIT {
+
+	String patient;
+	String pump;
+	String prescription;
+
+	@BeforeEach
+	void aPatientWithASynchroMedAndAMorphinePrescriptionWithBoluses() {
+		patient = client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().getIdPart();
+		pump = client.create().resource(PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + patient))).execute().getId().getIdPart();
+		prescription = prescribe(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").bolus("0.1", "0.4", "mg"));
+	}
+
+	private String prescribe(PumpInput theInput) {
+		return client.create().resource(theInput.order(patient, pump)).execute().getId().toUnqualifiedVersionless().getValue();
+	}
+
+	private DeviceRequest configurationOf(String thePrescription, IGenericClient theCaller) {
+		return theCaller.operation().onInstance(thePrescription).named("$pump-configuration").withNoParameters(org.hl7.fhir.r4.model.Parameters.class)
+				.returnResourceType(DeviceRequest.class).execute();
+	}
+
+	private String postReading(String theAlarmVolume, LocalDate theEri) {
+		Observation reading = PumpTelemetryTest.with(PumpTelemetryTest.reading("18", "0.14"), "low-reservoir-alarm-volume",
+				PumpInput.ucum(theAlarmVolume, "mL"));
+		if (theEri != null) {
+			PumpTelemetryTest.with(reading, "eri-date", new DateTimeType(theEri.toString()));
+		}
+		reading.setStatus(Observation.ObservationStatus.FINAL).setEffective(new DateTimeType(LocalDate.now().minusDays(1) + "T09:30:00Z"));
+		reading.setSubject(new Reference("Patient/" + patient)).setDevice(new Reference("Device/" + pump));
+		return client.create().resource(reading).execute().getId().toUnqualifiedVersionless().getValue();
+	}
+
+	/** Each parameter as "code [drug]" → "value unit". */
+	private static Map<String, String> settings(DeviceRequest theOrder) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		for (DeviceRequestParameterComponent parameter : theOrder.getParameter()) {
+			String name = parameter.getCode().getCodingFirstRep().getCode() + (parameter.getCode().hasText() ? " " + parameter.getCode().getText() : "");
+			String value = parameter.getValue() instanceof Quantity quantity
+					? quantity.getValue().toPlainString() + " " + quantity.getCode()
+					: ((CodeableConcept) parameter.getValue()).getCodingFirstRep().getCode();
+			settings.put(name, value);
+		}
+		return settings;
+	}
+
+	private static Quantity quantity(DeviceRequest theOrder, String theCode) {
+		return (Quantity) theOrder.getParameter().stream().filter(parameter -> parameter.getCode().getCodingFirstRep().getCode().equals(theCode))
+				.findFirst().orElseThrow().getValue();
+	}
+
+	private OperationOutcome refused(Runnable theCall, int theStatus) {
+		BaseServerResponseException refused = catchThrowableOfType(theCall::run, BaseServerResponseException.class);
+		assertThat(refused).as("refused").isNotNull();
+		assertThat(refused.getStatusCode()).isEqualTo(theStatus);
+		return (OperationOutcome) refused.getOperationOutcome();
+	}
+
+	private static List<String> rules(OperationOutcome theOutcome) {
+		return theOutcome.getIssue().stream().map(issue -> issue.getDetails().getCodingFirstRep().getCode()).toList();
+	}
+
+	private List<DeviceRequest> storedFor(String thePatient) {
+		return client.search().forResource(DeviceRequest.class).where(DeviceRequest.PATIENT.hasId("Patient/" + thePatient)).returnBundle(Bundle.class)
+				.execute().getEntry().stream().map(entry -> (DeviceRequest) entry.getResource()).toList();
+	}
+
+	@Test
+	void theOrderSaysWhatThePrescriptionTheLastReadingAndThePumpDataGive() {
+		// Before any reading: SynchroMed II's default alarm at 2.0 mL; (20 - 2) / (0.1 + 0.04) = 128 days of volume, morphine keeps 90 (S19).
+		DeviceRequest beforeReading = configurationOf(prescription, client);
+		assertThat(settings(beforeReading)).containsExactly(
+				Map.entry("concentration Morphine", "10 mg/mL"),
+				Map.entry("infusion-mode", "simple-continuous"),
+				Map.entry("basal-daily-dose", "1 mg/d"),
+				Map.entry("basal-daily-volume", "0.1 mL/d"),
+				Map.entry("bolus-dose", "0.1 mg"),
+				Map.entry("bolus-daily-dose-max", "0.4 mg/d"),
+				Map.entry("bolus-daily-volume-max", "0.04 mL/d"),
+				Map.entry("reservoir-volume", "20 mL"),
+				Map.entry("low-reservoir-alarm-volume", "2 mL"),
+				Map.entry("refill-interval", "90 d"));
+		assertThat(beforeReading.getStatus()).isEqualTo(DeviceRequestStatus.DRAFT);
+		assertThat(beforeReading.getBasedOnFirstRep().getReference()).isEqualTo(prescription);
+		assertThat(beforeReading.getCodeReference().getReference()).isEqualTo("Device/" + pump);
+		assertThat(beforeReading.getSubject().getReference()).isEqualTo("Patient/" + patient);
+		assertThat(storedFor(patient)).as("the operation stores nothing").isEmpty();
+
+		// The pump reports an alarm programmed at 3 mL: the order carries it, and the supply it rests on.
+		String reading = postReading("3", null);
+		DeviceRequest afterReading = configurationOf(prescription, client);
+		assertThat(quantity(afterReading, "low-reservoir-alarm-volume").getValue()).isEqualByComparingTo(new BigDecimal("3"));
+		assertThat(afterReading.getSupportingInfoFirstRep().getReference()).isEqualTo(reading);
+
+		afterReading.setStatus(DeviceRequestStatus.ACTIVE);
+		assertThat(client.create().resource(afterReading).execute().getCreated()).isTrue();
+		assertThat(storedFor(patient)).singleElement().satisfies(stored -> assertThat(stored.getStatus()).isEqualTo(DeviceRequestStatus.ACTIVE));
+	}
+
+	@Test
+	void CONFIG_02_anOrderThatSaysOtherwiseThanItsPrescriptionCannotBecomeActive() {
+		DeviceRequest edited = configurationOf(prescription, client);
+		quantity(edited, "basal-daily-volume").setValue(new BigDecimal("0.2"));
+
+		String draft = client.create().resource(edited).execute().getId().toUnqualifiedVersionless().getValue();
+		edited.setId(draft);
+		edited.setStatus(DeviceRequestStatus.ACTIVE);
+		OperationOutcome outcome = refused(() -> client.update().resource(edited).execute(), 422);
+		assertThat(rules(outcome)).containsExactly("CONFIG-02");
+		assertThat(outcome.getIssueFirstRep().getDetails().getText()).contains("basal-daily-volume 0.2 mL/d, expected 0.1 mL/d");
+		assertThat(storedFor(patient)).singleElement().satisfies(stored -> assertThat(stored.getStatus()).isEqualTo(DeviceRequestStatus.DRAFT));
+
+		DeviceRequest withoutAlarm = configurationOf(prescription, client).setStatus(DeviceRequestStatus.ACTIVE);
+		withoutAlarm.getParameter().removeIf(parameter -> parameter.getCode().getCodingFirstRep().getCode().equals("low-reservoir-alarm-volume"));
+		assertThat(refused(() -> client.create().resource(withoutAlarm).execute(), 422).getIssueFirstRep().getDetails().getText())
+				.contains("low-reservoir-alarm-volume missing, expected 2 mL");
+	}
+
+	@Test
+	void CONFIG_01_anActiveOrderRestsOnAnActivePrescriptionForThatPatientsPump() {
+		DeviceRequest order = configurationOf(prescription, client).setStatus(DeviceRequestStatus.ACTIVE);
+
+		DeviceRequest unfounded = order.copy();
+		unfounded.getBasedOn().clear();
+		assertThat(rules(refused(() -> client.create().resource(unfounded).execute(), 422))).containsExactly("CONFIG-01");
+
+		String otherPump = client.create().resource(PumpInput.pump("8637-40", "40").setPatient(new Reference("Patient/" + patient))).execute()
+				.getId().toUnqualifiedVersionless().getValue();
+		DeviceRequest forOtherPump = order.copy().setCode(new Reference(otherPump));
+		assertThat(refused(() -> client.create().resource(forOtherPump).execute(), 422).getIssueFirstRep().getDetails().getText())
+				.contains("is not for the pump " + otherPump);
+
+		MedicationRequest stopped = client.read().resource(MedicationRequest.class).withId(prescription).execute();
+		stopped.setStatus(MedicationRequest.MedicationRequestStatus.STOPPED);
+		client.update().resource(stopped).execute();
+		OperationOutcome outcome = refused(() -> client.create().resource(order).execute(), 422);
+		assertThat(rules(outcome)).containsExactly("CONFIG-01");
+		assertThat(outcome.getIssueFirstRep().getDetails().getText()).contains("stopped, not active");
+		assertThat(storedFor(patient)).isEmpty();
+	}
+
+	@Test
+	void aPrescriptionThatFailsTodaysChecksGivesNoConfiguration() {
+		String sixtyDays = prescribe(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").requestedDays(60));
+		DeviceRequest order = configurationOf(sixtyDays, client).setStatus(DeviceRequestStatus.ACTIVE);
+
+		// The pump has since reported ERI 60 days ago: 30 days to end of service are left, not 60.
+		postReading("2", LocalDate.now().minusDays(60));
+		assertThat(rules(refused(() -> configurationOf(sixtyDays, client), 422))).contains("REFILL-01", "PUMP-08");
+		assertThat(rules(refused(() -> client.create().resource(order).execute(), 422))).contains("REFILL-01", "PUMP-08");
+	}
+
+	@Test
+	void onlyCallersWhoMayPrescribeForThePatientGetTheConfiguration() throws Exception {
+		IGenericClient anonymous = FHIR.newRestfulGenericClient(fhirBase());
+		refused(() -> configurationOf(prescription, anonymous), 401);
+
+		IGenericClient deviceReader = FHIR.newRestfulGenericClient(fhirBase());
+		deviceReader.registerInterceptor(new BearerTokenAuthInterceptor(TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER,
+				TestClients.DEVICE_READER_SCOPES)));
+		refused(() -> configurationOf(prescription, deviceReader), 403);
+
+		String pharmacyOfNobody = client.create().resource(new Organization().setName("Pharmacy of nobody")).execute().getId().getIdPart();
+		IGenericClient otherPharmacy = FHIR.newRestfulGenericClient(fhirBase());
+		otherPharmacy.registerInterceptor(new BearerTokenAuthInterceptor(TestClients.organisationSystemToken(baseUrl(), accessToken, "PHARMACIST",
+				"Organization/" + pharmacyOfNobody, "system/MedicationRequest.rs system/DeviceRequest.rs")));
+		refused(() -> configurationOf(prescription, otherPharmacy), 403);
+	}
+}
