@@ -58,7 +58,8 @@ class OpenImdIgTest {
 				"StructureDefinition-interrogation-report.json",
 				"StructureDefinition-intrathecal-therapy.json",
 				"StructureDefinition-pump-status.json",
-				"StructureDefinition-pump-refill.json");
+				"StructureDefinition-pump-refill.json",
+				"StructureDefinition-age-90-or-older.json");
 		assertThat(npm.listResources("CodeSystem")).containsExactly("CodeSystem-pump-telemetry.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",

@@ -88,6 +88,9 @@ public final class OpenImdUris {
 	/** The identifier system of the refill Appointment the server keeps for each pump; the value names the Device. */
 	public static final String PUMP_REFILL_APPOINTMENT_SYSTEM = BASE + "sid/pump-refill-appointment";
 
+	/** On a de-identified Patient whose birth date, removed, implied an age over 89 (HIPAA Safe Harbor groups them as 90 or older). */
+	public static final String AGE_90_OR_OLDER_EXTENSION = BASE + "StructureDefinition/age-90-or-older";
+
 	public static final String PROVENANCE_PARTICIPANT_TYPE =
 			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
