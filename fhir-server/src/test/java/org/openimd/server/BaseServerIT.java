@@ -40,6 +40,9 @@ public abstract class BaseServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
 
+	/** The server's de-identification key in these tests, so that a test can tell whose pseudonym it sees. */
+	protected static final String DEID_KEY = "b3BlbmltZC1pbnRlZ3JhdGlvbi10ZXN0cy1vbmx5LW5vdC1hLXNlY3JldA";
+
 	static {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		// The first $validate loads the core definitions, which takes seconds on a small machine.
@@ -68,6 +71,7 @@ public abstract class BaseServerIT {
 				() -> "localhost:" + ReturnRouteReceiver.closedPort());
 		theRegistry.add("openimd.ingest.application-ack-attempts", () -> "2");
 		TestClients.registrations().forEach((key, value) -> theRegistry.add(key, () -> value));
+		theRegistry.add("openimd.deid.hmac-key", () -> DEID_KEY);
 	}
 
 	/** An access token of {@link TestClients#FULL_ACCESS}, which every helper here sends. */

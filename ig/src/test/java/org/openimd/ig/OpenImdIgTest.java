@@ -63,7 +63,8 @@ class OpenImdIgTest {
 		assertThat(npm.listResources("CodeSystem")).containsExactly("CodeSystem-pump-telemetry.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
-				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json");
+				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
+				"OperationDefinition-manufacturer-export.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json",
 				"SearchParameter-Device-serial-number.json",
@@ -148,7 +149,7 @@ class OpenImdIgTest {
 	void operationDefinitionsAreValidR4() throws IOException {
 		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
 		for (String file : List.of("OperationDefinition-check-pump-prescription.json", "OperationDefinition-opioid-conversion.json",
-				"OperationDefinition-pump-configuration.json")) {
+				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

@@ -2,6 +2,7 @@ package org.openimd.server.audit;
 
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -101,22 +102,34 @@ public final class AuditEvents {
 	 */
 	public static AuditEvent cdsServiceCalled(String theServiceId, Optional<String> thePatient, boolean theSucceeded,
 			String theRemoteAddress) {
+		return operationCalled("cds-services/" + theServiceId, "CDS Hooks service " + theServiceId,
+				thePatient.map(patient -> List.of(new Reference().setType("Patient").setDisplay(patient))).orElse(List.of()), theSucceeded,
+				theRemoteAddress);
+	}
+
+	/**
+	 * An operation the BALP interceptor does not see (a CDS Hooks call, a de-identified export), by the
+	 * holder of this request's token, with one entity per patient whose data it concerned.
+	 *
+	 * @param thePath what was called, such as {@code $manufacturer-export}
+	 * @param thePatients the patients: references to ours, or, for another server's, their names
+	 */
+	public static AuditEvent operationCalled(String thePath, String theDescription, List<Reference> thePatients, boolean theSucceeded,
+			String theRemoteAddress) {
 		AuditEvent event = base(new Coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation"),
-				new Coding(BalpConstants.CS_RESTFUL_INTERACTION, "operation", "operation"), AuditEventAction.E, theSucceeded,
-				"CDS Hooks service " + theServiceId);
+				new Coding(BalpConstants.CS_RESTFUL_INTERACTION, "operation", "operation"), AuditEventAction.E, theSucceeded, theDescription);
 		Reference who = currentToken().map(AuditEvents::tokenHolder).orElseGet(() -> new Reference().setDisplay("no valid client JWT"));
 		AuditEventAgentComponent client = requestor(event, who, APPLICATION, theRemoteAddress);
 		currentToken().ifPresent(jwt -> client.addPolicy(JTI_PREFIX + jwt.getId()));
-		String path = "cds-services/" + theServiceId;
-		event.addEntity().setName(path).setWhat(new Reference().setDisplay(path)).getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
+		event.addEntity().setName(thePath).setWhat(new Reference().setDisplay(thePath)).getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
 				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT).setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
-		thePatient.ifPresent(patient -> {
-			AuditEvent.AuditEventEntityComponent entity = event.addEntity().setWhat(new Reference().setType("Patient").setDisplay(patient));
+		for (Reference patient : thePatients) {
+			AuditEvent.AuditEventEntityComponent entity = event.addEntity().setWhat(patient);
 			entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
 					.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
 			entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
 					.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
-		});
+		}
 		return event;
 	}
 

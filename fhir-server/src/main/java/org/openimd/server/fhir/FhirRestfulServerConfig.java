@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
@@ -55,6 +56,7 @@ class FhirRestfulServerConfig {
 			FhirServerProperties theProperties,
 			FhirApiGuards theGuards,
 			PumpOperationsProvider thePumpOperations,
+			ManufacturerExportProvider theManufacturerExport,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -65,6 +67,7 @@ class FhirRestfulServerConfig {
 		server.registerProviders(theResourceProviders.createProviders());
 		server.registerProvider(theSystemProvider);
 		server.registerProvider(thePumpOperations);
+		server.registerProvider(theManufacturerExport);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

@@ -16,8 +16,13 @@ import org.springframework.context.annotation.Configuration;
 class PumpConfig {
 
 	@Bean
-	PumpOperations pumpOperations() {
-		return new PumpOperations(IntrathecalKnowledge.load(), Clock.systemDefaultZone());
+	IntrathecalKnowledge intrathecalKnowledge() {
+		return IntrathecalKnowledge.load();
+	}
+
+	@Bean
+	PumpOperations pumpOperations(IntrathecalKnowledge theKnowledge) {
+		return new PumpOperations(theKnowledge, Clock.systemDefaultZone());
 	}
 
 	@Bean

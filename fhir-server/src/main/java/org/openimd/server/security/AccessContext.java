@@ -177,6 +177,17 @@ public final class AccessContext {
 				&& (thePermitsOnMedicationRequest.test('c') || thePermitsOnMedicationRequest.test('r') || thePermitsOnMedicationRequest.test('u'));
 	}
 
+	/**
+	 * The Organization a manufacturer's token acts for, when its scopes name Device: what its
+	 * de-identified export of the devices that organisation made is for. A manufacturer reaches no
+	 * patient through the API itself.
+	 */
+	public Optional<String> manufacturer() {
+		boolean devices = myGrants.stream().anyMatch(grant -> grant.permits("Device", 'r') || grant.permits("Device", 's'));
+		return myPolicy.filter(Role.MANUFACTURER::equals).filter(role -> devices)
+				.flatMap(role -> myToken.map(token -> token.getClaimAsString(SmartClaims.ORGANIZATION)));
+	}
+
 	public boolean permits(String theType, char theInteraction) {
 		return myGrants.stream().anyMatch(grant -> grant.reachesSomeone() && grant.permits(theType, theInteraction));
 	}

@@ -112,6 +112,10 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// The prescription is read as the caller, and the DeviceRequest it answers passes the read rules above.
 			rules.allow().operation().named("$pump-configuration").onInstancesOfType(MedicationRequest.class).andRequireExplicitResponseAuthorization();
 		}
+		if (access.manufacturer().isPresent()) {
+			// It chooses the manufacturer's own devices and answers them de-identified, whatever the caller asks.
+			rules.allow().operation().named("$manufacturer-export").onServer().andAllowAllResponses();
+		}
 		return rules.denyAll("no scope of the access token permits this").build();
 	}
 
