@@ -58,14 +58,14 @@ public class PumpConfigurationOrders {
 
 	private final PumpOperations myOperations;
 	private final StoredOrders myStored;
-	private final PumpReadings myReadings;
+	private final PumpFacts myFacts;
 	private final PendingWarnings myWarnings;
 	private final Clock myClock;
 
 	public PumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
 		myOperations = theOperations;
 		myStored = new StoredOrders(theOperations, theDaos, theClock);
-		myReadings = new PumpReadings(theDaos, theClock);
+		myFacts = new PumpFacts(theOperations.knowledge());
 		myWarnings = new PendingWarnings(theDaos, theClock);
 		myClock = theClock;
 	}
@@ -146,10 +146,11 @@ public class PumpConfigurationOrders {
 		if (theOrder.getStatus() != MedicationRequestStatus.ACTIVE) {
 			throw unprocessable(theRequest, "CONFIG-01", versionless(theOrder) + " is " + theOrder.getStatus().toCode() + ", not active");
 		}
-		PumpReadings.State state = myReadings.current(thePump.getIdElement());
+		PumpReadings.State state = myStored.pumpState(thePump);
 		PumpPrescription prescription;
 		try {
-			prescription = myOperations.reader().read(theOrder, thePump, myStored.flags(theOrder, Optional.empty()), myStored::read);
+			prescription = myOperations.reader().read(theOrder, thePump, myStored.flags(theOrder, Optional.empty(), Optional.of(state)),
+					myStored::read);
 		} catch (PumpInputException e) {
 			throw PumpAnswers.invalid(e);
 		}
@@ -157,7 +158,7 @@ public class PumpConfigurationOrders {
 		if (result.status() == PumpPrescriptionCheck.Status.REJECT) {
 			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription));
 		}
-		ExactRatio alarm = new PumpFacts(myOperations.knowledge()).lowReservoirAlarm(prescription.pump(), prescription.lowReservoirAlarm(),
+		ExactRatio alarm = myFacts.lowReservoirAlarm(prescription.pump(), prescription.lowReservoirAlarm(),
 				"low-reservoir-alarm-volume");
 		return new Built(parameters(prescription, result, alarm), state.reading(),
 				result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList());

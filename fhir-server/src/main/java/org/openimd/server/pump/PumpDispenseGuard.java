@@ -102,7 +102,7 @@ public class PumpDispenseGuard {
 
 	private void check(MedicationDispense theDispense, MedicationRequest thePrescribed, Device thePump, RequestDetails theRequest) {
 		PumpPrescriptionReader reader = myOperations.reader();
-		var flags = myStored.flags(thePrescribed, Optional.empty());
+		var flags = myStored.flags(thePrescribed, Optional.empty(), Optional.of(myStored.pumpState(thePump)));
 		PumpPrescription prescribed = reader.read(thePrescribed, thePump, flags, myStored::read);
 		PumpPrescription dispensed = reader.read(asDispensed(theDispense, thePrescribed), thePump, flags, myStored::read);
 		List<Finding> findings = new ArrayList<>();

@@ -40,6 +40,11 @@ final class StoredOrders {
 		return myOrders;
 	}
 
+	/** What the pump last reported. */
+	PumpReadings.State pumpState(Device thePump) {
+		return myReadings.current(thePump.getIdElement());
+	}
+
 	Optional<IBaseResource> read(Reference theReference) {
 		return StoredReferences.read(myDaos, theReference, new SystemRequestDetails());
 	}
@@ -60,8 +65,12 @@ final class StoredOrders {
 	 * it was set, and what the pump last reported (days at ERI, programmed alarm volume).
 	 */
 	Flags flags(MedicationRequest theOrder, Optional<MedicationRequest> thePrevious) {
-		Flags flags = pump(theOrder).map(pump -> myReadings.current(pump.getIdElement()))
-				.map(state -> PumpOrders.flags(theOrder).withPumpState(state.daysSinceEri(), state.alarmVolume()))
+		return flags(theOrder, thePrevious, pump(theOrder).map(pump -> myReadings.current(pump.getIdElement())));
+	}
+
+	/** The same, with the state of the order's pump already read. */
+	Flags flags(MedicationRequest theOrder, Optional<MedicationRequest> thePrevious, Optional<PumpReadings.State> thePumpState) {
+		Flags flags = thePumpState.map(state -> PumpOrders.flags(theOrder).withPumpState(state.daysSinceEri(), state.alarmVolume()))
 				.orElseGet(() -> PumpOrders.flags(theOrder));
 		if (thePrevious.isEmpty()) {
 			return flags;
