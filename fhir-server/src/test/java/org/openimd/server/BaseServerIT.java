@@ -1,6 +1,7 @@
 package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -11,8 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -109,6 +114,13 @@ public abstract class BaseServerIT {
 						.build(),
 				HttpResponse.BodyHandlers.ofString());
 		return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+	}
+
+	/** The AuditEvents {@code theQuery} finds that {@code theWanted} accepts, once there is one: the trail is written in the background. */
+	protected List<AuditEvent> auditEventsEventually(String theQuery, Predicate<AuditEvent> theWanted) {
+		return await().atMost(Duration.ofSeconds(20)).until(() -> client.search().byUrl("AuditEvent?" + theQuery + "&_sort=-date&_count=100")
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).filter(theWanted).toList(),
+				found -> !found.isEmpty());
 	}
 
 	/** An identifier no other test run has used, so searches find only this test's data. */

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.server.security.SmartClaims;
+import org.openimd.terminology.OpenImdUris;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -42,6 +43,12 @@ public final class AuditEvents {
 	static final Coding USE_OF_RESTRICTED_FUNCTION = new Coding(DICOM, "110132", "Use of a restricted function");
 	static final Coding GET_ACCESS_TOKEN = new Coding(IHE_EVENT_TYPE, "ITI-71", "Get Access Token");
 	private static final Coding APPLICATION = new Coding(DICOM, "110150", "Application");
+	static final Coding IMPORT = new Coding(DICOM, "110107", "Import");
+	static final Coding SECURITY_CONFIGURATION = new Coding(DICOM, "110129", "Security Configuration");
+	private static final Coding SOURCE_ROLE = new Coding(DICOM, "110153", "Source Role ID");
+	private static final String HL7V2_MESSAGE_STRUCTURE = "http://terminology.hl7.org/CodeSystem/v2-0354";
+	/** Names a message in the ingest store ({@code GET /ingest/messages/{id}}). */
+	public static final String INGEST_MESSAGE_SYSTEM = "urn:openimd:ingest-message";
 	private static final Coding INFORMATION_RECIPIENT =
 			new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient");
 
@@ -71,6 +78,41 @@ public final class AuditEvents {
 				.setWho(new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(username)))
 				.addPolicy(JTI_PREFIX + theJti)
 				.getType().addCoding(INFORMATION_RECIPIENT.copy()));
+		return event;
+	}
+
+	/**
+	 * A message a sender delivered (HL7 v2 over MLLP or HTTP), as DICOM's Import: the sending
+	 * application and facility as requestor, the message as stored (by its id in the ingest store and its
+	 * control id), and, once accepted, the patient its data was stored for.
+	 *
+	 * @param theStatus what became of it: ACCEPTED, DUPLICATE or REJECTED
+	 */
+	public static AuditEvent messageImported(long theMessageId, Optional<String> theSender, Optional<String> theMessageType,
+			Optional<String> theControlId, String theRemoteAddress, String theStatus, boolean theSucceeded, Optional<String> thePatient) {
+		Coding structure = new Coding(HL7V2_MESSAGE_STRUCTURE, theMessageType.map(type -> type.replace('^', '_')).orElse(null), null);
+		AuditEvent event = base(IMPORT, structure, AuditEventAction.C, theSucceeded, theStatus + " " + theMessageType.orElse("unreadable message")
+				+ " from " + theSender.orElse("an unknown sender") + theControlId.map(controlId -> " (" + controlId + ")").orElse(""));
+		requestor(event, new Reference().setIdentifier(new Identifier().setSystem(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER)
+				.setValue(theSender.orElse(null))).setDisplay(theSender.orElse("unknown sender")), SOURCE_ROLE, theRemoteAddress);
+		AuditEvent.AuditEventEntityComponent message = event.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
+				.setSystem(INGEST_MESSAGE_SYSTEM).setValue(Long.toString(theMessageId))).setDisplay(theControlId.orElse(null)));
+		message.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+		thePatient.ifPresent(patient -> patientEntity(event, new Reference(patient)));
+		return event;
+	}
+
+	/** An administrator changed who may call the server: a client registered, by the holder of this request's token. */
+	public static AuditEvent securityConfigured(String theClientId, String theDescription, String theRemoteAddress) {
+		AuditEvent event = base(SECURITY_ALERT, SECURITY_CONFIGURATION, AuditEventAction.C, true, theDescription);
+		AuditEventAgentComponent administrator = requestor(event,
+				currentToken().map(AuditEvents::tokenHolder).orElseGet(() -> new Reference().setDisplay("unknown")), INFORMATION_RECIPIENT,
+				theRemoteAddress);
+		currentToken().ifPresent(jwt -> administrator.addPolicy(JTI_PREFIX + jwt.getId()));
+		AuditEvent.AuditEventEntityComponent client = event.addEntity().setWhat(clientReference(theClientId));
+		client.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
 		return event;
 	}
 
@@ -123,14 +165,16 @@ public final class AuditEvents {
 		currentToken().ifPresent(jwt -> client.addPolicy(JTI_PREFIX + jwt.getId()));
 		event.addEntity().setName(thePath).setWhat(new Reference().setDisplay(thePath)).getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
 				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT).setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
-		for (Reference patient : thePatients) {
-			AuditEvent.AuditEventEntityComponent entity = event.addEntity().setWhat(patient);
-			entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
-					.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
-			entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
-					.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
-		}
+		thePatients.forEach(patient -> patientEntity(event, patient));
 		return event;
+	}
+
+	private static void patientEntity(AuditEvent theEvent, Reference thePatient) {
+		AuditEvent.AuditEventEntityComponent entity = theEvent.addEntity().setWhat(thePatient);
+		entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
+		entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
+				.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.ig.OpenImdIg;
+import org.openimd.server.audit.AuditTrail;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -30,9 +31,9 @@ class IngestConfig {
 
 	@Bean
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
-			ApplicationAckSender theApplicationAcks) {
+			ApplicationAckSender theApplicationAcks, AuditTrail theAudit) {
 		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()),
-				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, theApplicationAcks, Clock.systemUTC());
+				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, theApplicationAcks, theAudit, Clock.systemUTC());
 	}
 
 	@Bean

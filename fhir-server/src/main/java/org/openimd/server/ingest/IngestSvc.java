@@ -21,6 +21,8 @@ import org.openimd.mappers.hl7v2.MshHeader;
 import org.openimd.mappers.idco.IdcoMapping;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.mappers.idco.MappingIssue;
+import org.openimd.server.audit.AuditEvents;
+import org.openimd.server.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -49,15 +51,17 @@ public class IngestSvc {
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
 	private final FhirValidator myValidator;
 	private final ApplicationAckSender myApplicationAcks;
+	private final AuditTrail myAudit;
 	private final Clock myClock;
 
 	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, FhirValidator theValidator,
-			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, Clock theClock) {
+			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, Clock theClock) {
 		myStore = theStore;
 		myMapper = theMapper;
 		myValidator = theValidator;
 		mySystemDao = theSystemDao;
 		myApplicationAcks = theApplicationAcks;
+		myAudit = theAudit;
 		myClock = theClock;
 	}
 
@@ -70,8 +74,12 @@ public class IngestSvc {
 		return myStore.find(outcome.messageId()).map(IngestedMessage::fhirReport);
 	}
 
-	/** What became of a message, and the ACK to send (none when the sender asked for none). */
-	record Outcome(long messageId, IngestStatus status, Optional<String> ack) {}
+	/**
+	 * What became of a message, and the ACK to send (none when the sender asked for none).
+	 *
+	 * @param patient the Patient an accepted message's data was stored for
+	 */
+	record Outcome(long messageId, IngestStatus status, Optional<String> ack, Optional<String> patient) {}
 
 	Outcome receive(byte[] theMessage, IngestTransport theTransport, String theRemoteAddress) {
 		Instant receivedAt = myClock.instant();
@@ -81,12 +89,20 @@ public class IngestSvc {
 				header.map(MshHeader::controlId).filter(controlId -> !controlId.isEmpty()).orElse(null),
 				header.map(h -> h.messageType() + "^" + h.triggerEvent()).orElse(null),
 				theMessage);
-		return process(id, theMessage, receivedAt, header);
+		return audited(process(id, theMessage, receivedAt, header), header, theRemoteAddress);
 	}
 
 	/** Runs a stored message that was not accepted through the pipeline again, e.g. after a mapping fix. */
 	Optional<Outcome> reprocess(long theId) {
-		return myStore.raw(theId).map(raw -> process(theId, raw, myClock.instant(), readHeader(raw)));
+		return myStore.raw(theId).map(raw -> audited(process(theId, raw, myClock.instant(), readHeader(raw)), readHeader(raw), null));
+	}
+
+	/** Every message received is an AuditEvent (an import by its sender), whatever became of it. */
+	private Outcome audited(Outcome theOutcome, Optional<MshHeader> theHeader, String theRemoteAddress) {
+		myAudit.record(AuditEvents.messageImported(theOutcome.messageId(), theHeader.map(MshHeader::sender),
+				theHeader.map(header -> header.messageType() + "^" + header.triggerEvent()), theHeader.map(MshHeader::controlId),
+				theRemoteAddress, theOutcome.status().name(), theOutcome.status() != IngestStatus.REJECTED, theOutcome.patient()));
+		return theOutcome;
 	}
 
 	private Outcome process(long theId, byte[] theMessage, Instant theReceivedAt, Optional<MshHeader> theHeader) {
@@ -96,7 +112,7 @@ public class IngestSvc {
 				myStore.markDuplicate(theId, accepted.get().id());
 				ourLog.info("Message {} from {} ({}) is a copy of accepted message {}; acknowledged, nothing stored",
 						theId, theHeader.get().sender(), theHeader.get().controlId(), accepted.get().id());
-				return outcome(theId, IngestStatus.DUPLICATE, success(theHeader.get(), List.of()), theHeader);
+				return outcome(theId, IngestStatus.DUPLICATE, success(theHeader.get(), List.of()), theHeader, Optional.empty());
 			}
 		}
 		IdcoMapping mapping;
@@ -110,9 +126,9 @@ public class IngestSvc {
 			return reject(theId, theHeader, new MessageRejectedException(Disposition.ERROR, Hl7ErrorCode.DATA_TYPE_ERROR, null,
 					"OPENIMD-1403", "the FHIR data does not conform to the OpenIMD profiles: " + String.join("; ", nonConformance)));
 		}
-		String report;
+		Stored stored;
 		try {
-			report = commit(mapping.transaction());
+			stored = commit(mapping.transaction());
 		} catch (BaseServerResponseException e) {
 			// The FHIR server refused the data (e.g. two Patients match the PID-3 identifiers): a content problem.
 			return reject(theId, theHeader, new MessageRejectedException(Disposition.ERROR, Hl7ErrorCode.APPLICATION_INTERNAL_ERROR,
@@ -123,13 +139,13 @@ public class IngestSvc {
 					null, "OPENIMD-1402", "the server could not store the message now; send it again later", e));
 		}
 		String warnings = mapping.issues().stream().map(MappingIssue::toString).collect(Collectors.joining("\n"));
-		if (!myStore.markAccepted(theId, mapping.header().sender(), mapping.header().controlId(), report, warnings.isEmpty() ? null : warnings)) {
+		if (!myStore.markAccepted(theId, mapping.header().sender(), mapping.header().controlId(), stored.report(), warnings.isEmpty() ? null : warnings)) {
 			myStore.markDuplicate(theId, myStore.acceptedCopyOf(mapping.header().sender(), mapping.header().controlId()).orElseThrow().id());
-			return outcome(theId, IngestStatus.DUPLICATE, success(mapping.header(), List.of()), theHeader);
+			return outcome(theId, IngestStatus.DUPLICATE, success(mapping.header(), List.of()), theHeader, Optional.empty());
 		}
 		ourLog.info("Message {} from {} ({}) accepted as {} with {} warning(s)",
-				theId, mapping.header().sender(), mapping.header().controlId(), report, mapping.issues().size());
-		return outcome(theId, IngestStatus.ACCEPTED, success(mapping.header(), mapping.issues()), theHeader);
+				theId, mapping.header().sender(), mapping.header().controlId(), stored.report(), mapping.issues().size());
+		return outcome(theId, IngestStatus.ACCEPTED, success(mapping.header(), mapping.issues()), theHeader, stored.patient());
 	}
 
 	/** The errors HAPI's validator finds against the OpenIMD guide; what would not conform is not stored. */
@@ -141,17 +157,18 @@ public class IngestSvc {
 				.toList();
 	}
 
-	private String commit(Bundle theTransaction) {
+	/** Where the transaction stored the interrogation report and the patient. */
+	private record Stored(String report, Optional<String> patient) {}
+
+	private Stored commit(Bundle theTransaction) {
 		for (int attempt = 1; ; attempt++) {
 			try {
 				Bundle response = mySystemDao.transaction(new SystemRequestDetails(), theTransaction);
-				return response.getEntry().stream()
-						.map(BundleEntryComponent::getResponse)
-						.map(entryResponse -> entryResponse.getLocation())
-						.filter(location -> location != null && location.startsWith("DiagnosticReport/"))
-						.map(location -> location.replaceFirst("/_history/.*$", ""))
-						.findFirst()
-						.orElse(null);
+				List<String> locations = response.getEntry().stream().map(BundleEntryComponent::getResponse)
+						.map(entryResponse -> entryResponse.getLocation()).filter(location -> location != null)
+						.map(location -> location.replaceFirst("/_history/.*$", "")).toList();
+				return new Stored(locations.stream().filter(location -> location.startsWith("DiagnosticReport/")).findFirst().orElse(null),
+						locations.stream().filter(location -> location.startsWith("Patient/")).findFirst());
 			} catch (ResourceVersionConflictException | DataIntegrityViolationException e) {
 				if (attempt == TRANSACTION_ATTEMPTS) {
 					throw e;
@@ -167,7 +184,7 @@ public class IngestSvc {
 		ourLog.warn("Message {} rejected ({}): {}", theId, ackCode, theReason.getMessage());
 		Hl7Ack ack = Hl7Ack.of(ackCode, theHeader.orElse(null)).withError(new Hl7Ack.Error(
 				theReason.location(), theReason.hl7ErrorCode(), 'E', theReason.openImdCode(), theReason.getMessage()));
-		return outcome(theId, IngestStatus.REJECTED, ack, theHeader);
+		return outcome(theId, IngestStatus.REJECTED, ack, theHeader, Optional.empty());
 	}
 
 	private static Hl7Ack success(MshHeader theHeader, List<MappingIssue> theIssues) {
@@ -183,10 +200,11 @@ public class IngestSvc {
 	 * processable), and the application ACK goes to the sender's return route; each is sent or not as
 	 * its field asks (AL always, NE never, ER on error, SU on success).
 	 */
-	private Outcome outcome(long theId, IngestStatus theStatus, Hl7Ack theApplicationAck, Optional<MshHeader> theHeader) {
+	private Outcome outcome(long theId, IngestStatus theStatus, Hl7Ack theApplicationAck, Optional<MshHeader> theHeader,
+			Optional<String> thePatient) {
 		Instant now = myClock.instant();
 		if (theHeader.isEmpty() || !theHeader.get().enhancedAcknowledgement()) {
-			return new Outcome(theId, theStatus, Optional.of(theApplicationAck.toEr7(now)));
+			return new Outcome(theId, theStatus, Optional.of(theApplicationAck.toEr7(now)), thePatient);
 		}
 		MshHeader header = theHeader.get();
 		if (asked(header.applicationAckType(), theApplicationAck.acknowledgmentCode().equals("AA"))) {
@@ -195,7 +213,7 @@ public class IngestSvc {
 		boolean committed = !theApplicationAck.acknowledgmentCode().equals("AR");
 		return new Outcome(theId, theStatus, asked(header.acceptAckType(), committed)
 				? Optional.of(Hl7Ack.of(committed ? "CA" : "CR", header).toEr7(now))
-				: Optional.empty());
+				: Optional.empty(), thePatient);
 	}
 
 	/** Whether MSH-15 or MSH-16 asks for an ACK of this outcome; an empty field means AL. */

@@ -2,12 +2,16 @@ package org.openimd.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.openimd.server.RandomSecret;
+import org.openimd.server.audit.AuditEvents;
+import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.login.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,10 +34,12 @@ class ClientAdminController {
 
 	private final SmartClientRegistry myRegistry;
 	private final RegisteredClientRepository myClients;
+	private final AuditTrail myAudit;
 
-	ClientAdminController(SmartClientRegistry theRegistry, RegisteredClientRepository theClients) {
+	ClientAdminController(SmartClientRegistry theRegistry, RegisteredClientRepository theClients, AuditTrail theAudit) {
 		myRegistry = theRegistry;
 		myClients = theClients;
+		myAudit = theAudit;
 	}
 
 	/**
@@ -46,7 +52,7 @@ class ClientAdminController {
 			Role actsAs, String organization) {}
 
 	@PostMapping("/admin/clients")
-	ResponseEntity<Map<String, Object>> register(@RequestBody NewClient theClient) {
+	ResponseEntity<Map<String, Object>> register(@RequestBody NewClient theClient, HttpServletRequest theRequest) {
 		if (theClient.clientId() != null && myClients.findByClientId(theClient.clientId()) != null) {
 			throw new ResponseStatusException(HttpStatus.CONFLICT, "the client id " + theClient.clientId() + " is registered already");
 		}
@@ -71,6 +77,9 @@ class ClientAdminController {
 		registered.put("clientId", theClient.clientId());
 		registered.put("type", theClient.type());
 		registered.put("scopes", myClients.findByClientId(theClient.clientId()).getScopes());
+		myAudit.record(AuditEvents.securityConfigured(theClient.clientId(), "registered the " + theClient.type() + " client " + theClient.clientId()
+				+ " with scopes " + registered.get("scopes") + Optional.ofNullable(theClient.actsAs())
+						.map(role -> ", acting as " + role + " for " + theClient.organization()).orElse(""), theRequest.getRemoteAddr()));
 		return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(registered);
 	}
 

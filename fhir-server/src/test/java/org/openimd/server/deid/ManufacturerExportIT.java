@@ -2,13 +2,11 @@ package org.openimd.server.deid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -168,11 +166,8 @@ class ManufacturerExportIT extends BaseServerIT {
 	@Test
 	void eachExportIsAuditedWithThePatientsItConcerned() throws Exception {
 		export(manufacturer(medtronic, SCOPES));
-		List<AuditEvent> events = await().atMost(Duration.ofSeconds(20)).until(() -> client.search()
-				.byUrl("AuditEvent?entity=Patient/" + alice + "&_count=100").returnBundle(Bundle.class).execute().getEntry().stream()
-				.map(entry -> (AuditEvent) entry.getResource())
-				.filter(event -> event.getOutcomeDesc() != null && event.getOutcomeDesc().contains("Organization/" + medtronic)).toList(),
-				found -> !found.isEmpty());
+		List<AuditEvent> events = auditEventsEventually("entity=Patient/" + alice,
+				event -> event.getOutcomeDesc() != null && event.getOutcomeDesc().contains("Organization/" + medtronic));
 		assertThat(events.get(0).getOutcomeDesc()).matches("De-identified export of \\d+ devices for Organization/" + medtronic);
 	}
 

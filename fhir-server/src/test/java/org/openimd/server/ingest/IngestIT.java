@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -57,6 +58,22 @@ class IngestIT extends BaseServerIT {
 		Observation idco = client.read().resource(Observation.class).withUrl(report.getResultFirstRep().getReference()).execute();
 		assertThat(idco.getComponent()).hasSize(9);
 		assertThat(idco.getDevice().getReference()).isEqualTo(generator.getIdElement().toUnqualifiedVersionless().getValue());
+
+		AuditEvent imported = importOf(controlId);
+		assertThat(imported.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+		assertThat(imported.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
+		assertThat(imported.getSubtypeFirstRep().getCode()).isEqualTo("ORU_R01");
+		assertThat(imported.getAgent()).filteredOn(AuditEvent.AuditEventAgentComponent::getRequestor).singleElement().satisfies(sender -> {
+			assertThat(sender.getWho().getIdentifier().getSystem()).isEqualTo(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER);
+			assertThat(sender.getNetwork().getAddress()).isNotBlank();
+		});
+		assertThat(imported.getEntity()).extracting(entity -> entity.getWhat().getReference()).contains(generator.getPatient().getReference());
+	}
+
+	/** The AuditEvent of the message {@code theControlId}: every message received is one, an import by its sender. */
+	private AuditEvent importOf(String theControlId) {
+		return auditEventsEventually("type=http://dicom.nema.org/resources/ontology/DCM|110107",
+				event -> event.getOutcomeDesc() != null && event.getOutcomeDesc().contains("(" + theControlId + ")")).get(0);
 	}
 
 	@Test
@@ -147,6 +164,12 @@ class IngestIT extends BaseServerIT {
 		HttpResponse<byte[]> raw = myHttp.send(authorized("/ingest/messages/" + rejected.get("id").asLong() + "/raw").build(),
 				HttpResponse.BodyHandlers.ofByteArray());
 		assertThat(raw.body()).isEqualTo(bad.getBytes(StandardCharsets.ISO_8859_1));
+
+		AuditEvent imported = importOf(controlId);
+		assertThat(imported.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+		assertThat(imported.getOutcomeDesc()).startsWith("REJECTED ORU^R01");
+		assertThat(imported.getEntity()).singleElement().satisfies(message -> assertThat(message.getWhat().getIdentifier().getValue())
+				.isEqualTo(rejected.get("id").asText()));
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
@@ -56,6 +57,13 @@ class ClientAdministrationIT extends BaseServerIT {
 		assertThat(TestClients.requestToken(baseUrl(),
 				TestClients.assertion(key, clientId, tokenEndpoint, Duration.ofMinutes(1), UUID.randomUUID().toString()), "system/Patient.rs")
 				.statusCode()).as("asking beyond its registration").isEqualTo(400);
+
+		AuditEvent registration = auditEventsEventually("type=http://dicom.nema.org/resources/ontology/DCM|110113",
+				event -> event.getEntity().stream().anyMatch(entity -> clientId.equals(entity.getWhat().getIdentifier().getValue()))).get(0);
+		assertThat(registration.getSubtypeFirstRep().getCode()).isEqualTo("110129");
+		assertThat(registration.getOutcomeDesc()).isEqualTo("registered the backend client " + clientId + " with scopes [system/Device.rs]");
+		assertThat(registration.getAgent()).filteredOn(AuditEvent.AuditEventAgentComponent::getRequestor).singleElement()
+				.satisfies(administrator -> assertThat(administrator.getWho().getIdentifier().getValue()).isEqualTo(TestClients.FULL_ACCESS));
 
 		assertThat(register(backend, accessToken).statusCode()).as("the client id is taken").isEqualTo(409);
 		ObjectNode withPrivateKey = backend.deepCopy().put("clientId", clientId + "-private");
