@@ -12,10 +12,12 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +26,21 @@ import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.RandomSecret;
@@ -39,8 +51,9 @@ import org.openimd.server.security.SmartClientRegistry;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
-import org.openimd.terminology.IdcoTermTable;
 import org.openimd.server.OwnerOnlyFile;
+import org.openimd.terminology.IdcoTermTable;
+import org.openimd.terminology.OpenImdUris;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -101,11 +114,13 @@ class DemoMode implements ApplicationRunner {
 		String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Clinician")));
 		String reviewer = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Reviewer")));
 		String pharmacy = create(new Organization().setName("Demo Intrathecal Pharmacy"));
-		String manufacturer = create(new Organization().setName("Demo Device Manufacturer"));
+		// The synthetic interrogations name their makers by code (MDT); the pump names Medtronic by its model.
+		String manufacturer = create(new Organization().setName("Medtronic").addAlias("MDT"));
 		// The clinician cares for the first two patients, the pharmacy for the third: each sees only those.
 		careTeam(patients.get(0), "Practitioner/" + practitioner);
 		careTeam(patients.get(1), "Practitioner/" + practitioner);
 		careTeam(patients.get(2), "Organization/" + pharmacy);
+		seedPumpData(patients.get(2));
 
 		List<Map<String, Object>> users = new ArrayList<>();
 		users.add(user("demo-patient", Role.PATIENT, Optional.of(patients.get(0)), Optional.empty()));
@@ -139,6 +154,47 @@ class DemoMode implements ApplicationRunner {
 			patients.add(interrogation.getSubject().getReference());
 		}
 		return patients;
+	}
+
+	/**
+	 * A SynchroMed II with a morphine order and a reading, so that the pharmacist has pump data to see
+	 * (and nothing else of the patient's): preservative-free morphine 10 mg/mL (a Mitigo strength, S47) at
+	 * 0.5 mg/d (the top of PACC's starting range), 18 of its 20 mL in the reservoir.
+	 */
+	private void seedPumpData(String thePatient) {
+		Device pump = new Device().setModelNumber("8637-20").setPatient(new Reference(thePatient));
+		pump.addDeviceName().setName("SynchroMed II").setType(Device.DeviceNameType.MODELNAME);
+		pump.addProperty().setType(new CodeableConcept(new Coding(OpenImdUris.PUMP_PROPERTY_SYSTEM, OpenImdUris.PUMP_RESERVOIR_VOLUME, null)))
+				.addValueQuantity(ucum("20", "mL"));
+		String device = "Device/" + create(pump);
+
+		Medication morphine = new Medication();
+		morphine.setId("morphine");
+		morphine.addIngredient().setIsActive(true)
+				.setItem(new CodeableConcept(new Coding(OpenImdUris.RXNORM, "7052", "morphine")).setText("preservative-free morphine"))
+				.setStrength(new Ratio().setNumerator(ucum("10", "mg")).setDenominator(ucum("1", "mL")));
+		MedicationRequest order = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+				.setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference(thePatient))
+				.setMedication(new Reference("#morphine"));
+		order.addContained(morphine);
+		order.addSupportingInformation(new Reference(device));
+		Dosage basal = order.addDosageInstruction().setText("0.5 mg/day intrathecal, continuous")
+				.setRoute(new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE, "Intrathecal route")));
+		basal.addDoseAndRate().setRate(ucum("0.5", "mg/d"));
+		create(order);
+
+		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
+				.setDevice(new Reference(device)).setEffective(new DateTimeType(new Date()));
+		reading.getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM).setCode(OpenImdUris.PUMP_STATUS);
+		reading.addComponent().setValue(ucum("18", "mL")).getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM)
+				.setCode("reservoir-volume");
+		reading.addComponent().setValue(ucum("0.05", "mL/d")).getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM)
+				.setCode("basal-daily-volume");
+		create(reading);
+	}
+
+	private static Quantity ucum(String theValue, String theUnit) {
+		return new Quantity().setValue(new BigDecimal(theValue)).setUnit(theUnit).setSystem(OpenImdUris.UCUM).setCode(theUnit);
 	}
 
 	private void careTeam(String thePatient, String theMember) {

@@ -7,11 +7,12 @@ import ca.uhn.hapi.fhir.cdshooks.api.ICdsServiceRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
+import org.openimd.server.security.PumpDataOnly;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The intrathecal pump checks: the knowledge they read, the operations, the guards on stored prescriptions, dispenses, configuration orders and readings, and the CDS Hooks services. */
+/** The intrathecal pump checks: the knowledge they read, the operations, the guards on stored prescriptions, dispenses, configuration orders and readings, what a pharmacy may see, and the CDS Hooks services. */
 @Configuration(proxyBeanMethods = false)
 class PumpConfig {
 
@@ -49,6 +50,11 @@ class PumpConfig {
 		PumpConfigurationOrders orders = new PumpConfigurationOrders(theOperations, theDaos, Clock.systemDefaultZone());
 		theInterceptors.registerInterceptor(orders);
 		return orders;
+	}
+
+	@Bean
+	PumpDataOnly pumpDataOnly(PumpOperations theOperations, DaoRegistry theDaos) {
+		return new PumpDataOnly(new PumpData(theOperations, theDaos, Clock.systemDefaultZone()));
 	}
 
 	@Bean

@@ -35,6 +35,11 @@ public final class AccessContext {
 	 */
 	public record Grant(SmartScope scope, boolean everyPatient, Set<String> patients, Set<String> resourceTypes) {
 
+		/** Whether the grant reaches only the pump data among devices, prescriptions and dispenses (a pharmacy's). */
+		public boolean pumpDataOnly() {
+			return resourceTypes.equals(PHARMACY_TYPES);
+		}
+
 		/** Whether this grant permits {@code theInteraction} on resources of {@code theType}. */
 		public boolean permits(String theType, char theInteraction) {
 			return scope.permits(theInteraction) && (scope.anyResourceType() || scope.resourceType().equals(theType))
@@ -46,7 +51,7 @@ public final class AccessContext {
 		}
 	}
 
-	/** What a pharmacist's role lets them see of their patients: the pump, its prescriptions and dispenses. */
+	/** What a pharmacist's role lets them see of their patients: the pump, its prescriptions and dispenses ({@link PumpDataOnly}). */
 	static final Set<String> PHARMACY_TYPES = Set.of("Patient", "Device", "Medication", "MedicationRequest", "MedicationDispense");
 
 	private static final Set<Role> PRESCRIBING_ROLES = Set.of(Role.CLINICIAN, Role.PHARMACIST, Role.ADMIN);

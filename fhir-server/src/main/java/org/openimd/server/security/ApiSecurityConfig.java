@@ -171,8 +171,8 @@ class ApiSecurityConfig {
 
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
-			SearchParamMatcher theMatcher) {
-		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher);
+			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly) {
+		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly);
 		return new FhirApiGuards(List.of(
 				new SmartRequestGate(theCare),
 				new GranularScopeNarrowing(theCare),

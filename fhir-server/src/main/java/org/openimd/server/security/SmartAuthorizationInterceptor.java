@@ -47,10 +47,12 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	}
 
 	private final CareRelationships myCare;
+	private final PumpDataOnly myPumpDataOnly;
 
-	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher) {
+	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly) {
 		super(PolicyEnum.DENY);
 		myCare = theCare;
+		myPumpDataOnly = thePumpDataOnly;
 		setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(theMatcher));
 	}
 
@@ -130,13 +132,20 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		return SHARED_TYPES.stream().filter(type -> theGrant.permits(type, 'r') || theGrant.permits(type, 's')).sorted().toList();
 	}
 
-	/** One rule per type the grant covers, each from a new {@code theOperation}, limited to the patients it reaches. */
-	private static void onResources(AccessContext.Grant theGrant, Supplier<IAuthRuleBuilderRuleOp> theOperation) {
+	/**
+	 * One rule per type the grant covers, each from a new {@code theOperation}, limited to the patients it
+	 * reaches, and for a pharmacy to the pump data among their devices, prescriptions and dispenses.
+	 */
+	private void onResources(AccessContext.Grant theGrant, Supplier<IAuthRuleBuilderRuleOp> theOperation) {
 		for (String type : typesOf(theGrant)) {
 			IAuthRuleBuilderRuleOpClassifier resources = onType(type, theOperation.get());
-			matchingFilter(theGrant, theGrant.everyPatient()
+			IAuthRuleFinished rule = theGrant.everyPatient()
 					? resources.withAnyId()
-					: resources.inModifiedCompartment("Patient", patientIds(theGrant.patients()), DEVICES_OF_PATIENT));
+					: resources.inModifiedCompartment("Patient", patientIds(theGrant.patients()), DEVICES_OF_PATIENT);
+			matchingFilter(theGrant, rule);
+			if (theGrant.pumpDataOnly() && PumpDataOnly.LIMITED_TYPES.contains(type)) {
+				rule.withTester(myPumpDataOnly);
+			}
 		}
 	}
 

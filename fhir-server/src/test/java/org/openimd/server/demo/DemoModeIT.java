@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
@@ -87,23 +90,53 @@ class DemoModeIT extends BaseServerIT {
 	@Test
 	void theClinicianSignsInWithTheFileAndSeesOnlyTheTwoPatientsOfTheirCareTeam() throws Exception {
 		JsonNode credentials = credentials();
-		JsonNode clinician = user(credentials, "clinician");
-		JsonNode app = client(credentials, "public");
-		UserAccount account = accounts.find(clinician.get("username").asText()).orElseThrow();
-		assertThat(account.totpSecret()).isEqualTo(clinician.get("totpSecret").asText());
-
-		AppAuthorization flow = new AppAuthorization(baseUrl());
-		flow.redirectUri = app.get("redirectUris").get(0).asText();
-		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(app.get("clientId").asText(), "openid fhirUser user/*.rs", Map.of()),
-				account, clinician.get("password").asText());
-		JsonNode tokens = AppAuthorization.json(flow.exchangeCode(app.get("clientId").asText(), null, redirect.get("code")));
-		IGenericClient clinicianApp = clientWith(tokens.get("access_token").asText());
+		IGenericClient clinicianApp = signIn(credentials, "clinician");
 
 		Bundle patients = clinicianApp.search().forResource(Patient.class).returnBundle(Bundle.class).execute();
 		assertThat(patients.getEntry()).hasSize(2).anySatisfy(entry -> assertThat(entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
 				.isEqualTo(user(credentials, "patient").get("patient").asText()));
 		Bundle interrogations = clinicianApp.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute();
 		assertThat(interrogations.getEntry()).hasSize(4);
+	}
+
+	@Test
+	void thePharmacistSeesThePumpAndItsOrderOfTheirPharmacysPatientAndNoOtherDevice() throws Exception {
+		IGenericClient pharmacistApp = signIn(credentials(), "pharmacist");
+
+		Bundle devices = pharmacistApp.search().forResource(Device.class).returnBundle(Bundle.class).execute();
+		assertThat(devices.getEntry()).singleElement().satisfies(entry -> assertThat(((Device) entry.getResource()).getModelNumber())
+				.isEqualTo("8637-20"));
+		Bundle orders = pharmacistApp.search().forResource(MedicationRequest.class).returnBundle(Bundle.class).execute();
+		assertThat(orders.getEntry()).singleElement().satisfies(entry -> assertThat(((MedicationRequest) entry.getResource())
+				.getSupportingInformationFirstRep().getReference()).isEqualTo(devices.getEntryFirstRep().getResource().getIdElement()
+						.toUnqualifiedVersionless().getValue()));
+	}
+
+	@Test
+	void theManufacturerExportsItsDevicesDeidentified() throws Exception {
+		IGenericClient manufacturerApp = signIn(credentials(), "manufacturer");
+
+		Bundle export = manufacturerApp.operation().onServer().named("$manufacturer-export").withNoParameters(Parameters.class)
+				.returnResourceType(Bundle.class).useHttpGet().execute();
+		List<Device> devices = export.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(Device.class::isInstance)
+				.map(Device.class::cast).toList();
+		assertThat(devices).extracting(Device::getModelNumber).contains("8637-20").anySatisfy(model -> assertThat(model).startsWith("MDT-"));
+		assertThat(devices).allSatisfy(device -> assertThat(device.hasSerialNumber()).isFalse());
+	}
+
+	/** A demo user of {@code theRole} signs in to the public app with password and TOTP, as the credentials file says. */
+	private IGenericClient signIn(JsonNode theCredentials, String theRole) throws Exception {
+		JsonNode person = user(theCredentials, theRole);
+		JsonNode app = client(theCredentials, "public");
+		UserAccount account = accounts.find(person.get("username").asText()).orElseThrow();
+		assertThat(account.totpSecret()).isEqualTo(person.get("totpSecret").asText());
+
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		flow.redirectUri = app.get("redirectUris").get(0).asText();
+		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(app.get("clientId").asText(), "openid fhirUser user/*.rs", Map.of()),
+				account, person.get("password").asText());
+		JsonNode tokens = AppAuthorization.json(flow.exchangeCode(app.get("clientId").asText(), null, redirect.get("code")));
+		return clientWith(tokens.get("access_token").asText());
 	}
 
 	@Test

@@ -34,7 +34,7 @@ import org.openimd.terminology.OpenImdUris;
  */
 class PumpDispenseIT extends BaseServerIT {
 
-	private static final String SCOPES = "system/MedicationDispense.cru system/MedicationRequest.cru system/Device.rs system/Patient.rs";
+	private static final String SCOPES = "system/MedicationDispense.cru system/MedicationRequest.crus system/Device.rs system/Patient.rs";
 
 	String pharmacy;
 	String patient;
@@ -215,6 +215,24 @@ class PumpDispenseIT extends BaseServerIT {
 			assertThat(provenance.getTargetFirstRep().getReference()).isEqualTo(accepted);
 			assertThat(provenance.getAgentFirstRep().getOnBehalfOf().getReference()).isEqualTo("Organization/" + pharmacy);
 		});
+	}
+
+	@Test
+	void thePharmacySystemNeitherWritesNorSeesPrescriptionsThatAreNoPumps() {
+		MedicationRequest oral = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+				.setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference("Patient/" + patient));
+		oral.getMedicationCodeableConcept().setText("baclofen 10 mg tablets, by mouth");
+		BaseServerResponseException refused = catchThrowableOfType(() -> pharmacySystem.create().resource(oral).execute(),
+				BaseServerResponseException.class);
+		assertThat(refused.getStatusCode()).isEqualTo(403);
+
+		String clinicians = client.create().resource(oral).execute().getId().toUnqualifiedVersionless().getValue();
+		String pumpOrder = prescribed(patient, pump);
+		assertThat(pharmacySystem.search().forResource(MedicationRequest.class).where(MedicationRequest.SUBJECT.hasId("Patient/" + patient))
+				.returnBundle(Bundle.class).execute().getEntry()).extracting(entry -> entry.getResource().getIdElement().toUnqualifiedVersionless()
+						.getValue()).contains(pumpOrder).doesNotContain(clinicians);
+		assertThat(catchThrowableOfType(() -> pharmacySystem.read().resource(MedicationRequest.class).withUrl(clinicians).execute(),
+				BaseServerResponseException.class).getStatusCode()).isEqualTo(403);
 	}
 
 	@Test

@@ -20,8 +20,8 @@ import org.hl7.fhir.r4.model.Type;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
 
-/** Builds the input of {@code $check-pump-prescription} as a prescriber's system would send it. */
-final class PumpInput {
+/** Builds the input of {@code $check-pump-prescription} as a prescriber's system would send it, and stored pump orders. */
+public final class PumpInput {
 
 	static final CodeableConcept INTRATHECAL = new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE,
 			"Intrathecal route"));
@@ -40,7 +40,7 @@ final class PumpInput {
 	}
 
 	/** A product whose first active ingredient is {@code theName} at {@code theStrength theUnit} per 1 mL. */
-	static PumpInput of(String theName, String theStrength, String theUnit) {
+	public static PumpInput of(String theName, String theStrength, String theUnit) {
 		return new PumpInput().and(theName, theStrength, theUnit);
 	}
 
@@ -61,7 +61,7 @@ final class PumpInput {
 		return this;
 	}
 
-	PumpInput basal(String theValue, String theUnit) {
+	public PumpInput basal(String theValue, String theUnit) {
 		Dosage basal = new Dosage().setText("basal");
 		basal.addDoseAndRate().setRate(ucum(theValue, theUnit));
 		myRequest.getDosageInstruction().add(0, basal);
@@ -123,7 +123,7 @@ final class PumpInput {
 	}
 
 	/** The order as a prescriber's system stores it: for {@code thePatient}, by the intrathecal route, {@code thePump} in supportingInformation. */
-	MedicationRequest order(String thePatient, String thePump) {
+	public MedicationRequest order(String thePatient, String thePump) {
 		MedicationRequest order = myRequest.copy();
 		order.setSubject(new Reference("Patient/" + thePatient));
 		order.addIdentifier(BaseServerIT.uniqueIdentifier());
@@ -144,7 +144,7 @@ final class PumpInput {
 		return input;
 	}
 
-	static Device pump(String theModel, String theReservoirMl) {
+	public static Device pump(String theModel, String theReservoirMl) {
 		Device pump = new Device();
 		if (theModel.matches("[0-9-]+")) {
 			pump.setModelNumber(theModel);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
+import org.openimd.server.pump.PumpInput;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
@@ -29,7 +30,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Two pharmacies, each serving one patient (a CareTeam lists the pharmacy). A pharmacist of the
  * first, and the first pharmacy's system (registered to act for it), reach the pump prescriptions and
- * devices of the first pharmacy's patient only, and nothing else of that patient's record.
+ * pump of the first pharmacy's patient only: not the patient's other devices or prescriptions, and
+ * nothing else of that patient's record.
  */
 class PharmacyIT extends BaseServerIT {
 
@@ -38,7 +40,9 @@ class PharmacyIT extends BaseServerIT {
 
 	SmartAppLaunchIT.World world;
 	String pharmacy;
+	String pumpOfA;
 	String prescriptionOfA;
+	String oralPrescriptionOfA;
 	String prescriptionOfB;
 
 	@BeforeEach
@@ -48,8 +52,11 @@ class PharmacyIT extends BaseServerIT {
 		String otherPharmacy = create(client, new Organization().setName("Pharmacy of B"));
 		servedBy(world.patientA(), pharmacy);
 		servedBy(world.patientB(), otherPharmacy);
-		prescriptionOfA = create(client, prescription(world.patientA()));
-		prescriptionOfB = create(client, prescription(world.patientB()));
+		pumpOfA = create(client, PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + world.patientA())));
+		String pumpOfB = create(client, PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + world.patientB())));
+		prescriptionOfA = create(client, morphine().order(world.patientA(), pumpOfA));
+		prescriptionOfB = create(client, morphine().order(world.patientB(), pumpOfB));
+		oralPrescriptionOfA = create(client, oralPrescription(world.patientA()));
 	}
 
 	@Test
@@ -77,8 +84,11 @@ class PharmacyIT extends BaseServerIT {
 	private void assertReachesPumpDataOfAOnly(IGenericClient theCaller) {
 		Bundle prescriptions = theCaller.search().forResource(MedicationRequest.class).returnBundle(Bundle.class).execute();
 		assertThat(prescriptions.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(prescriptionOfA);
-		assertThat(theCaller.read().resource(Device.class).withId(world.deviceA()).execute().getIdElement().getIdPart())
-				.isEqualTo(world.deviceA());
+		Bundle devices = theCaller.search().forResource(Device.class).returnBundle(Bundle.class).execute();
+		assertThat(devices.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(pumpOfA);
+		assertThat(theCaller.read().resource(Device.class).withId(pumpOfA).execute().getIdElement().getIdPart()).isEqualTo(pumpOfA);
+		assertThatForbidden(() -> theCaller.read().resource(Device.class).withId(world.deviceA()).execute());
+		assertThatForbidden(() -> theCaller.read().resource(MedicationRequest.class).withId(oralPrescriptionOfA).execute());
 		assertThatForbidden(() -> theCaller.read().resource(MedicationRequest.class).withId(prescriptionOfB).execute());
 		assertThatForbidden(() -> theCaller.read().resource(Device.class).withId(world.deviceB()).execute());
 		assertThatForbidden(() -> theCaller.read().resource(Observation.class).withId(world.observationA()).execute());
@@ -93,10 +103,15 @@ class PharmacyIT extends BaseServerIT {
 		create(client, team);
 	}
 
-	private static MedicationRequest prescription(String thePatient) {
+	private static PumpInput morphine() {
+		return PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d");
+	}
+
+	/** An order that is no pump's: the pharmacy does not serve it. */
+	private static MedicationRequest oralPrescription(String thePatient) {
 		MedicationRequest prescription = new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
 				.setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(new Reference("Patient/" + thePatient));
-		prescription.getMedicationCodeableConcept().setText("morphine sulfate, preservative-free, for intrathecal infusion");
+		prescription.getMedicationCodeableConcept().setText("morphine sulfate 10 mg tablets, by mouth");
 		return prescription;
 	}
 
