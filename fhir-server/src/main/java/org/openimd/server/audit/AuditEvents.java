@@ -39,6 +39,7 @@ public final class AuditEvents {
 
 	static final Coding USER_AUTHENTICATION = new Coding(DICOM, "110114", "User Authentication");
 	static final Coding LOGIN = new Coding(DICOM, "110122", "Login");
+	static final Coding LOGOUT = new Coding(DICOM, "110123", "Logout");
 	static final Coding SECURITY_ALERT = new Coding(DICOM, "110113", "Security Alert");
 	static final Coding USE_OF_RESTRICTED_FUNCTION = new Coding(DICOM, "110132", "Use of a restricted function");
 	static final Coding GET_ACCESS_TOKEN = new Coding(IHE_EVENT_TYPE, "ITI-71", "Get Access Token");
@@ -58,6 +59,15 @@ public final class AuditEvents {
 	public static AuditEvent signIn(String theUsername, String theStep, boolean theAccepted, String theRemoteAddress) {
 		AuditEvent event = base(USER_AUTHENTICATION, LOGIN, AuditEventAction.E, theAccepted, theStep);
 		requestor(event, new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), INFORMATION_RECIPIENT,
+				theRemoteAddress);
+		return event;
+	}
+
+	/** A person signed out (their session ended); {@code theUsername} is null when nobody was signed in. */
+	public static AuditEvent signOut(String theUsername, String theRemoteAddress) {
+		AuditEvent event = base(USER_AUTHENTICATION, LOGOUT, AuditEventAction.E, true, theUsername == null ? "no one was signed in" : "signed out");
+		requestor(event, theUsername == null ? new Reference().setDisplay("anonymous")
+				: new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), INFORMATION_RECIPIENT,
 				theRemoteAddress);
 		return event;
 	}

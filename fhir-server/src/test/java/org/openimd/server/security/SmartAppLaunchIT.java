@@ -13,11 +13,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Device;
@@ -174,6 +176,26 @@ class SmartAppLaunchIT extends BaseServerIT {
 		secondBrowser.post("/auth/login", Map.of("username", patient.username(), "password", PASSWORD, "_csrf", csrf(secondBrowser.get("/auth/login").body())));
 		HttpResponse<String> reused = secondBrowser.post("/auth/login/code", Map.of("code", code, "_csrf", csrf(secondBrowser.get("/auth/login/code").body())));
 		assertThat(reused.headers().firstValue("Location")).get().asString().endsWith("/auth/login/code?error");
+	}
+
+	@Test
+	void signingOutEndsTheSessionSoTheNextAppMustSignInAgainAndIsAudited() throws Exception {
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		String authorize = flow.authorizationUrl(TestClients.PUBLIC_APP, "openid patient/*.rs launch/patient", Map.of());
+		flow.authorize(authorize, patient, PASSWORD);
+		assertThat(flow.get(authorize).headers().firstValue("Location")).as("signed in: straight to the app")
+				.get().asString().startsWith(TestClients.APP_REDIRECT_URI);
+
+		assertThat(flow.post("/auth/logout", Map.of()).statusCode()).as("no sign-out without the page's CSRF token").isEqualTo(403);
+		HttpResponse<String> signedOut = flow.post("/auth/logout", Map.of("_csrf", csrf(flow.get("/auth/logout").body())));
+		assertThat(signedOut.headers().firstValue("Location")).get().asString().endsWith("/auth/signed-out");
+		assertThat(flow.get(authorize).headers().firstValue("Location")).as("signed out: the next app asks for sign-in")
+				.get().asString().endsWith("/auth/login");
+
+		List<AuditEvent> events = auditEventsEventually("subtype=110123", event -> event.getAgent().stream()
+				.anyMatch(agent -> patient.username().equals(agent.getWho().getIdentifier().getValue())));
+		assertThat(events.get(0).getOutcomeDesc()).isEqualTo("signed out");
 	}
 
 	@Test

@@ -136,6 +136,21 @@ class LoginController {
 		return Pages.page("Signed in", "<p>You are signed in. Return to the app you came from.</p>");
 	}
 
+	/** A page to sign out from, since signing out is a POST with its CSRF token: nobody is signed out by a link in a mail. */
+	@GetMapping(path = AppAuthorizationPaths.SIGN_OUT, produces = MediaType.TEXT_HTML_VALUE)
+	@ResponseBody
+	String signOutForm(HttpServletRequest theRequest) {
+		return Pages.page("Sign out", "<form method=\"post\" action=\"" + AppAuthorizationPaths.SIGN_OUT + "\">" + Pages.csrfField(theRequest)
+				+ "<button type=\"submit\">Sign out</button></form>");
+	}
+
+	@GetMapping(path = AppAuthorizationPaths.SIGNED_OUT, produces = MediaType.TEXT_HTML_VALUE)
+	@ResponseBody
+	String signedOut() {
+		return Pages.page("Signed out", "<p>You are signed out. An app you authorised keeps its access until its token runs out or "
+				+ "is revoked.</p>");
+	}
+
 	/** Audits a checked sign-in step; a failure also counts against the address it came from. */
 	private boolean accepted(String theUsername, String theStep, UserAccounts.Outcome theOutcome, HttpServletRequest theRequest) {
 		boolean accepted = theOutcome == UserAccounts.Outcome.ACCEPTED;
