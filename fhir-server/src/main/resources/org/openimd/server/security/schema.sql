@@ -81,6 +81,12 @@ CREATE TABLE IF NOT EXISTS openimd_user (
     locked_until timestamp with time zone,
     last_totp_step bigint DEFAULT 0 NOT NULL
 );
+CREATE TABLE IF NOT EXISTS openimd_recovery_code (
+    username varchar(100) NOT NULL,
+    code_hash varchar(64) NOT NULL,
+    used_at ${instant},
+    PRIMARY KEY (username, code_hash)
+);
 CREATE TABLE IF NOT EXISTS openimd_launch (
     launch_id varchar(64) PRIMARY KEY,
     username varchar(100) NOT NULL,

@@ -202,6 +202,7 @@ class SecurityIT extends BaseServerIT {
 		JsonNode account = JSON.readTree(created.body());
 		assertThat(account.get("otpauthUri").asText()).startsWith("otpauth://totp/OpenIMD:" + username + "?secret=" + account.get("totpSecret").asText());
 		assertThat(created.body()).doesNotContain("a long enough password");
+		assertThat(account.get("recoveryCodes")).hasSize(10).allSatisfy(code -> assertThat(code.asText()).matches("[A-Z2-7]{5}-[A-Z2-7]{5}"));
 
 		HttpResponse<String> again = myHttp.send(create.copy().header("Authorization", "Bearer " + accessToken).build(),
 				HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -196,6 +197,32 @@ class SmartAppLaunchIT extends BaseServerIT {
 		List<AuditEvent> events = auditEventsEventually("subtype=110123", event -> event.getAgent().stream()
 				.anyMatch(agent -> patient.username().equals(agent.getWho().getIdentifier().getValue())));
 		assertThat(events.get(0).getOutcomeDesc()).isEqualTo("signed out");
+	}
+
+	@Test
+	void aRecoveryCodeStandsInForTheAuthenticatorOnceAndIsAudited() throws Exception {
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+		String recoveryCode = accounts.newRecoveryCodes(patient.username()).get(0);
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		String authorize = flow.authorizationUrl(TestClients.PUBLIC_APP, "openid patient/*.rs launch/patient", Map.of());
+		flow.get(authorize);
+		flow.post("/auth/login", Map.of("username", patient.username(), "password", PASSWORD, "_csrf", csrf(flow.get("/auth/login").body())));
+		HttpResponse<String> accepted = flow.post("/auth/login/code", Map.of("code", recoveryCode.toLowerCase(Locale.ROOT),
+				"_csrf", csrf(flow.get("/auth/login/code").body())));
+		assertThat(accepted.headers().firstValue("Location")).get().asString().contains("/oauth2/authorize");
+		assertThat(accounts.recoveryCodesLeft(patient.username())).isEqualTo(9);
+
+		AppAuthorization secondBrowser = new AppAuthorization(baseUrl());
+		secondBrowser.get(authorize);
+		secondBrowser.post("/auth/login", Map.of("username", patient.username(), "password", PASSWORD,
+				"_csrf", csrf(secondBrowser.get("/auth/login").body())));
+		HttpResponse<String> reused = secondBrowser.post("/auth/login/code", Map.of("code", recoveryCode,
+				"_csrf", csrf(secondBrowser.get("/auth/login/code").body())));
+		assertThat(reused.headers().firstValue("Location")).as("a recovery code works once").get().asString().endsWith("/auth/login/code?error");
+
+		List<AuditEvent> steps = auditEventsEventually("subtype=110122", event -> event.getAgent().stream()
+				.anyMatch(agent -> patient.username().equals(agent.getWho().getIdentifier().getValue())));
+		assertThat(steps).extracting(AuditEvent::getOutcomeDesc).contains("recovery code: ACCEPTED", "recovery code: REJECTED");
 	}
 
 	@Test

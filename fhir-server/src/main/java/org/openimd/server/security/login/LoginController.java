@@ -92,8 +92,9 @@ class LoginController {
 		}
 		return Pages.page("Authenticator code", (error == null ? "" : "<p class=\"error\">That code is wrong or already used.</p>")
 				+ "<form method=\"post\" action=\"" + AppAuthorizationPaths.CODE + "\">" + Pages.csrfField(theRequest)
-				+ "<label>The 6-digit code from your authenticator app <input type=\"text\" name=\"code\" inputmode=\"numeric\" "
-				+ "autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" required autofocus></label>"
+				+ "<label>The 6-digit code from your authenticator app, or, if you lost it, one of your recovery codes (XXXXX-XXXXX) "
+				+ "<input type=\"text\" name=\"code\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}|[A-Za-z2-7]{5}-[A-Za-z2-7]{5}\" "
+				+ "required autofocus></label>"
 				+ "<button type=\"submit\">Sign in</button></form>");
 	}
 
@@ -107,8 +108,9 @@ class LoginController {
 		if (throttled(username, theRequest, theResponse)) {
 			return;
 		}
-		UserAccounts.Outcome outcome = myAccounts.checkCode(username, code);
-		if (!accepted(username, "authenticator code", outcome, theRequest)) {
+		boolean recovery = UserAccounts.isRecoveryCode(code);
+		UserAccounts.Outcome outcome = recovery ? myAccounts.checkRecoveryCode(username, code) : myAccounts.checkCode(username, code);
+		if (!accepted(username, recovery ? "recovery code" : "authenticator code", outcome, theRequest)) {
 			if (outcome == UserAccounts.Outcome.LOCKED) {
 				theRequest.getSession().removeAttribute(PASSWORD_CHECKED);
 				theResponse.sendRedirect(AppAuthorizationPaths.LOGIN + "?error");
@@ -124,7 +126,7 @@ class LoginController {
 				List.of(SmartClaims.AMR_PASSWORD, SmartClaims.AMR_ONE_TIME_PASSWORD)));
 		SecurityContextHolder.setContext(context);
 		myContexts.saveContext(context, theRequest, theResponse);
-		LOG.info("{} signed in with password and authenticator code", username);
+		LOG.info("{} signed in with password and {}", username, recovery ? "a recovery code" : "authenticator code");
 		SavedRequest saved = myRequests.getRequest(theRequest, theResponse);
 		myRequests.removeRequest(theRequest, theResponse);
 		theResponse.sendRedirect(saved == null ? AppAuthorizationPaths.SIGNED_IN : saved.getRedirectUrl());

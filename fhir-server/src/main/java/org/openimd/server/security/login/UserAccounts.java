@@ -1,12 +1,21 @@
 package org.openimd.server.security.login;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.binary.Base32;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -23,6 +32,11 @@ public class UserAccounts {
 		REJECTED,
 		LOCKED
 	}
+
+	/** How many recovery codes a person holds: one for each time the authenticator is lost before new ones are issued. */
+	static final int RECOVERY_CODES = 10;
+	private static final Pattern RECOVERY_CODE = Pattern.compile("[A-Z2-7]{5}-[A-Z2-7]{5}");
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	/** Hashed once, so that an unknown username costs as much time as a known one. */
 	private final String myDummyHash;
@@ -93,6 +107,55 @@ public class UserAccounts {
 		}
 		OptionalLong step = myTotp.verify(account.totpSecret(), theCode, account.lastTotpStep());
 		return record(account, step.isPresent(), step);
+	}
+
+	/**
+	 * New recovery codes for the person, replacing any earlier ones: each stands in for an authenticator
+	 * code once, for when the authenticator is lost. Only their hashes are kept; the codes are answered once.
+	 */
+	public List<String> newRecoveryCodes(String theUsername) {
+		List<String> codes = new ArrayList<>();
+		myJdbc.update("delete from openimd_recovery_code where username = ?", theUsername);
+		for (int i = 0; i < RECOVERY_CODES; i++) {
+			byte[] random = new byte[7];
+			RANDOM.nextBytes(random);
+			String letters = new Base32().encodeToString(random).substring(0, 10);
+			String code = letters.substring(0, 5) + "-" + letters.substring(5);
+			myJdbc.update("insert into openimd_recovery_code (username, code_hash) values (?, ?)", theUsername, hash(code));
+			codes.add(code);
+		}
+		return codes;
+	}
+
+	/** Whether {@code theCode} has the shape of a recovery code rather than an authenticator code. */
+	public static boolean isRecoveryCode(String theCode) {
+		return theCode != null && RECOVERY_CODE.matcher(theCode.strip().toUpperCase(Locale.ROOT)).matches();
+	}
+
+	/** The second factor from a recovery code: one of the person's, not used before; it is used up here. */
+	public Outcome checkRecoveryCode(String theUsername, String theCode) {
+		UserAccount account = find(theUsername).orElseThrow();
+		if (account.lockedAt(myClock.instant())) {
+			return Outcome.LOCKED;
+		}
+		int used = myJdbc.update("update openimd_recovery_code set used_at = ? where username = ? and code_hash = ? and used_at is null",
+				Timestamp.from(myClock.instant()), theUsername, hash(theCode.strip().toUpperCase(Locale.ROOT)));
+		return record(account, used == 1, OptionalLong.empty());
+	}
+
+	/** How many of the person's recovery codes are left. */
+	public int recoveryCodesLeft(String theUsername) {
+		return myJdbc.queryForObject("select count(*) from openimd_recovery_code where username = ? and used_at is null", Integer.class,
+				theUsername);
+	}
+
+	/** A recovery code carries 50 random bits, so a fast hash keeps it as safe as a slow one would keep a password. */
+	private static String hash(String theCode) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(theCode.getBytes(StandardCharsets.UTF_8)));
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("SHA-256 is part of every JDK", e);
+		}
 	}
 
 	private Outcome record(UserAccount theAccount, boolean theAccepted, OptionalLong theUsedStep) {

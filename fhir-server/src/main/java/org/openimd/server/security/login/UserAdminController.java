@@ -12,8 +12,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code POST /admin/users}: creates a person's account and answers the TOTP secret and the
- * {@code otpauth://} URI to enrol in an authenticator app (show it as a QR code; it is not shown
- * again). Only administrators reach {@code /admin} (see the API's security configuration).
+ * {@code otpauth://} URI to enrol in an authenticator app (show it as a QR code), and ten recovery
+ * codes for when the authenticator is lost; none of them is shown again. Only administrators reach {@code /admin} (see the API's security configuration).
  */
 @RestController
 class UserAdminController {
@@ -51,6 +51,7 @@ class UserAdminController {
 		account.organization().ifPresent(organization -> created.put("organization", organization));
 		created.put("totpSecret", account.totpSecret());
 		created.put("otpauthUri", Totp.enrolmentUri(ISSUER, account.username(), account.totpSecret()));
+		created.put("recoveryCodes", myAccounts.newRecoveryCodes(account.username()));
 		return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(created);
 	}
 }
