@@ -1,7 +1,5 @@
 package org.openimd.server.pump;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -46,7 +44,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
  * give today (CONFIG-02), and the prescription must pass every check again with today's knowledge and
  * the pump's last reading. A refusal is a 422; warnings become DetectedIssues on the order.
  */
-public class PumpConfigurationOrders {
+public class PumpConfigurationOrders extends CheckedWhenStored {
 
 	static final String CONCENTRATION = "concentration";
 	static final String BASAL_DAILY_DOSE = "basal-daily-dose";
@@ -89,27 +87,8 @@ public class PumpConfigurationOrders {
 		return configuration;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
-		check(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		check(theNew, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
-		recordWarnings(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		recordWarnings(theNew, theRequest);
-	}
-
-	private void check(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof DeviceRequest configuration) || !CHECKED.contains(configuration.getStatus())
 				|| !configuration.hasCodeReference()) {
 			return;
@@ -254,7 +233,8 @@ public class PumpConfigurationOrders {
 		return new CodeableConcept(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, theCode, null));
 	}
 
-	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof DeviceRequest configuration) {
 			myWarnings.record(theRequest, configuration, configuration.getSubject());
 		}

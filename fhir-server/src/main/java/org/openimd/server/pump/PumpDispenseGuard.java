@@ -1,7 +1,5 @@
 package org.openimd.server.pump;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -36,7 +34,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
  *
  * <p>Cancelling, stopping, declining or marking a dispense entered in error is never checked.
  */
-public class PumpDispenseGuard {
+public class PumpDispenseGuard extends CheckedWhenStored {
 
 	private static final Set<MedicationDispenseStatus> CHECKED = Set.of(MedicationDispenseStatus.PREPARATION, MedicationDispenseStatus.INPROGRESS,
 			MedicationDispenseStatus.ONHOLD, MedicationDispenseStatus.COMPLETED, MedicationDispenseStatus.UNKNOWN, MedicationDispenseStatus.NULL);
@@ -51,27 +49,8 @@ public class PumpDispenseGuard {
 		myWarnings = new PendingWarnings(theDaos, theClock);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
-		check(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		check(theNew, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
-		recordWarnings(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		recordWarnings(theNew, theRequest);
-	}
-
-	private void check(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof MedicationDispense dispense) || !CHECKED.contains(dispense.getStatus())) {
 			return;
 		}
@@ -184,7 +163,8 @@ public class PumpDispenseGuard {
 				PumpAnswers.outcome(List.of(Finding.of(myOperations.knowledge(), theRule, Optional.empty(), theDetail)), null));
 	}
 
-	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof MedicationDispense dispense) {
 			myWarnings.record(theRequest, dispense, dispense.getSubject());
 		}

@@ -1,7 +1,5 @@
 package org.openimd.server.pump;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -24,7 +22,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
  * <p>A prescription being stopped, cancelled, completed or marked entered-in-error is not checked:
  * taking a dangerous order out of use must never be blocked by the rules it breaks.
  */
-public class PumpPrescriptionGuard {
+public class PumpPrescriptionGuard extends CheckedWhenStored {
 
 	private final PumpOperations myOperations;
 	private final StoredOrders myStored;
@@ -36,33 +34,15 @@ public class PumpPrescriptionGuard {
 		myWarnings = new PendingWarnings(theDaos, theClock);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
-		check(theResource, Optional.empty(), theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		check(theNew, Optional.ofNullable(theOld).filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast), theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
-		recordWarnings(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		recordWarnings(theNew, theRequest);
-	}
-
-	private void check(IBaseResource theResource, Optional<MedicationRequest> theVersionBefore, RequestDetails theRequest) {
+	@Override
+	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof MedicationRequest request) || !PumpOrders.isChecked(request)) {
 			return;
 		}
 		Optional<PumpPrescription> prescription;
 		try {
-			prescription = myStored.orders().prescription(request, myStored.flags(request, myStored.previous(request, theVersionBefore)),
+			prescription = myStored.orders().prescription(request, myStored.flags(request, myStored.previous(request,
+					theVersionBefore.filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast))),
 					myStored::read);
 		} catch (PumpInputException e) {
 			throw PumpAnswers.invalid(e);
@@ -77,7 +57,8 @@ public class PumpPrescriptionGuard {
 		myWarnings.add(theRequest, request, result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList());
 	}
 
-	private void recordWarnings(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof MedicationRequest request) {
 			myWarnings.record(theRequest, request, request.getSubject());
 		}

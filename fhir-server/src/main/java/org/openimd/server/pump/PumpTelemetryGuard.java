@@ -1,7 +1,5 @@
 package org.openimd.server.pump;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -43,7 +41,7 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.PumpModel;
  * A reading of a Device that is no known pump, or with more in the reservoir than the pump holds, is
  * refused (422 and 400): the alarm date computed from a wrongly entered volume is how pumps run dry.
  */
-public class PumpTelemetryGuard {
+public class PumpTelemetryGuard extends CheckedWhenStored {
 
 	private static final List<AppointmentStatus> OPEN = List.of(AppointmentStatus.PROPOSED, AppointmentStatus.PENDING,
 			AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKEDIN, AppointmentStatus.WAITLIST);
@@ -63,27 +61,8 @@ public class PumpTelemetryGuard {
 		myReadings = new PumpReadings(theDaos, theClock);
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {
-		prepare(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void beforeUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		prepare(theNew, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void afterCreate(IBaseResource theResource, RequestDetails theRequest) {
-		stored(theResource, theRequest);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void afterUpdate(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		stored(theNew, theRequest);
-	}
-
-	private void prepare(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof Observation reading)) {
 			return;
 		}
@@ -136,7 +115,8 @@ public class PumpTelemetryGuard {
 		});
 	}
 
-	private void stored(IBaseResource theResource, RequestDetails theRequest) {
+	@Override
+	void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (!(theResource instanceof Observation reading)) {
 			return;
 		}
