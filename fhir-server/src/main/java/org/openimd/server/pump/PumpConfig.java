@@ -33,23 +33,17 @@ class PumpConfig {
 		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
 		versioned.add("DetectedIssue.implicated");
 		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
-		PumpPrescriptionGuard guard = new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone());
-		theInterceptors.registerInterceptor(guard);
-		return guard;
+		return registered(theInterceptors, new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone()));
 	}
 
 	@Bean
 	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		PumpDispenseGuard guard = new PumpDispenseGuard(theOperations, theDaos, Clock.systemDefaultZone());
-		theInterceptors.registerInterceptor(guard);
-		return guard;
+		return registered(theInterceptors, new PumpDispenseGuard(theOperations, theDaos, Clock.systemDefaultZone()));
 	}
 
 	@Bean
 	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		PumpConfigurationOrders orders = new PumpConfigurationOrders(theOperations, theDaos, Clock.systemDefaultZone());
-		theInterceptors.registerInterceptor(orders);
-		return orders;
+		return registered(theInterceptors, new PumpConfigurationOrders(theOperations, theDaos, Clock.systemDefaultZone()));
 	}
 
 	@Bean
@@ -59,9 +53,7 @@ class PumpConfig {
 
 	@Bean
 	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		PumpTelemetryGuard guard = new PumpTelemetryGuard(theOperations, theDaos, Clock.systemDefaultZone());
-		theInterceptors.registerInterceptor(guard);
-		return guard;
+		return registered(theInterceptors, new PumpTelemetryGuard(theOperations, theDaos, Clock.systemDefaultZone()));
 	}
 
 	@Bean
@@ -74,5 +66,11 @@ class PumpConfig {
 	@Bean
 	PumpOperationsProvider pumpOperationsProvider(PumpOperations theOperations, PumpConfigurationOrders theConfigurations, DaoRegistry theDaos) {
 		return new PumpOperationsProvider(theOperations, theConfigurations, theDaos);
+	}
+
+	/** A check on stored resources, registered with JPA storage so that it sees every write. */
+	private static <T extends CheckedWhenStored> T registered(IInterceptorService theInterceptors, T theCheck) {
+		theInterceptors.registerInterceptor(theCheck);
+		return theCheck;
 	}
 }

@@ -216,4 +216,18 @@ class SafeHarborTest {
 		assertThat(profile.fhirPathRules()).extracting(DeidentificationProfile.Rule::method)
 				.allMatch(method -> List.of("keep", "redact", "cryptoHash").contains(method));
 	}
+
+	@Test
+	void generalizeAndSubstituteWorkAsInTheMicrosoftAnonymizerForProfilesThatUseThem() {
+		Deidentifier engine = new Deidentifier(FHIR, DeidentificationProfile.load("/deid/generalize-and-substitute.json"),
+				"test key, not the server's".getBytes(StandardCharsets.UTF_8), NOV_2026);
+
+		Device synchroMed = engine.deidentify(pump());
+		assertThat(synchroMed.getModelNumber()).as("the case that matches gives the value").isEqualTo("SynchroMed II");
+		assertThat(synchroMed.getLotNumber()).as("no case matches, otherValues keep").isEqualTo("LOT-4711");
+		assertThat(synchroMed.getManufacturer()).isEqualTo("a manufacturer");
+
+		Device other = pump().setModelNumber("W1DR01").setLotNumber(null);
+		assertThat(engine.deidentify(other).hasModelNumber()).as("no case matches, otherValues redact").isFalse();
+	}
 }
