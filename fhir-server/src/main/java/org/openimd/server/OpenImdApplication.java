@@ -4,6 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,14 +17,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * the exclusion Boot would connect to localhost:9200 and report the server down. HAPI runs its own
  * Quartz schedulers, so Boot's would be a second, idle one. Thymeleaf comes with HAPI's narrative
  * generator; we render no server-side templates. Boot's generated in-memory user would be a login
- * that bypasses OpenIMD's own accounts.
+ * that bypasses OpenIMD's own accounts. OpenIMD configures its authorization server itself, and none
+ * when an external identity provider issues the tokens: Boot's would add a signing key and settings.
  */
 @SpringBootApplication(
 		exclude = {
 			ElasticsearchRestClientAutoConfiguration.class,
 			QuartzAutoConfiguration.class,
 			ThymeleafAutoConfiguration.class,
-			UserDetailsServiceAutoConfiguration.class
+			UserDetailsServiceAutoConfiguration.class,
+			OAuth2AuthorizationServerAutoConfiguration.class,
+			OAuth2AuthorizationServerJwtAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan
 public class OpenImdApplication {

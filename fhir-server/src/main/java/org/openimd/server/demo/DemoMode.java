@@ -1,5 +1,6 @@
 package org.openimd.server.demo;
 
+import org.openimd.server.security.AuthorizationServerMode;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,6 +71,7 @@ import org.springframework.stereotype.Component;
  * once: a restart with the flag finds its accounts and leaves everything, the file included, as is.
  */
 @Component
+@AuthorizationServerMode.Embedded
 @ConditionalOnProperty(name = "openimd.demo", havingValue = "true")
 class DemoMode implements ApplicationRunner {
 

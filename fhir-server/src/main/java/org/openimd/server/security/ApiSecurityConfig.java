@@ -5,8 +5,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.DispatcherType;
 import java.util.Arrays;
 import java.util.List;
@@ -27,17 +25,7 @@ import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
-import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.SecurityFilterChain;
@@ -49,7 +37,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Who may call what, outside the authorization server: discovery and health are public; everything
- * else needs a bearer token from OpenIMD's authorization server that has not been revoked; the FHIR
+ * else needs a valid bearer token from whoever issues them ({@link AuthorizationServerMode}); the FHIR
  * API then applies the token's SMART scopes ({@link SmartAuthorizationInterceptor}), the HL7 v2 and
  * operations endpoints OpenIMD's own ({@link ApiScopes}). Anything not listed is refused.
  */
@@ -131,37 +119,10 @@ class ApiSecurityConfig {
 		return theHttp.build();
 	}
 
-	/**
-	 * Access tokens signed by OpenIMD's key, unexpired, still on record as active (a revoked token
-	 * stops working at once, though its signature and expiry would still pass), and, when a person's,
-	 * earned with both factors.
-	 */
 	@Bean
-	JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> theKeys, OAuth2AuthorizationService theAuthorizations) {
-		NimbusJwtDecoder decoder = (NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(theKeys);
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), token -> {
-			OAuth2Authorization authorization = theAuthorizations.findByToken(token.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
-			return authorization != null && authorization.getAccessToken() != null && authorization.getAccessToken().isActive()
-					? OAuth2TokenValidatorResult.success()
-					: invalid("the token was revoked");
-		}, token -> {
-			List<String> methods = token.getClaimAsStringList(SmartClaims.AMR);
-			return token.getClaimAsString(SmartClaims.ROLE) == null
-							|| (methods != null && methods.contains(SmartClaims.AMR_ONE_TIME_PASSWORD))
-					? OAuth2TokenValidatorResult.success()
-					: invalid("a person's token needs multi-factor sign-in");
-		}));
-		return decoder;
-	}
-
-	private static OAuth2TokenValidatorResult invalid(String theReason) {
-		return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, theReason, null));
-	}
-
-	@Bean
-	ServletRegistrationBean<SmartConfigurationServlet> smartConfigurationServlet() {
+	ServletRegistrationBean<SmartConfigurationServlet> smartConfigurationServlet(SmartDiscovery theDiscovery) {
 		// An exact mapping, which the servlet container prefers to the FHIR servlet's /fhir/*.
-		return new ServletRegistrationBean<>(new SmartConfigurationServlet(), SMART_CONFIGURATION_PATH);
+		return new ServletRegistrationBean<>(new SmartConfigurationServlet(theDiscovery), SMART_CONFIGURATION_PATH);
 	}
 
 	@Bean
@@ -171,7 +132,7 @@ class ApiSecurityConfig {
 
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
-			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly) {
+			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, SmartDiscovery theDiscovery) {
 		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly);
 		return new FhirApiGuards(List.of(
 				new SmartRequestGate(theCare),
@@ -180,6 +141,6 @@ class ApiSecurityConfig {
 				new OutOfScopeResources(rules),
 				rules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
-				new SmartCapabilityStatement()));
+				new SmartCapabilityStatement(theDiscovery)));
 	}
 }

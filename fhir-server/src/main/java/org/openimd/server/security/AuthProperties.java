@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     one working session
  * @param offlineAccessLifetime how long a refresh token granted for {@code offline_access} lives
  * @param launchLifetime how long an EHR launch or a chosen patient waits for its authorization request
+ * @param issuerUri an external identity provider whose access tokens the API trusts instead of OpenIMD's
+ *     own ({@link AuthorizationServerMode}); unset, OpenIMD is its own authorization server
+ * @param external how that provider's tokens say what OpenIMD needs to know
  */
 @ConfigurationProperties("openimd.auth")
 public record AuthProperties(
@@ -31,7 +34,9 @@ public record AuthProperties(
 		@DefaultValue("15m") Duration userTokenLifetime,
 		@DefaultValue("12h") Duration onlineAccessLifetime,
 		@DefaultValue("90d") Duration offlineAccessLifetime,
-		@DefaultValue("5m") Duration launchLifetime) {
+		@DefaultValue("5m") Duration launchLifetime,
+		URI issuerUri,
+		@DefaultValue ExternalTokens external) {
 
 	public AuthProperties {
 		clients = clients == null ? List.of() : List.copyOf(clients);
@@ -107,4 +112,37 @@ public record AuthProperties(
 			name = name == null ? clientId : name;
 		}
 	}
+
+	/**
+	 * Access tokens of an external identity provider, as the API reads them.
+	 *
+	 * @param audience the {@code aud} a token must name to be for this API: the FHIR base URL as the
+	 *     provider writes it; unset, {@code openimd.fhir.public-base-url}
+	 * @param claims where the provider puts each claim OpenIMD reads
+	 * @param secondFactors the {@code amr} values (RFC 8176) that show a person signed in with a second
+	 *     factor; a person's token needs one of them
+	 * @param capabilities what SMART discovery announces of the provider together with this API (the
+	 *     provider's endpoints are read from its own metadata)
+	 */
+	public record ExternalTokens(
+			String audience,
+			@DefaultValue ClaimNames claims,
+			@DefaultValue({"otp", "mfa", "hwk"}) List<String> secondFactors,
+			@DefaultValue({"permission-v1", "permission-v2", "permission-patient", "permission-user"}) List<String> capabilities) {}
+
+	/**
+	 * The names of the claims in an external provider's access tokens that carry what OpenIMD's own
+	 * tokens carry ({@link SmartClaims}). {@code role} and {@code actsAs} hold a role name ({@code
+	 * patient}, {@code clinician}, {@code pharmacist}, {@code manufacturer}, {@code reviewer}, {@code
+	 * admin}), or a list with exactly one; {@code patient} a Patient id or reference; {@code scope} a
+	 * space-separated string or a list ({@code scp} is read when it is absent).
+	 */
+	public record ClaimNames(
+			@DefaultValue(SmartClaims.PATIENT) String patient,
+			@DefaultValue(SmartClaims.FHIR_USER) String fhirUser,
+			@DefaultValue(SmartClaims.ROLE) String role,
+			@DefaultValue(SmartClaims.ACTS_AS) String actsAs,
+			@DefaultValue(SmartClaims.ORGANIZATION) String organization,
+			@DefaultValue(SmartClaims.AMR) String amr,
+			@DefaultValue("scope") String scope) {}
 }

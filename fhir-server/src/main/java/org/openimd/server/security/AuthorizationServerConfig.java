@@ -5,12 +5,20 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.time.Clock;
+import java.util.List;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import javax.sql.DataSource;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.security.login.AppAuthorizationPaths;
 import org.openimd.server.security.login.PatientPickerRedirect;
 import org.openimd.server.security.login.UserAccounts;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -19,10 +27,6 @@ import org.openimd.server.audit.RefusedRequestAudit;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
@@ -31,14 +35,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
-import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
-import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
@@ -57,28 +56,10 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * {@link SmartRefreshTokens} for offline and online access.
  */
 @Configuration(proxyBeanMethods = false)
+@AuthorizationServerMode.Embedded
 class AuthorizationServerConfig {
 
 	private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
-
-	@Bean
-	SecuritySchema securitySchema(DataSource theDataSource, DataSourceProperties theDataSourceProperties) {
-		return new SecuritySchema(theDataSource, theDataSourceProperties.determineUrl());
-	}
-
-	@Bean
-	RegisteredClientRepository registeredClientRepository(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties,
-			PasswordEncoder thePasswords) {
-		JdbcRegisteredClientRepository clients = new JdbcRegisteredClientRepository(new JdbcTemplate(theDataSource));
-		theProperties.clients().forEach(client -> clients.save(SmartClientRegistry.systemClient(client, theProperties)));
-		theProperties.apps().forEach(app -> clients.save(SmartClientRegistry.app(app, theProperties, thePasswords)));
-		return clients;
-	}
-
-	@Bean
-	SmartClientRegistry smartClientRegistry(RegisteredClientRepository theClients, AuthProperties theProperties, PasswordEncoder thePasswords) {
-		return new SmartClientRegistry(theClients, theProperties, thePasswords);
-	}
 
 	@Bean
 	LaunchContexts launchContexts(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties) {
@@ -103,15 +84,31 @@ class AuthorizationServerConfig {
 		return new ImmutableJWKSet<>(keys);
 	}
 
+	/**
+	 * Access tokens signed by OpenIMD's key, unexpired, still on record as active (a revoked token
+	 * stops working at once, though its signature and expiry would still pass), and, when a person's,
+	 * earned with both factors.
+	 */
 	@Bean
-	AuthorizationServerSettings authorizationServerSettings() {
-		return AuthorizationServerSettings.builder().build();
+	JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> theKeys, OAuth2AuthorizationService theAuthorizations) {
+		NimbusJwtDecoder decoder = (NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(theKeys);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), token -> {
+			OAuth2Authorization authorization = theAuthorizations.findByToken(token.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
+			return authorization != null && authorization.getAccessToken() != null && authorization.getAccessToken().isActive()
+					? OAuth2TokenValidatorResult.success()
+					: AccessTokenChecks.invalid("the token was revoked");
+		}, AccessTokenChecks.personSignedInWithTwoFactors(List.of(SmartClaims.AMR_ONE_TIME_PASSWORD))));
+		return decoder;
 	}
 
 	@Bean
-	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource, SecuritySchema theSchema) {
-		return new ClientAssertionDecoders(new ClientAssertionReplayCache(new JdbcTemplate(theDataSource), Clock.systemUTC()),
-				Clock.systemUTC());
+	SmartDiscovery smartDiscovery() {
+		return new EmbeddedSmartDiscovery();
+	}
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings() {
+		return AuthorizationServerSettings.builder().build();
 	}
 
 	@Bean

@@ -24,6 +24,7 @@ import org.springframework.web.server.ResponseStatusException;
  * that user and app, for a few minutes, and only with a patient the user may see.
  */
 @RestController
+@AuthorizationServerMode.Embedded
 class EhrLaunchController {
 
 	static final String PATH = "/smart/launch";

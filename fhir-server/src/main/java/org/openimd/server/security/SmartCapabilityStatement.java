@@ -4,6 +4,8 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
@@ -22,19 +24,34 @@ public class SmartCapabilityStatement {
 
 	static final String OAUTH_URIS_EXTENSION = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
+	/** SMART's extension names for the endpoints, by the discovery document's keys, in the order SMART lists them. */
+	private static final List<Map.Entry<String, String>> OAUTH_URIS = List.of(Map.entry(SmartDiscovery.AUTHORIZATION_ENDPOINT, "authorize"),
+			Map.entry(SmartDiscovery.TOKEN_ENDPOINT, "token"), Map.entry(SmartDiscovery.INTROSPECTION_ENDPOINT, "introspect"),
+			Map.entry(SmartDiscovery.REVOCATION_ENDPOINT, "revoke"));
+
+	private final SmartDiscovery myDiscovery;
+
+	public SmartCapabilityStatement(SmartDiscovery theDiscovery) {
+		myDiscovery = theDiscovery;
+	}
+
 	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 	public void declareSecurity(IBaseConformance theCapabilityStatement, ServletRequestDetails theRequest) {
-		String issuer = ServletUriComponentsBuilder.fromContextPath(theRequest.getServletRequest()).build().toUriString();
+		Map<String, Object> discovery = myDiscovery.configuration(
+				ServletUriComponentsBuilder.fromContextPath(theRequest.getServletRequest()).build().toUriString());
 		Extension oauthUris = new Extension(OAUTH_URIS_EXTENSION);
-		oauthUris.addExtension("authorize", new UriType(issuer + "/oauth2/authorize"));
-		oauthUris.addExtension("token", new UriType(issuer + "/oauth2/token"));
-		oauthUris.addExtension("introspect", new UriType(issuer + "/oauth2/introspect"));
-		oauthUris.addExtension("revoke", new UriType(issuer + "/oauth2/revoke"));
+		for (Map.Entry<String, String> endpoint : OAUTH_URIS) {
+			Object url = discovery.get(endpoint.getKey());
+			if (url != null) {
+				oauthUris.addExtension(endpoint.getValue(), new UriType(url.toString()));
+			}
+		}
 		CapabilityStatementRestSecurityComponent security = new CapabilityStatementRestSecurityComponent()
 				.setCors(true)
 				.addService(new CodeableConcept(new Coding(
 						"http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")))
-				.setDescription("Bearer tokens from OpenIMD's authorization server; see /fhir/.well-known/smart-configuration");
+				.setDescription("Bearer tokens from the authorization server " + discovery.get("issuer")
+						+ "; see /fhir/.well-known/smart-configuration");
 		security.addExtension(oauthUris);
 		((CapabilityStatement) theCapabilityStatement).getRestFirstRep().setSecurity(security);
 	}

@@ -1,5 +1,6 @@
 package org.openimd.server.security.login;
 
+import org.openimd.server.security.AuthorizationServerMode;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -35,6 +36,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * where each scope the app asks for can be withheld.
  */
 @Controller
+@AuthorizationServerMode.Embedded
 class AppAuthorizationController {
 
 	private static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";

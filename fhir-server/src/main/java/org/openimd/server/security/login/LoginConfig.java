@@ -2,6 +2,7 @@ package org.openimd.server.security.login;
 
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.openimd.server.security.AuthorizationServerMode;
 import org.openimd.server.security.SecuritySchema;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
@@ -11,7 +12,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -23,12 +23,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * CSRF protection and a session), and the patient picker and consent page (signed-in people only).
  */
 @Configuration(proxyBeanMethods = false)
+@AuthorizationServerMode.Embedded
 class LoginConfig {
-
-	@Bean
-	PasswordEncoder passwordEncoder() {
-		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
-	}
 
 	@Bean
 	Totp totp() {

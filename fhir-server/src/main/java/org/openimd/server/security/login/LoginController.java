@@ -1,5 +1,6 @@
 package org.openimd.server.security.login;
 
+import org.openimd.server.security.AuthorizationServerMode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -33,6 +34,7 @@ import org.springframework.web.bind.annotation.ResponseBody;
  * from (the app's authorization request).
  */
 @Controller
+@AuthorizationServerMode.Embedded
 class LoginController {
 
 	private static final String PASSWORD_CHECKED = LoginController.class.getName() + ".passwordChecked";

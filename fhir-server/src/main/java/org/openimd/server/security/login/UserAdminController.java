@@ -1,5 +1,6 @@
 package org.openimd.server.security.login;
 
+import org.openimd.server.security.AuthorizationServerMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.springframework.web.server.ResponseStatusException;
  * codes for when the authenticator is lost; none of them is shown again. Only administrators reach {@code /admin} (see the API's security configuration).
  */
 @RestController
+@AuthorizationServerMode.Embedded
 class UserAdminController {
 
 	private static final String ISSUER = "OpenIMD";
