@@ -47,6 +47,9 @@ public final class AuditEvents {
 	static final Coding IMPORT = new Coding(DICOM, "110107", "Import");
 	static final Coding SECURITY_CONFIGURATION = new Coding(DICOM, "110129", "Security Configuration");
 	private static final Coding SOURCE_ROLE = new Coding(DICOM, "110153", "Source Role ID");
+	private static final Coding DESTINATION_ROLE = new Coding(DICOM, "110152", "Destination Role ID");
+	static final Coding EXPORT = new Coding(DICOM, "110106", "Export");
+	static final Coding DISCLOSE = new Coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "disclose", "Disclose Record Lifecycle Event");
 	private static final String HL7V2_MESSAGE_STRUCTURE = "http://terminology.hl7.org/CodeSystem/v2-0354";
 	/** Names a message in the ingest store ({@code GET /ingest/messages/{id}}). */
 	public static final String INGEST_MESSAGE_SYSTEM = "urn:openimd:ingest-message";
@@ -176,6 +179,38 @@ public final class AuditEvents {
 		event.addEntity().setName(thePath).setWhat(new Reference().setDisplay(thePath)).getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
 				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT).setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
 		thePatients.forEach(patient -> patientEntity(event, patient));
+		return event;
+	}
+
+	/**
+	 * A patient's data released from OpenIMD to another organisation (a manufacturer's de-identified
+	 * export), shaped as IHE BALP's Privacy Disclosure at the Source: an Export event whose subtype is
+	 * the ISO 21089 disclosure, OpenIMD as the source agent (and the event's observer), the receiving
+	 * organisation as the recipient, the token holder who asked, the one patient, and each resource
+	 * released. The resources are named by their ids here, not by the pseudonyms the recipient saw.
+	 *
+	 * @param theRecipient the Organization the data went to
+	 * @param theServerBase the FHIR base the data left from: the source's network address
+	 */
+	public static AuditEvent disclosed(String theOperation, Reference thePatient, List<Reference> theData, String theRecipient,
+			String theServerBase, String theRemoteAddress) {
+		AuditEvent event = base(EXPORT, DISCLOSE, AuditEventAction.R, true, theOperation + ": de-identified data of one patient to " + theRecipient);
+		event.addSubtype(new Coding(BalpConstants.CS_RESTFUL_INTERACTION, "operation", "operation"));
+		AuditEventAgentComponent source = event.addAgent().setRequestor(false).setWho(event.getSource().getObserver().copy());
+		source.getType().addCoding(SOURCE_ROLE.copy());
+		source.getNetwork().setAddress(theServerBase).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_URI);
+		AuditEventAgentComponent recipient = event.addAgent().setRequestor(false).setWho(new Reference(theRecipient));
+		recipient.getType().addCoding(DESTINATION_ROLE.copy());
+		recipient.getNetwork().setAddress(theRemoteAddress).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
+		currentToken().ifPresent(jwt -> requestor(event, tokenHolder(jwt), APPLICATION, theRemoteAddress).addPolicy(JTI_PREFIX + jwt.getId()));
+		patientEntity(event, thePatient);
+		for (Reference data : theData) {
+			AuditEvent.AuditEventEntityComponent entity = event.addEntity().setWhat(data);
+			entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+					.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+			entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE)
+					.setDisplay(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY);
+		}
 		return event;
 	}
 

@@ -46,7 +46,8 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.PumpModel;
  * link a device to its readings and its patient without saying who the patient is). A device is the
  * caller's when its {@code manufacturer} is the name or an alias of the Organization the caller's token
  * acts for, or, for a pump without one, when its model is one of that manufacturer's in the pump data.
- * Every export is audited with the patients it concerned.
+ * Every export is audited: who asked, and for each patient concerned a disclosure (IHE BALP's
+ * Privacy Disclosure at the Source) naming the resources released to whom.
  */
 public class ManufacturerExportProvider {
 
@@ -74,18 +75,28 @@ public class ManufacturerExportProvider {
 		Bundle export = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new Date());
 		export.getMeta().addSecurity(Deidentifier.ANONYMIZED.copy());
 		Map<String, Patient> patients = new LinkedHashMap<>();
+		Map<String, List<Reference>> releasedByPatient = new LinkedHashMap<>();
 		for (Device device : devices.values()) {
 			String reference = device.getIdElement().toUnqualifiedVersionless().getValue();
-			add(export, device);
-			search(Observation.class, Observation.SP_DEVICE, reference).forEach(observation -> add(export, observation));
-			search(DiagnosticReport.class, "device", reference).forEach(report -> add(export, report));
+			List<IBaseResource> released = new ArrayList<>();
+			released.add(device);
+			released.addAll(search(Observation.class, Observation.SP_DEVICE, reference));
+			released.addAll(search(DiagnosticReport.class, "device", reference));
+			released.forEach(resource -> add(export, resource));
 			if (device.hasPatient()) {
-				patient(device.getPatient()).ifPresent(patient -> patients.putIfAbsent(patient.getIdElement().getIdPart(), patient));
+				patient(device.getPatient()).ifPresent(patient -> {
+					patients.putIfAbsent(patient.getIdElement().getIdPart(), patient);
+					releasedByPatient.computeIfAbsent(patient.getIdElement().getIdPart(), id -> new ArrayList<>())
+							.addAll(released.stream().map(resource -> new Reference(resource.getIdElement().toUnqualifiedVersionless())).toList());
+				});
 			}
 		}
 		patients.values().forEach(patient -> add(export, patient));
+		String remoteAddress = remoteAddress(theRequest);
 		myAudit.record(AuditEvents.operationCalled("$manufacturer-export", "De-identified export of " + devices.size() + " devices for "
-				+ organization, patients.keySet().stream().map(id -> new Reference("Patient/" + id)).toList(), true, remoteAddress(theRequest)));
+				+ organization, patients.keySet().stream().map(id -> new Reference("Patient/" + id)).toList(), true, remoteAddress));
+		releasedByPatient.forEach((patient, released) -> myAudit.record(AuditEvents.disclosed("$manufacturer-export",
+				new Reference("Patient/" + patient), released, organization, theRequest.getFhirServerBase(), remoteAddress)));
 		return export;
 	}
 

@@ -1,6 +1,7 @@
 package org.openimd.server.deid;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -13,6 +14,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -164,11 +166,32 @@ class ManufacturerExportIT extends BaseServerIT {
 	}
 
 	@Test
-	void eachExportIsAuditedWithThePatientsItConcerned() throws Exception {
+	void eachExportIsAuditedWithThePatientsItConcernedAndAsADisclosureOfEachPatientsData() throws Exception {
 		export(manufacturer(medtronic, SCOPES));
 		List<AuditEvent> events = auditEventsEventually("entity=Patient/" + alice,
 				event -> event.getOutcomeDesc() != null && event.getOutcomeDesc().contains("Organization/" + medtronic));
-		assertThat(events.get(0).getOutcomeDesc()).matches("De-identified export of \\d+ devices for Organization/" + medtronic);
+		assertThat(events).anySatisfy(event ->
+				assertThat(event.getOutcomeDesc()).matches("De-identified export of \\d+ devices for Organization/" + medtronic));
+
+		AuditEvent disclosure = auditEventsEventually("entity=Patient/" + alice + "&type=http://dicom.nema.org/resources/ontology/DCM|110106",
+				event -> event.getOutcomeDesc().contains("Organization/" + medtronic)).get(0);
+		assertThat(disclosure.getSubtype()).extracting(Coding::getSystem, Coding::getCode)
+				.contains(tuple("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "disclose"));
+		assertThat(disclosure.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+		AuditEvent.AuditEventAgentComponent source = agent(disclosure, "110153");
+		assertThat(source.getWho().getDisplay()).isEqualTo(disclosure.getSource().getObserver().getDisplay());
+		assertThat(source.getNetwork().getAddress()).isEqualTo(fhirBase());
+		assertThat(agent(disclosure, "110152").getWho().getReference()).isEqualTo("Organization/" + medtronic);
+		assertThat(disclosure.getEntity()).filteredOn(entity -> "1".equals(entity.getRole().getCode()))
+				.extracting(entity -> entity.getWhat().getReference()).containsExactly("Patient/" + alice);
+		assertThat(disclosure.getEntity()).filteredOn(entity -> "4".equals(entity.getRole().getCode()))
+				.extracting(entity -> entity.getWhat().getReference()).contains("Device/" + synchroMed)
+				.allMatch(reference -> reference.matches("(Device|Observation|DiagnosticReport)/\\d+"));
+	}
+
+	private static AuditEvent.AuditEventAgentComponent agent(AuditEvent theEvent, String theDicomRole) {
+		return theEvent.getAgent().stream().filter(agent -> agent.getType().getCoding().stream().anyMatch(coding -> theDicomRole.equals(coding.getCode())))
+				.findFirst().orElseThrow(() -> new AssertionError("no agent of role " + theDicomRole));
 	}
 
 	@Test
