@@ -129,6 +129,14 @@ public final class AuditEvents {
 		return event;
 	}
 
+	/** A signed-in person replaced their recovery codes with new ones. */
+	public static AuditEvent recoveryCodesIssued(String theUsername, String theRemoteAddress) {
+		AuditEvent event = base(SECURITY_ALERT, SECURITY_CONFIGURATION, AuditEventAction.U, true, "new recovery codes issued to the person");
+		requestor(event, new Reference().setIdentifier(new Identifier().setSystem(USERNAME_SYSTEM).setValue(theUsername)), INFORMATION_RECIPIENT,
+				theRemoteAddress);
+		return event;
+	}
+
 	/** A request refused with {@code theStatus} (401 or 403), and whose token it carried, if any. */
 	public static AuditEvent refused(String theMethod, String thePath, int theStatus, String theRemoteAddress) {
 		AuditEvent event = base(SECURITY_ALERT, USE_OF_RESTRICTED_FUNCTION, action(theMethod), false,

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
@@ -223,6 +226,51 @@ class SmartAppLaunchIT extends BaseServerIT {
 		List<AuditEvent> steps = auditEventsEventually("subtype=110122", event -> event.getAgent().stream()
 				.anyMatch(agent -> patient.username().equals(agent.getWho().getIdentifier().getValue())));
 		assertThat(steps).extracting(AuditEvent::getOutcomeDesc).contains("recovery code: ACCEPTED", "recovery code: REJECTED");
+	}
+
+	@Test
+	void aSignedInPersonReplacesTheirRecoveryCodesWithAFreshAuthenticatorCode() throws Exception {
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+		List<String> earlier = accounts.newRecoveryCodes(patient.username());
+		AppAuthorization browser = new AppAuthorization(baseUrl());
+		assertThat(browser.get("/auth/recovery-codes").headers().firstValue("Location")).as("nobody signed in")
+				.get().asString().endsWith("/auth/login");
+		browser.authorize(browser.authorizationUrl(TestClients.PUBLIC_APP, "openid patient/*.rs launch/patient", Map.of()), patient, PASSWORD);
+
+		String form = browser.get("/auth/recovery-codes").body();
+		assertThat(form).contains("You have 10 unused recovery codes");
+		HttpResponse<String> wrong = browser.post("/auth/recovery-codes", Map.of("code", "000000", "_csrf", csrf(form)));
+		assertThat(wrong.headers().firstValue("Location")).get().asString().endsWith("/auth/recovery-codes?error");
+		assertThat(accounts.recoveryCodesLeft(patient.username())).as("nothing replaced").isEqualTo(10);
+		HttpResponse<String> withoutCsrf = browser.post("/auth/recovery-codes", Map.of("code", browser.codeNow(patient)));
+		assertThat(withoutCsrf.statusCode()).isEqualTo(403);
+
+		// The code used to sign in works only once: the next one proves the authenticator again.
+		browser.codeStepOffset = 30;
+		HttpResponse<String> issued = browser.post("/auth/recovery-codes", Map.of("code", browser.codeNow(patient),
+				"_csrf", csrf(browser.get("/auth/recovery-codes").body())));
+		assertThat(issued.statusCode()).isEqualTo(200);
+		assertThat(issued.headers().firstValue("Cache-Control")).get().asString().contains("no-store");
+		List<String> renewed = new ArrayList<>();
+		Matcher shown = Pattern.compile("<code>([A-Z2-7]{5}-[A-Z2-7]{5})</code>").matcher(issued.body());
+		while (shown.find()) {
+			renewed.add(shown.group(1));
+		}
+		assertThat(renewed).hasSize(10).doesNotContainAnyElementsOf(earlier);
+		assertThat(accounts.checkRecoveryCode(patient.username(), earlier.get(1))).isEqualTo(UserAccounts.Outcome.REJECTED);
+		assertThat(accounts.checkRecoveryCode(patient.username(), renewed.get(1))).isEqualTo(UserAccounts.Outcome.ACCEPTED);
+
+		List<AuditEvent> events = auditEventsEventually("subtype=110129", event -> event.getAgent().stream()
+				.anyMatch(agent -> patient.username().equals(agent.getWho().getIdentifier().getValue())));
+		assertThat(events.get(0).getOutcomeDesc()).isEqualTo("new recovery codes issued to the person");
+	}
+
+	@Test
+	void aPasswordAloneDoesNotReachTheRecoveryCodes() throws Exception {
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+		AppAuthorization browser = new AppAuthorization(baseUrl());
+		browser.post("/auth/login", Map.of("username", patient.username(), "password", PASSWORD, "_csrf", csrf(browser.get("/auth/login").body())));
+		assertThat(browser.get("/auth/recovery-codes").headers().firstValue("Location")).get().asString().endsWith("/auth/login");
 	}
 
 	@Test
@@ -433,7 +481,7 @@ class SmartAppLaunchIT extends BaseServerIT {
 	}
 
 	private static String csrf(String theHtml) {
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(theHtml);
+		Matcher matcher = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(theHtml);
 		assertThat(matcher.find()).as("a CSRF token in the form").isTrue();
 		return matcher.group(1);
 	}

@@ -10,6 +10,7 @@ public final class AppAuthorizationPaths {
 	public static final String SIGNED_OUT = "/auth/signed-out";
 	public static final String PATIENT_PICKER = "/auth/patient";
 	public static final String CONSENT = "/auth/consent";
+	public static final String RECOVERY_CODES = "/auth/recovery-codes";
 
 	private AppAuthorizationPaths() {}
 }
