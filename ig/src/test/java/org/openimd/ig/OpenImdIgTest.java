@@ -39,7 +39,8 @@ class OpenImdIgTest {
 				"Observation-idco-observation.json",
 				"DiagnosticReport-interrogation-report.json",
 				"Observation-pump-status.json",
-				"Observation-pump-refill.json");
+				"Observation-pump-refill.json",
+				"Observation-ecg-strip.json");
 	}
 
 	@Test
@@ -59,8 +60,10 @@ class OpenImdIgTest {
 				"StructureDefinition-intrathecal-therapy.json",
 				"StructureDefinition-pump-status.json",
 				"StructureDefinition-pump-refill.json",
-				"StructureDefinition-age-90-or-older.json");
-		assertThat(npm.listResources("CodeSystem")).containsExactly("CodeSystem-pump-telemetry.json");
+				"StructureDefinition-age-90-or-older.json",
+				"StructureDefinition-cardiac-waveform.json");
+		assertThat(npm.listResources("CodeSystem")).containsExactlyInAnyOrder("CodeSystem-pump-telemetry.json",
+				"CodeSystem-cardiac-waveform.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
@@ -143,6 +146,37 @@ class OpenImdIgTest {
 		report.getExtension().clear();
 
 		assertThat(errors(report)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("interrogatedDevice"));
+	}
+
+	@Test
+	void anEgmEpisodeWithItsChannelsCodedInTheWaveformCodeSystemConforms() {
+		Observation episode = (Observation) example("Observation-ecg-strip.json");
+		episode.getCode().getCodingFirstRep().setCode("egm-episode");
+		// A real ECG channel stands in for the EGM: none is published outside vendors' exports.
+		episode.getComponentFirstRep().getCode().getCodingFirstRep().setSystem("https://openimd.org/fhir/CodeSystem/cardiac-waveform")
+				.setCode("egm-v").setDisplay("Ventricular EGM");
+
+		assertThat(errors(episode)).isEmpty();
+	}
+
+	@Test
+	void aWaveformOfAnotherKindWithoutSamplesInAnotherUnitOrWithAnUncodedChannelIsRejected() {
+		Observation otherKind = (Observation) example("Observation-ecg-strip.json");
+		otherKind.getCode().getCodingFirstRep().setCode("heart-sounds");
+		Observation noSamples = (Observation) example("Observation-ecg-strip.json");
+		noSamples.getComponentFirstRep().setValue(new org.hl7.fhir.r4.model.Quantity(600));
+		Observation millimetres = (Observation) example("Observation-ecg-strip.json");
+		millimetres.getComponentFirstRep().getValueSampledData().getOrigin().setCode("mm");
+		Observation interlaced = (Observation) example("Observation-ecg-strip.json");
+		interlaced.getComponentFirstRep().getValueSampledData().setDimensions(2);
+		Observation uncoded = (Observation) example("Observation-ecg-strip.json");
+		uncoded.getComponentFirstRep().getCode().getCodingFirstRep().setSystem("http://loinc.org").setCode("11524-6");
+
+		assertThat(errors(otherKind)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("wf-1"));
+		assertThat(errors(noSamples)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("wf-2"));
+		assertThat(errors(millimetres)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("wf-3"));
+		assertThat(errors(interlaced)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("wf-3"));
+		assertThat(errors(uncoded)).extracting(SingleValidationMessage::getMessage).anyMatch(message -> message.contains("wf-4"));
 	}
 
 	@Test

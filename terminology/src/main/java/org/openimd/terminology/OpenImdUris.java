@@ -95,6 +95,16 @@ public final class OpenImdUris {
 			"http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
 	/** The media type of an ER7-encoded HL7 v2 message. */
+	/**
+	 * Cardiac waveforms: the kinds of recording (ECG strip, EGM episode) and the intracardiac EGM
+	 * channels, for which no standard code exists (shared/reference/ecg.md §1.3).
+	 */
+	public static final String CARDIAC_WAVEFORM_SYSTEM = BASE + "CodeSystem/cardiac-waveform";
+
+	public static final String ECG_STRIP = "ecg-strip";
+	public static final String EGM_EPISODE = "egm-episode";
+	public static final String CARDIAC_WAVEFORM_PROFILE = BASE + "StructureDefinition/cardiac-waveform";
+
 	public static final String HL7V2_ER7_MEDIA_TYPE = "x-application/hl7-v2+er7";
 
 	private OpenImdUris() {}
