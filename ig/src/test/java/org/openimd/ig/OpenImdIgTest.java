@@ -67,7 +67,8 @@ class OpenImdIgTest {
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
-				"OperationDefinition-manufacturer-export.json");
+				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
+				"OperationDefinition-import-waveform.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json",
 				"SearchParameter-Device-serial-number.json",
@@ -183,7 +184,8 @@ class OpenImdIgTest {
 	void operationDefinitionsAreValidR4() throws IOException {
 		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
 		for (String file : List.of("OperationDefinition-check-pump-prescription.json", "OperationDefinition-opioid-conversion.json",
-				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json")) {
+				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
+				"OperationDefinition-import-waveform.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
+import org.openimd.server.waveform.WaveformOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -57,6 +58,7 @@ class FhirRestfulServerConfig {
 			FhirApiGuards theGuards,
 			PumpOperationsProvider thePumpOperations,
 			ManufacturerExportProvider theManufacturerExport,
+			WaveformOperationsProvider theWaveformOperations,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -68,6 +70,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theSystemProvider);
 		server.registerProvider(thePumpOperations);
 		server.registerProvider(theManufacturerExport);
+		server.registerProvider(theWaveformOperations);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

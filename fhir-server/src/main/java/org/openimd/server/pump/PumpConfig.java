@@ -1,5 +1,6 @@
 package org.openimd.server.pump;
 
+import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;

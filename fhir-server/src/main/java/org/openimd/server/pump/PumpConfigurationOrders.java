@@ -1,5 +1,6 @@
 package org.openimd.server.pump;
 
+import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -88,7 +89,7 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 	}
 
 	@Override
-	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
+	protected void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof DeviceRequest configuration) || !CHECKED.contains(configuration.getStatus())
 				|| !configuration.hasCodeReference()) {
 			return;
@@ -234,7 +235,7 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 	}
 
 	@Override
-	void stored(IBaseResource theResource, RequestDetails theRequest) {
+	protected void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof DeviceRequest configuration) {
 			myWarnings.record(theRequest, configuration, configuration.getSubject());
 		}

@@ -1,5 +1,6 @@
 package org.openimd.server.pump;
 
+import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -50,7 +51,7 @@ public class PumpDispenseGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
+	protected void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof MedicationDispense dispense) || !CHECKED.contains(dispense.getStatus())) {
 			return;
 		}
@@ -164,7 +165,7 @@ public class PumpDispenseGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void stored(IBaseResource theResource, RequestDetails theRequest) {
+	protected void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof MedicationDispense dispense) {
 			myWarnings.record(theRequest, dispense, dispense.getSubject());
 		}

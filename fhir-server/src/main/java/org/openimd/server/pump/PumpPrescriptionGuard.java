@@ -1,5 +1,6 @@
 package org.openimd.server.pump;
 
+import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -35,7 +36,7 @@ public class PumpPrescriptionGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
+	protected void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof MedicationRequest request) || !PumpOrders.isChecked(request)) {
 			return;
 		}
@@ -58,7 +59,7 @@ public class PumpPrescriptionGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void stored(IBaseResource theResource, RequestDetails theRequest) {
+	protected void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (theResource instanceof MedicationRequest request) {
 			myWarnings.record(theRequest, request, request.getSubject());
 		}

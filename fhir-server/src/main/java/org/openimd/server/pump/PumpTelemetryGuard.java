@@ -1,5 +1,6 @@
 package org.openimd.server.pump;
 
+import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -62,7 +63,7 @@ public class PumpTelemetryGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
+	protected void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {
 		if (!(theResource instanceof Observation reading)) {
 			return;
 		}
@@ -116,7 +117,7 @@ public class PumpTelemetryGuard extends CheckedWhenStored {
 	}
 
 	@Override
-	void stored(IBaseResource theResource, RequestDetails theRequest) {
+	protected void stored(IBaseResource theResource, RequestDetails theRequest) {
 		if (!(theResource instanceof Observation reading)) {
 			return;
 		}

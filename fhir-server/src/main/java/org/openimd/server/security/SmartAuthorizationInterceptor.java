@@ -21,6 +21,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -113,6 +114,14 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$opioid-conversion").onServer().andRequireExplicitResponseAuthorization();
 			// The prescription is read as the caller, and the DeviceRequest it answers passes the read rules above.
 			rules.allow().operation().named("$pump-configuration").onInstancesOfType(MedicationRequest.class).andRequireExplicitResponseAuthorization();
+		}
+		if (access.permits("Observation", 'r')) {
+			// The waveform is read as the caller: the read rules above decide whether it is drawn.
+			rules.allow().operation().named("$render").onInstancesOfType(Observation.class).andRequireExplicitResponseAuthorization();
+		}
+		if (access.permits("Observation", 'c')) {
+			// The Observation made of the samples is created as the caller, under the create rules above; the answer is what they wrote.
+			rules.allow().operation().named("$import-waveform").onType(Observation.class).andAllowAllResponses();
 		}
 		if (access.manufacturer().isPresent()) {
 			// It chooses the manufacturer's own devices and answers them de-identified, whatever the caller asks.

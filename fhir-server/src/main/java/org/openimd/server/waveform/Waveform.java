@@ -2,6 +2,7 @@ package org.openimd.server.waveform;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Coding;
@@ -113,6 +114,15 @@ public record Waveform(String kind, List<Channel> channels) {
 
 	public double durationSeconds() {
 		return channels.stream().mapToDouble(Channel::durationSeconds).max().orElse(0);
+	}
+
+	/** The part from {@code theStartSeconds} on that lasts {@code theSeconds}, every channel cut alike. */
+	public Waveform window(double theStartSeconds, double theSeconds) {
+		return new Waveform(kind, channels.stream().map(channel -> {
+			int from = (int) Math.min(channel.millivolts().length, Math.max(0, Math.round(theStartSeconds * 1000 / channel.periodMs())));
+			int to = (int) Math.min(channel.millivolts().length, from + Math.round(theSeconds * 1000 / channel.periodMs()));
+			return new Channel(channel.label(), channel.coding(), channel.periodMs(), Arrays.copyOfRange(channel.millivolts(), from, to));
+		}).toList());
 	}
 
 	/** Why an Observation cannot be read as a waveform: the caller's to fix (HTTP 422). */

@@ -1,4 +1,4 @@
-package org.openimd.server.pump;
+package org.openimd.server.fhir;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -34,7 +34,8 @@ public abstract class CheckedWhenStored {
 	}
 
 	/** @param theVersionBefore the stored version an update replaces */
-	abstract void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest);
+	protected abstract void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest);
 
-	abstract void stored(IBaseResource theResource, RequestDetails theRequest);
+	/** What to record once the resource has its id and version; nothing by default. */
+	protected void stored(IBaseResource theResource, RequestDetails theRequest) {}
 }
