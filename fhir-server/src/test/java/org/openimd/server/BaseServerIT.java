@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -24,6 +27,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openimd.server.ingest.ReturnRouteReceiver;
+import org.openimd.server.security.AppAuthorization;
+import org.openimd.server.security.login.Role;
+import org.openimd.server.security.login.UserAccount;
+import org.openimd.server.security.login.UserAccounts;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -121,6 +129,23 @@ public abstract class BaseServerIT {
 		return await().atMost(Duration.ofSeconds(20)).until(() -> client.search().byUrl("AuditEvent?" + theQuery + "&_sort=-date&_count=100")
 				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).filter(theWanted).toList(),
 				found -> !found.isEmpty());
+	}
+
+	@Autowired
+	private UserAccounts myAccounts;
+
+	/**
+	 * An access token of a new person of {@code theRole} (a Patient or Practitioner as {@code
+	 * theFhirUser}), earned the way people earn one: the public app's authorization code flow with
+	 * password and authenticator code, then the code exchanged.
+	 */
+	protected String personToken(Role theRole, String theFhirUser, String theScope) throws Exception {
+		String password = "person token " + UUID.randomUUID();
+		UserAccount person = myAccounts.create("it-" + theRole.name().toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID(), password,
+				theRole, Optional.ofNullable(theFhirUser), Optional.empty());
+		AppAuthorization app = new AppAuthorization(baseUrl());
+		Map<String, String> redirect = app.authorize(app.authorizationUrl(TestClients.PUBLIC_APP, theScope, Map.of()), person, password);
+		return AppAuthorization.json(app.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();
 	}
 
 	/** An identifier no other test run has used, so searches find only this test's data. */

@@ -61,14 +61,16 @@ class OpenImdIgTest {
 				"StructureDefinition-pump-status.json",
 				"StructureDefinition-pump-refill.json",
 				"StructureDefinition-age-90-or-older.json",
-				"StructureDefinition-cardiac-waveform.json");
+				"StructureDefinition-cardiac-waveform.json",
+				"StructureDefinition-review-group.json");
 		assertThat(npm.listResources("CodeSystem")).containsExactlyInAnyOrder("CodeSystem-pump-telemetry.json",
-				"CodeSystem-cardiac-waveform.json");
+				"CodeSystem-cardiac-waveform.json", "CodeSystem-review.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
 				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
-				"OperationDefinition-import-waveform.json");
+				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
+				"OperationDefinition-submit-analysis.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json",
 				"SearchParameter-Device-serial-number.json",
@@ -181,11 +183,29 @@ class OpenImdIgTest {
 	}
 
 	@Test
+	void aReviewGroupSaysWhatItReadsWhetherItsReviewIsOpenAndHowItAssigns() {
+		org.hl7.fhir.r4.model.CareTeam group = new org.hl7.fhir.r4.model.CareTeam();
+		group.addCategory().addCoding().setSystem("https://openimd.org/fhir/CodeSystem/review").setCode("review-group");
+		Extension settings = group.addExtension().setUrl("https://openimd.org/fhir/StructureDefinition/review-group");
+		settings.addExtension("reviews", new org.hl7.fhir.r4.model.Coding("https://openimd.org/fhir/CodeSystem/cardiac-waveform", "egm-episode", null));
+		settings.addExtension("openReview", new BooleanType(false));
+		settings.addExtension("assignment", new CodeType("member"));
+		assertThat(errors(group)).isEmpty();
+
+		settings.getExtension().removeIf(extension -> extension.getUrl().equals("reviews"));
+		assertThat(errors(group)).as("a group that reads nothing").isNotEmpty();
+		settings.addExtension("reviews", new org.hl7.fhir.r4.model.Coding("https://openimd.org/fhir/CodeSystem/cardiac-waveform", "egm-episode", null));
+		settings.addExtension("openReview", new StringType("yes"));
+		assertThat(errors(group)).isNotEmpty();
+	}
+
+	@Test
 	void operationDefinitionsAreValidR4() throws IOException {
 		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
 		for (String file : List.of("OperationDefinition-check-pump-prescription.json", "OperationDefinition-opioid-conversion.json",
 				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
-				"OperationDefinition-import-waveform.json")) {
+				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
+				"OperationDefinition-submit-analysis.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

@@ -21,6 +21,7 @@ public final class Mdc {
 	public static final String MDC_IDC_LEAD_LOCATION = "720966";
 	public static final String MDC_IDC_SESS_DTM = "721025";
 	public static final String MDC_IDC_SESS_TYPE = "721026";
+	public static final String MDC_IDC_SESS_CLINICIAN_NAME = "721031";
 
 	/** Enumeration values are named {@code MDC_IDC_ENUM_<enumeration>_<mnemonic>}. */
 	public static final String ENUM_PREFIX = "MDC_IDC_ENUM_";

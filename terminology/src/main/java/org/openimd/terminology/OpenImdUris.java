@@ -105,6 +105,12 @@ public final class OpenImdUris {
 	public static final String EGM_EPISODE = "egm-episode";
 	public static final String CARDIAC_WAVEFORM_PROFILE = BASE + "StructureDefinition/cardiac-waveform";
 
+	/** Specialist review: review groups, the review Tasks, their inputs, outputs and notices. */
+	public static final String REVIEW_SYSTEM = BASE + "CodeSystem/review";
+
+	public static final String REVIEW_GROUP_EXTENSION = BASE + "StructureDefinition/review-group";
+	public static final String REVIEW_COPY_IDENTIFIER = BASE + "sid/review-copy";
+
 	public static final String HL7V2_ER7_MEDIA_TYPE = "x-application/hl7-v2+er7";
 
 	private OpenImdUris() {}

@@ -46,7 +46,7 @@ import org.openimd.terminology.OpenImdUris;
 public class Deidentifier {
 
 	/** HL7 v3 ObservationValue: "anonymized". */
-	static final Coding ANONYMIZED = new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "ANONYED", "anonymized");
+	public static final Coding ANONYMIZED = new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "ANONYED", "anonymized");
 	private static final Pattern NODES_BY_TYPE = Pattern.compile("^nodesByType\\('([A-Za-z]+)'\\)(?:\\.(.+))?$");
 	private static final Pattern REFERENCE = Pattern.compile("^(.*?)([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(/_history/[A-Za-z0-9\\-.]{1,64})?$");
 	private static final int OLDEST_REPORTED_AGE = 89;

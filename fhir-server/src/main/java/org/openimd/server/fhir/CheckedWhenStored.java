@@ -33,8 +33,12 @@ public abstract class CheckedWhenStored {
 		stored(theNew, theRequest);
 	}
 
-	/** @param theVersionBefore the stored version an update replaces */
-	protected abstract void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest);
+	/**
+	 * Refuses (with an exception) or completes the resource before it is stored; nothing by default.
+	 *
+	 * @param theVersionBefore the stored version an update replaces
+	 */
+	protected void check(IBaseResource theResource, Optional<IBaseResource> theVersionBefore, RequestDetails theRequest) {}
 
 	/** What to record once the resource has its id and version; nothing by default. */
 	protected void stored(IBaseResource theResource, RequestDetails theRequest) {}

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
+import org.openimd.server.review.ReviewOperationsProvider;
 import org.openimd.server.waveform.WaveformOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
@@ -59,6 +60,7 @@ class FhirRestfulServerConfig {
 			PumpOperationsProvider thePumpOperations,
 			ManufacturerExportProvider theManufacturerExport,
 			WaveformOperationsProvider theWaveformOperations,
+			ReviewOperationsProvider theReviewOperations,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -71,6 +73,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(thePumpOperations);
 		server.registerProvider(theManufacturerExport);
 		server.registerProvider(theWaveformOperations);
+		server.registerProvider(theReviewOperations);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

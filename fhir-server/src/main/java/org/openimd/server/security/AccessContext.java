@@ -21,7 +21,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * person's scopes reach no further than their role: a patient their own record, a clinician the
  * patients of their care teams, a pharmacist the patients their pharmacy serves (and only the pump
  * resource types), an administrator everyone. Manufacturers and reviewers reach no patient data
- * through their scopes. A system token (SMART Backend Services) reaches every patient its scopes name,
+ * through their scopes; a reviewer reaches their review assignments instead ({@link ReviewerReach}).
+ * A system token (SMART Backend Services) reaches every patient its scopes name,
  * unless the system acts for an organisation: a pharmacy's system reaches what the pharmacy's
  * pharmacists do.
  */
@@ -194,6 +195,19 @@ public final class AccessContext {
 	}
 
 	public boolean permits(String theType, char theInteraction) {
-		return myGrants.stream().anyMatch(grant -> grant.reachesSomeone() && grant.permits(theType, theInteraction));
+		return myGrants.stream().anyMatch(grant -> (grant.reachesSomeone() || reviewerType(theType)) && grant.permits(theType, theInteraction));
+	}
+
+	/**
+	 * The reviewer behind a reviewer's token ({@code Practitioner/7}): whose assignments, copies and
+	 * notices it reaches ({@link ReviewerReach}), instead of any patient.
+	 */
+	public Optional<String> reviewer() {
+		return myPolicy.filter(Role.REVIEWER::equals).flatMap(role -> myToken.map(token -> token.getClaimAsString(SmartClaims.FHIR_USER)))
+				.flatMap(fhirUser -> reference(fhirUser, "Practitioner")).map(id -> "Practitioner/" + id);
+	}
+
+	private boolean reviewerType(String theType) {
+		return myPolicy.filter(Role.REVIEWER::equals).isPresent() && ReviewerReach.TYPES.contains(theType);
 	}
 }

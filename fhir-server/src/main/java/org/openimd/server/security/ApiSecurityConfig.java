@@ -132,10 +132,10 @@ class ApiSecurityConfig {
 
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
-			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, SmartDiscovery theDiscovery) {
-		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly);
+			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, SmartDiscovery theDiscovery) {
+		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers);
 		return new FhirApiGuards(List.of(
-				new SmartRequestGate(theCare),
+				new SmartRequestGate(theCare, theReviewers),
 				new GranularScopeNarrowing(theCare),
 				new PatientSearchNarrowing(theCare),
 				new OutOfScopeResources(rules),

@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.openimd.server.security.login.Role;
 
 /**
  * Deny by default at the FHIR API: HAPI's rules are built, per request, from the grants of the
@@ -45,15 +46,23 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
 	static {
 		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Device", "patient");
+		// R4 leaves Task out of the Patient compartment; a Task for a patient (a data set's review) is theirs.
+		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Task", "patient");
 	}
 
 	private final CareRelationships myCare;
 	private final PumpDataOnly myPumpDataOnly;
+	private final ReviewerReach myReviewers;
 
-	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly) {
+	/** Who sends data sets for review: the patient's clinicians and administrators, and systems. */
+	private static final Set<Role> REQUESTERS_OF_REVIEW = Set.of(Role.CLINICIAN, Role.ADMIN);
+
+	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly,
+			ReviewerReach theReviewers) {
 		super(PolicyEnum.DENY);
 		myCare = theCare;
 		myPumpDataOnly = thePumpDataOnly;
+		myReviewers = theReviewers;
 		setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(theMatcher));
 	}
 
@@ -123,11 +132,39 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// The Observation made of the samples is created as the caller, under the create rules above; the answer is what they wrote.
 			rules.allow().operation().named("$import-waveform").onType(Observation.class).andAllowAllResponses();
 		}
+		if (access.permits("Task", 'c') && access.policy().map(REQUESTERS_OF_REVIEW::contains).orElse(true)) {
+			// The data set is read as the caller: only what they may read goes to review.
+			rules.allow().operation().named("$submit-for-review").onServer().andRequireExplicitResponseAuthorization();
+		}
+		access.reviewer().ifPresent(reviewer -> reviewerRules(rules, access, ReviewerAssignments.of(theRequest, myReviewers, reviewer), reviewer));
 		if (access.manufacturer().isPresent()) {
 			// It chooses the manufacturer's own devices and answers them de-identified, whatever the caller asks.
 			rules.allow().operation().named("$manufacturer-export").onServer().andAllowAllResponses();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
+	}
+
+	/**
+	 * A reviewer reads their assignments and the de-identified copies they are about, reads the
+	 * notices sent to them, and completes their assignments with {@code $submit-analysis}: nothing of
+	 * any patient's record.
+	 */
+	private static void reviewerRules(IAuthRuleBuilder theRules, AccessContext theAccess, Set<String> theAssigned, String theReviewer) {
+		List<IIdType> tasks = ReviewerAssignments.ofType(theAssigned, "Task");
+		List<IIdType> copies = ReviewerAssignments.ofType(theAssigned, "Bundle");
+		if (!tasks.isEmpty() && (theAccess.permits("Task", 'r') || theAccess.permits("Task", 's'))) {
+			theRules.allow("review assignments").read().instances(tasks);
+		}
+		if (!copies.isEmpty() && theAccess.permits("Bundle", 'r')) {
+			theRules.allow("de-identified copies under review").read().instances(copies);
+		}
+		if (theAccess.permits("Communication", 'r') || theAccess.permits("Communication", 's')) {
+			theRules.allow("notices to the reviewer").read().resourcesOfType("Communication").inCompartment("Practitioner", new IdType(theReviewer));
+		}
+		if (!tasks.isEmpty() && theAccess.permits("Task", 'u')) {
+			// The analysis is stored by the operation as the reviewer's, on the patient's record they cannot read.
+			theRules.allow().operation().named("$submit-analysis").onInstances(tasks).andRequireExplicitResponseAuthorization();
+		}
 	}
 
 	private static List<String> typesOf(AccessContext.Grant theGrant) {

@@ -7,10 +7,12 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.openimd.server.security.login.Role;
 
 /**
@@ -21,8 +23,9 @@ import org.openimd.server.security.login.Role;
  *       system's) could reveal other patients' data though the results are limited
  *       ({@code Patient?_has:Observation:patient:code=…}): reverse chains, chains, {@code _filter},
  *       {@code _contained}, GraphQL, and history beyond one resource are refused to such tokens.
- *   <li>Device searches are narrowed to the reachable patients' implants, which HAPI's search
- *       narrowing misses because Device is outside R4's Patient compartment.
+ *   <li>Device and Task searches are narrowed to the reachable patients' implants and tasks, which
+ *       HAPI's search narrowing misses because both are outside R4's Patient compartment.
+ *   <li>A reviewer's searches find only their own assignments, copies and notices.
  *   <li>The audit trail is for administrators and systems: AuditEvents name the patients they are
  *       about, so they sit in the Patient compartment, but a patient's or clinician's token may not
  *       read them, include them, or get them from {@code $everything}.
@@ -37,11 +40,16 @@ public class SmartRequestGate {
 			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GRAPHQL_REQUEST);
 	private static final Set<String> PARAMETERS_NOT_FOR_LIMITED_TOKENS = Set.of("_filter", "_contained", "_containedType", "_query", "_graphql");
 	private static final String AUDIT_EVENT = "AuditEvent";
+	private static final String NOTHING_ASSIGNED = "openimd-nothing-assigned";
+	/** Types a patient's data includes that R4 leaves out of the Patient compartment, each with its {@code patient} search parameter. */
+	private static final Set<String> OUTSIDE_R4_PATIENT_COMPARTMENT = Set.of("Device", "Task");
 
 	private final CareRelationships myCare;
+	private final ReviewerReach myReviewers;
 
-	public SmartRequestGate(CareRelationships theCare) {
+	public SmartRequestGate(CareRelationships theCare, ReviewerReach theReviewers) {
 		myCare = theCare;
+		myReviewers = theReviewers;
 	}
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
@@ -63,7 +71,8 @@ public class SmartRequestGate {
 			if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
 				keepAuditTrailOut(theRequest);
 			}
-			access.patientLimit().ifPresent(patients -> narrowDeviceSearch(theRequest, operation, patients));
+			access.patientLimit().ifPresent(patients -> narrowSearchOutsideCompartment(theRequest, operation, patients));
+			access.reviewer().ifPresent(reviewer -> narrowReviewerSearch(theRequest, operation, reviewer));
 		}
 	}
 
@@ -105,8 +114,29 @@ public class SmartRequestGate {
 		}
 	}
 
-	private static void narrowDeviceSearch(RequestDetails theRequest, RestOperationTypeEnum theOperation, Set<String> thePatients) {
-		if (theOperation != RestOperationTypeEnum.SEARCH_TYPE || !"Device".equals(theRequest.getResourceName())
+	/**
+	 * A reviewer's searches find their own: their assignments and copies by id, the notices addressed
+	 * to them.
+	 */
+	private void narrowReviewerSearch(RequestDetails theRequest, RestOperationTypeEnum theOperation, String theReviewer) {
+		if (theOperation != RestOperationTypeEnum.SEARCH_TYPE) {
+			return;
+		}
+		String type = theRequest.getResourceName();
+		Map<String, String[]> parameters = new HashMap<>(theRequest.getParameters());
+		if ("Communication".equals(type)) {
+			parameters.put("recipient", new String[] {theReviewer});
+		} else if ("Task".equals(type) || "Bundle".equals(type)) {
+			List<String> ids = ReviewerAssignments.ofType(ReviewerAssignments.of(theRequest, myReviewers, theReviewer), type).stream()
+					.map(IIdType::getIdPart).toList();
+			// No assignment: an id no resource has, so that the search finds nothing rather than another's.
+			parameters.put("_id", new String[] {ids.isEmpty() ? NOTHING_ASSIGNED : String.join(",", ids)});
+		}
+		theRequest.setParameters(parameters);
+	}
+
+	private static void narrowSearchOutsideCompartment(RequestDetails theRequest, RestOperationTypeEnum theOperation, Set<String> thePatients) {
+		if (theOperation != RestOperationTypeEnum.SEARCH_TYPE || !OUTSIDE_R4_PATIENT_COMPARTMENT.contains(theRequest.getResourceName())
 				|| theRequest.getParameters().containsKey("patient") || thePatients.isEmpty()) {
 			return;
 		}

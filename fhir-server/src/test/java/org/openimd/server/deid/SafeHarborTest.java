@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
+import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 
 /**
@@ -190,6 +191,20 @@ class SafeHarborTest {
 		assertThat(reading.getIdentifier()).isEmpty();
 		assertThat(reading.getMeta().getSecurity()).singleElement().satisfies(label -> assertThat(label.getCode()).isEqualTo("ANONYED"));
 		assertThat(reading.getMeta().hasLastUpdated()).isFalse();
+	}
+
+	@Test
+	void idcoStringsSuchAsSerialNumbersAndNamesAreRemovedAndTheModelsKept() {
+		Observation interrogation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setValue(new StringType("Seen by Dr Who"));
+		interrogation.addComponent().setValue(new StringType("W1DR01")).getCode().addCoding().setSystem(Mdc.SYSTEM).setCode(Mdc.MDC_IDC_DEV_MODEL);
+		interrogation.addComponent().setValue(new StringType("PJN123456")).getCode().addCoding().setSystem(Mdc.SYSTEM).setCode(Mdc.MDC_IDC_DEV_SERIAL);
+		interrogation.addComponent().setValue(new StringType("5076-52")).getCode().addCoding().setSystem(Mdc.SYSTEM).setCode(Mdc.MDC_IDC_LEAD_MODEL);
+		interrogation.addComponent().setValue(new StringType("Dr Who")).getCode().addCoding().setSystem(Mdc.SYSTEM).setCode(Mdc.MDC_IDC_SESS_CLINICIAN_NAME);
+
+		Observation copy = SAFE_HARBOR.deidentify(interrogation);
+		assertThat(copy.getComponent()).extracting(component -> component.hasValue() ? component.getValue().primitiveValue() : null)
+				.containsExactly("W1DR01", null, "5076-52", null);
+		assertThat(copy.hasValue()).as("a finding's free text").isFalse();
 	}
 
 	@Test

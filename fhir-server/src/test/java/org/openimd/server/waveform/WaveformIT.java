@@ -8,9 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -20,21 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
-import org.openimd.server.security.AppAuthorization;
 import org.openimd.server.security.login.Role;
-import org.openimd.server.security.login.UserAccount;
-import org.openimd.server.security.login.UserAccounts;
 import org.openimd.terminology.OpenImdUris;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** ECG strips stored as FHIR or uploaded as CSV, and drawn on ECG paper, for whoever may read them. */
 class WaveformIT extends BaseServerIT {
 
-	private static final String PASSWORD = "waveform paper strip test";
 	private static final String CSV_OF_AN_EGM = "egm-v,egm-a\n0.10,0.02\n0.12,0.03\n0.11,0.05\n";
-
-	@Autowired
-	UserAccounts accounts;
 
 	private final HttpClient myHttp = HttpClient.newHttpClient();
 	private String alice;
@@ -106,11 +95,7 @@ class WaveformIT extends BaseServerIT {
 
 	@Test
 	void aPatientDrawsAndUploadsOnlyTheirOwnAndNobodyWithoutAReadingRightDrawsAnything() throws Exception {
-		UserAccount person = accounts.create("it-waveform-" + UUID.randomUUID(), PASSWORD, Role.PATIENT, Optional.of("Patient/" + alice), Optional.empty());
-		AppAuthorization app = new AppAuthorization(baseUrl());
-		Map<String, String> redirect = app.authorize(app.authorizationUrl(TestClients.PUBLIC_APP, "openid fhirUser launch/patient patient/*.cruds",
-				Map.of()), person, PASSWORD);
-		String alicesToken = AppAuthorization.json(app.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();
+		String alicesToken = personToken(Role.PATIENT, "Patient/" + alice, "openid fhirUser launch/patient patient/*.cruds");
 
 		assertThat(render(alicesStrip, "", alicesToken).statusCode()).isEqualTo(200);
 		// Left out of what the operation may read: not found, as for an id that does not exist, so nothing says it does.

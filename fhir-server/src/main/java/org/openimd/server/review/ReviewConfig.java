@@ -1,0 +1,41 @@
+package org.openimd.server.review;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.openimd.server.deid.Deidentifier;
+import org.openimd.server.security.CareRelationships;
+import org.openimd.server.security.ReviewerReach;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Specialist review of data sets: groups, copies, the workflow, its operations and what reviewers reach. */
+@Configuration(proxyBeanMethods = false)
+class ReviewConfig {
+
+	@Bean
+	ReviewGroups reviewGroups(DaoRegistry theDaos) {
+		return new ReviewGroups(theDaos);
+	}
+
+	@Bean
+	Reviews reviews(DaoRegistry theDaos, ReviewGroups theGroups, Deidentifier theDeidentifier) {
+		return new Reviews(theDaos, new DataSets(theDaos), theGroups, new ReviewCopies(theDeidentifier, theDaos));
+	}
+
+	@Bean
+	ReviewOperationsProvider reviewOperationsProvider(Reviews theReviews, CareRelationships theCare) {
+		return new ReviewOperationsProvider(theReviews, theCare);
+	}
+
+	@Bean
+	ReviewerReach reviewerReach(DaoRegistry theDaos, ReviewGroups theGroups) {
+		return new ReviewAssignments(theDaos, theGroups);
+	}
+
+	@Bean
+	ReviewedDataChanges reviewedDataChanges(Reviews theReviews, IInterceptorService theInterceptors) {
+		ReviewedDataChanges changes = new ReviewedDataChanges(theReviews);
+		theInterceptors.registerInterceptor(changes);
+		return changes;
+	}
+}

@@ -1,0 +1,324 @@
+package org.openimd.server.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openimd.mappers.idco.IdcoMessageGenerator;
+import org.openimd.server.BaseServerIT;
+import org.openimd.server.security.login.Role;
+import org.openimd.server.waveform.WaveformSamples;
+import org.openimd.terminology.IdcoTermTable;
+import org.openimd.terminology.OpenImdUris;
+import org.openimd.terminology.ReviewCodes;
+
+/**
+ * The review workflow end to end: an interrogation ingested over HL7 v2 and an ECG strip of the same
+ * patient go de-identified to a review group; two specialists, with reviewer tokens, read their copy
+ * and answer; both analyses come back to the patient's record and to the clinician.
+ */
+class ReviewIT extends BaseServerIT {
+
+	private static final String SNOMED = "http://snomed.info/sct";
+	private static final CodeableConcept VENTRICULAR_TACHYCARDIA = new CodeableConcept(new Coding(SNOMED, "25569003", "Ventricular tachycardia"));
+	private static final CodeableConcept SUPRAVENTRICULAR_TACHYCARDIA = new CodeableConcept(new Coding(SNOMED, "6456007", "Supraventricular tachycardia"));
+	private static final String CLINICIAN_SCOPES = "openid fhirUser user/*.cruds";
+	private static final String REVIEWER_SCOPES = "openid fhirUser user/*.cruds";
+
+	private Patient patient;
+	private Device implant;
+	private String report;
+	private String strip;
+	private String clinician;
+	private String firstReviewer;
+	private String secondReviewer;
+	private String group;
+
+	@BeforeEach
+	void anIngestedInterrogationAnEcgStripAClinicianAndAReviewGroupOfTwo() throws Exception {
+		String prefix = "R" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+		assertThat(postHl7v2(new IdcoMessageGenerator(IdcoTermTable.load(), prefix).interrogation(1, 0))).contains("MSA|AA|");
+		patient = single(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code("MRN" + prefix + 1))
+				.returnBundle(Bundle.class).execute(), Patient.class);
+		// The generator (not its leads), by the serial number the generator gives it.
+		implant = single(client.search().forResource(Device.class).where(new TokenClientParam("serial-number").exactly().code(prefix + "0000001"))
+				.returnBundle(Bundle.class).execute(), Device.class);
+		report = single(client.search().forResource(DiagnosticReport.class).where(DiagnosticReport.SUBJECT.hasId(patient.getIdElement()
+				.toUnqualifiedVersionless())).returnBundle(Bundle.class).execute(), DiagnosticReport.class).getIdElement().toUnqualifiedVersionless().getValue();
+		Observation ecg = WaveformSamples.mitBih208Strips().get(5).setSubject(new Reference(patientId()))
+				.setEffective(new DateTimeType("2026-01-05T09:14:00+01:00")).setDevice(new Reference(implant.getIdElement().toUnqualifiedVersionless()));
+		strip = "Observation/" + create(ecg);
+		clinician = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		create(new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setSubject(new Reference(patientId()))
+				.addParticipant(new CareTeam.CareTeamParticipantComponent().setMember(new Reference(clinician))));
+		firstReviewer = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		secondReviewer = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		group = reviewGroup(false, ReviewCodes.ASSIGN_TO_MEMBER, firstReviewer, secondReviewer);
+	}
+
+	@Test
+	void twoSpecialistsAnalysesOfADeidentifiedDataSetComeBackToThePatientsRecordAndClinician() throws Exception {
+		IGenericClient physician = as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES));
+		Task review = submit(physician, group, strip, report);
+
+		assertThat(review.getFor().getReference()).isEqualTo(patientId());
+		assertThat(review.getOwner().getReference()).isEqualTo(group);
+		assertThat(review.getRequester().getReference()).isEqualTo(clinician);
+
+		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
+		IGenericClient second = as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES));
+		Task firstAssignment = onlyAssignment(first);
+		Task secondAssignment = onlyAssignment(second);
+		assertThat(firstAssignment.getPartOfFirstRep().getReference()).isEqualTo(review.getIdElement().toUnqualifiedVersionless().getValue());
+		assertThat(firstAssignment.hasFor()).as("an assignment names no patient").isFalse();
+		Bundle copy = first.read().resource(Bundle.class).withId(firstAssignment.getFocus().getReferenceElement()).execute();
+		assertThat(copy.getEntry()).extracting(entry -> entry.getResource().fhirType()).contains("Patient", "Device", "Observation", "DiagnosticReport");
+		assertThat(copy.getEntry()).anySatisfy(entry -> assertThat(entry.getResource()).isInstanceOfSatisfying(Observation.class,
+				observation -> assertThat(observation.getComponentFirstRep().getValueSampledData().getData()).isNotBlank()));
+		assertThat(first.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry())
+				.extracting(entry -> ((Communication) entry.getResource()).getTopic().getCodingFirstRep().getCode()).containsExactly(ReviewCodes.REVIEW_REQUESTED);
+
+		analyse(first, firstAssignment, "Monomorphic ventricular tachycardia", VENTRICULAR_TACHYCARDIA);
+		analyse(second, secondAssignment, "Ventricular tachycardia, wide complexes", VENTRICULAR_TACHYCARDIA);
+
+		Task done = physician.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute();
+		assertThat(done.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+		List<DiagnosticReport> analyses = done.getOutput().stream().filter(output -> output.getValue() instanceof Reference)
+				.map(output -> physician.read().resource(DiagnosticReport.class).withId(((Reference) output.getValue()).getReferenceElement()).execute())
+				.toList();
+		assertThat(analyses).hasSize(2).allSatisfy(analysis -> {
+			assertThat(analysis.getSubject().getReference()).isEqualTo(patientId());
+			assertThat(analysis.getResult()).extracting(Reference::getReference).containsExactly(strip);
+			assertThat(analysis.getConclusionCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("25569003");
+		});
+		assertThat(analyses).extracting(analysis -> analysis.getPerformerFirstRep().getReference()).containsExactlyInAnyOrder(firstReviewer, secondReviewer);
+		assertThat(agreementOf(done)).isEqualTo(ReviewCodes.AGREED);
+		List<Communication> notices = physician.search().forResource(Communication.class).where(Communication.RECIPIENT.hasId(clinician))
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (Communication) entry.getResource()).toList();
+		assertThat(notices).hasSize(2).allSatisfy(notice -> {
+			assertThat(notice.getTopic().getCodingFirstRep().getCode()).isEqualTo(ReviewCodes.ANALYSIS_RECEIVED);
+			assertThat(notice.getSubject().getReference()).isEqualTo(patientId());
+		});
+		assertThatThrownBy(() -> analyse(first, firstAssignment, "again", VENTRICULAR_TACHYCARDIA)).as("one analysis per assignment")
+				.isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isIn(403, 409));
+	}
+
+	@Test
+	void differingDiagnosesAreMarkedAsDisagreement() throws Exception {
+		Task review = submit(client, group, strip);
+		analyse(as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES)), onlyAssignment(firstReviewer), "VT", VENTRICULAR_TACHYCARDIA);
+		assertThat(agreementOf(client.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute()))
+				.isEqualTo(ReviewCodes.SINGLE_ANALYSIS);
+		analyse(as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES)), onlyAssignment(secondReviewer), "SVT with aberrancy",
+				SUPRAVENTRICULAR_TACHYCARDIA);
+		assertThat(agreementOf(client.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute()))
+				.isEqualTo(ReviewCodes.DISAGREED);
+	}
+
+	@Test
+	void theCopyHoldsNoIdentifierNameAddressSerialNumberOrFullDate() throws Exception {
+		Task review = submit(client, group, strip, report);
+		Bundle copy = client.read().resource(Bundle.class).withId(onlyAssignment(firstReviewer).getFocus().getReferenceElement()).execute();
+
+		assertThat(copy.getMeta().getSecurity()).extracting(Coding::getCode).contains("ANONYED");
+		for (Bundle.BundleEntryComponent entry : copy.getEntry()) {
+			Resource resource = entry.getResource();
+			assertThat(resource.getIdElement().getIdPart()).as("a pseudonym, not the id").matches("[0-9a-f]{64}");
+			assertThat(resource.getMeta().hasLastUpdated()).isFalse();
+			if (resource instanceof Patient copied) {
+				assertThat(copied.hasName()).isFalse();
+				assertThat(copied.hasIdentifier()).isFalse();
+				assertThat(copied.hasTelecom()).isFalse();
+				assertThat(copied.getAddress()).allSatisfy(address -> {
+					assertThat(address.hasLine()).isFalse();
+					assertThat(address.hasCity()).isFalse();
+				});
+				assertThat(copied.getBirthDateElement().getValueAsString()).matches("\\d{4}");
+			} else if (resource instanceof Device device) {
+				assertThat(device.hasSerialNumber()).isFalse();
+				assertThat(device.hasUdiCarrier()).isFalse();
+				assertThat(device.hasIdentifier()).isFalse();
+				assertThat(device.hasLotNumber()).isFalse();
+			} else if (resource instanceof Observation observation) {
+				assertThat(observation.hasIdentifier()).isFalse();
+				if (observation.hasEffectiveDateTimeType()) {
+					assertThat(observation.getEffectiveDateTimeType().getValueAsString()).matches("\\d{4}");
+				}
+			} else if (resource instanceof DiagnosticReport copiedReport) {
+				assertThat(copiedReport.hasIdentifier()).isFalse();
+				assertThat(copiedReport.getEffectiveDateTimeType().getValueAsString()).matches("\\d{4}");
+			}
+		}
+		String text = FHIR.newJsonParser().encodeResourceToString(copy);
+		assertThat(text).doesNotContain(implant.getSerialNumber(), patient.getNameFirstRep().getFamily(), patient.getIdentifierFirstRep().getValue(),
+				"\"" + patientId() + "\"", "\"" + implant.getIdElement().toUnqualifiedVersionless().getValue() + "\"", "\"" + strip + "\"",
+				"Task/" + review.getIdElement().getIdPart() + "\"");
+	}
+
+	@Test
+	void aReviewerReadsTheirOwnAssignmentsAndCopiesAndNothingOfThePatientsRecord() throws Exception {
+		submit(client, group, strip);
+		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
+		Task theirs = onlyAssignment(first);
+		Task others = onlyAssignment(secondReviewer);
+
+		assertThat(status(() -> first.read().resource(Observation.class).withId(new IdType(strip)).execute())).as("the original").isIn(403, 404);
+		assertThat(status(() -> first.read().resource(Patient.class).withId(patient.getIdElement().toUnqualifiedVersionless()).execute())).isEqualTo(403);
+		assertThat(status(() -> first.read().resource(Task.class).withId(others.getIdElement().toUnqualifiedVersionless()).execute()))
+				.as("another reviewer's assignment").isEqualTo(403);
+		assertThat(status(() -> first.search().forResource(Observation.class).returnBundle(Bundle.class).execute())).isEqualTo(403);
+		assertThat(first.search().forResource(Task.class).where(Task.PATIENT.hasId(patientId())).returnBundle(Bundle.class).execute().getEntry())
+				.as("the review Task, which names the patient").isEmpty();
+		assertThat(status(() -> first.operation().onInstance(others.getIdElement().toUnqualifiedVersionless()).named("$submit-analysis")
+				.withParameters(analysis("VT", VENTRICULAR_TACHYCARDIA)).returnResourceType(Task.class).execute())).isEqualTo(403);
+		assertThat(theirs.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+	}
+
+	@Test
+	void onlyThoseWhoMayReadTheDataSetSendItAndOnlyReviewersAnalyse() throws Exception {
+		String outsider = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		assertThat(status(() -> submit(as(personToken(Role.CLINICIAN, outsider, CLINICIAN_SCOPES)), group, strip)))
+				.as("a clinician outside the patient's care team").isIn(403, 404);
+		assertThat(status(() -> submit(as(personToken(Role.PATIENT, patientId(), "openid fhirUser launch/patient patient/*.cruds")), group, strip)))
+				.as("the patient").isEqualTo(403);
+		assertThat(status(() -> submit(FHIR.newRestfulGenericClient(fhirBase()), group, strip))).as("no token").isEqualTo(401);
+		submit(client, group, strip);
+		Task assignment = onlyAssignment(firstReviewer);
+		assertThat(status(() -> client.operation().onInstance(assignment.getIdElement().toUnqualifiedVersionless()).named("$submit-analysis")
+				.withParameters(analysis("VT", VENTRICULAR_TACHYCARDIA)).returnResourceType(Task.class).execute())).as("a system").isEqualTo(403);
+	}
+
+	@Test
+	void findingsThePhysicianAddsAfterSubmissionReachTheReviewersCopy() throws Exception {
+		submit(client, group, strip);
+		Observation palpitations = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(patientId()))
+				.setCode(new CodeableConcept(new Coding(SNOMED, "80313002", "Palpitations")));
+		palpitations.addFocus(new Reference(strip));
+		String finding = create(palpitations);
+
+		Bundle copy = client.read().resource(Bundle.class).withId(onlyAssignment(firstReviewer).getFocus().getReferenceElement()).execute();
+		assertThat(copy.getEntry()).anySatisfy(entry -> assertThat(entry.getResource()).isInstanceOfSatisfying(Observation.class,
+				observation -> assertThat(observation.getCode().getCodingFirstRep().getCode()).isEqualTo("80313002")));
+		assertThat(FHIR.newJsonParser().encodeResourceToString(copy)).doesNotContain("Observation/" + finding + "\"");
+	}
+
+	@Test
+	void withoutAGroupTheDataSetGoesToAGroupThatReadsItsKind() throws Exception {
+		Parameters input = new Parameters();
+		input.addParameter().setName("dataSet").setValue(new Reference(strip));
+		Task review = client.operation().onServer().named("$submit-for-review").withParameters(input).returnResourceType(Task.class).execute();
+
+		CareTeam chosen = client.read().resource(CareTeam.class).withId(review.getOwner().getReferenceElement()).execute();
+		assertThat(chosen.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo(ReviewCodes.REVIEW_GROUP);
+		assertThat(chosen.getExtensionByUrl(OpenImdUris.REVIEW_GROUP_EXTENSION).getExtensionsByUrl("reviews"))
+				.extracting(kind -> ((Coding) kind.getValue()).getCode()).contains(OpenImdUris.ECG_STRIP);
+	}
+
+	private String reviewGroup(boolean theOpen, String theAssignment, String... theMembers) {
+		CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setName("Electrophysiology review " + UUID.randomUUID());
+		team.addCategory().addCoding().setSystem(OpenImdUris.REVIEW_SYSTEM).setCode(ReviewCodes.REVIEW_GROUP);
+		Extension settings = team.addExtension().setUrl(OpenImdUris.REVIEW_GROUP_EXTENSION);
+		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.ECG_STRIP, null));
+		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.EGM_EPISODE, null));
+		settings.addExtension("reviews", new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.INTERROGATION, null));
+		settings.addExtension("openReview", new org.hl7.fhir.r4.model.BooleanType(theOpen));
+		settings.addExtension("assignment", new org.hl7.fhir.r4.model.CodeType(theAssignment));
+		for (String member : theMembers) {
+			team.addParticipant().setMember(new Reference(member)).addRole(new CodeableConcept(new Coding(SNOMED, "17561000", "Cardiologist")));
+		}
+		return "CareTeam/" + create(team);
+	}
+
+	private static Task submit(IGenericClient theClient, String theGroup, String... theDataSet) {
+		Parameters input = new Parameters();
+		for (String item : theDataSet) {
+			input.addParameter().setName("dataSet").setValue(new Reference(item));
+		}
+		input.addParameter().setName("group").setValue(new Reference(theGroup));
+		input.addParameter().setName("question").setValue(new StringType("VT or SVT with aberrancy?"));
+		return theClient.operation().onServer().named("$submit-for-review").withParameters(input).returnResourceType(Task.class).execute();
+	}
+
+	private static Parameters analysis(String theConclusion, CodeableConcept theCode) {
+		Parameters input = new Parameters();
+		input.addParameter().setName("conclusion").setValue(new StringType(theConclusion));
+		input.addParameter().setName("conclusionCode").setValue(theCode.copy());
+		return input;
+	}
+
+	private static Task analyse(IGenericClient theReviewer, Task theAssignment, String theConclusion, CodeableConcept theCode) {
+		return theReviewer.operation().onInstance(theAssignment.getIdElement().toUnqualifiedVersionless()).named("$submit-analysis")
+				.withParameters(analysis(theConclusion, theCode)).returnResourceType(Task.class).execute();
+	}
+
+	/** The reviewer's one assignment, as their own search finds it. */
+	private static Task onlyAssignment(IGenericClient theReviewer) {
+		Bundle found = theReviewer.search().forResource(Task.class).returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).hasSize(1);
+		return (Task) found.getEntry().get(0).getResource();
+	}
+
+	/** A member's one assignment, as the server's full-access client finds it. */
+	private Task onlyAssignment(String theMember) {
+		return single(client.search().forResource(Task.class).where(Task.OWNER.hasId(theMember)).returnBundle(Bundle.class).execute(), Task.class);
+	}
+
+	private static String agreementOf(Task theReview) {
+		return theReview.getOutput().stream().filter(output -> ReviewCodes.AGREEMENT.equals(output.getType().getCodingFirstRep().getCode()))
+				.map(output -> ((CodeableConcept) output.getValue()).getCodingFirstRep().getCode()).findFirst().orElse(null);
+	}
+
+	private IGenericClient as(String theToken) {
+		IGenericClient as = FHIR.newRestfulGenericClient(fhirBase());
+		as.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
+		return as;
+	}
+
+	private String create(Resource theResource) {
+		return client.create().resource(theResource).execute().getId().getIdPart();
+	}
+
+	private String patientId() {
+		return patient.getIdElement().toUnqualifiedVersionless().getValue();
+	}
+
+	private static int status(ThrowingCall theCall) {
+		try {
+			theCall.run();
+			return 200;
+		} catch (BaseServerResponseException e) {
+			return e.getStatusCode();
+		} catch (Exception e) {
+			throw new AssertionError(e);
+		}
+	}
+
+	interface ThrowingCall {
+		void run() throws Exception;
+	}
+}
