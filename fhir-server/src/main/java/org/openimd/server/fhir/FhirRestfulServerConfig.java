@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.review.ReviewOperationsProvider;
+import org.openimd.server.similar.SimilarCasesProvider;
 import org.openimd.server.waveform.WaveformOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.springframework.boot.info.BuildProperties;
@@ -61,6 +62,7 @@ class FhirRestfulServerConfig {
 			ManufacturerExportProvider theManufacturerExport,
 			WaveformOperationsProvider theWaveformOperations,
 			ReviewOperationsProvider theReviewOperations,
+			SimilarCasesProvider theSimilarCases,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -74,6 +76,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theManufacturerExport);
 		server.registerProvider(theWaveformOperations);
 		server.registerProvider(theReviewOperations);
+		server.registerProvider(theSimilarCases);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

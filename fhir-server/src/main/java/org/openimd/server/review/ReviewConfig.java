@@ -18,8 +18,8 @@ class ReviewConfig {
 	}
 
 	@Bean
-	Reviews reviews(DaoRegistry theDaos, ReviewGroups theGroups, Deidentifier theDeidentifier) {
-		return new Reviews(theDaos, new DataSets(theDaos), theGroups, new ReviewCopies(theDeidentifier, theDaos));
+	Reviews reviews(DaoRegistry theDaos, ReviewGroups theGroups, Deidentifier theDeidentifier, CareRelationships theCare) {
+		return new Reviews(theDaos, new DataSets(theDaos), theGroups, new ReviewCopies(theDeidentifier, theDaos), theCare);
 	}
 
 	@Bean

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -28,6 +27,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.openimd.server.security.CareRelationships;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 
@@ -45,12 +45,14 @@ class Reviews {
 	private final DataSets myDataSets;
 	private final ReviewGroups myGroups;
 	private final ReviewCopies myCopies;
+	private final CareRelationships myCare;
 
-	Reviews(DaoRegistry theDaos, DataSets theDataSets, ReviewGroups theGroups, ReviewCopies theCopies) {
+	Reviews(DaoRegistry theDaos, DataSets theDataSets, ReviewGroups theGroups, ReviewCopies theCopies, CareRelationships theCare) {
 		myDaos = theDaos;
 		myDataSets = theDataSets;
 		myGroups = theGroups;
 		myCopies = theCopies;
+		myCare = theCare;
 	}
 
 	/**
@@ -139,7 +141,7 @@ class Reviews {
 		}
 		Set<String> told = new LinkedHashSet<>();
 		Optional.ofNullable(review.getRequester().getReference()).ifPresent(told::add);
-		told.addAll(cliniciansOf(review.getFor().getReference()));
+		told.addAll(myCare.practitionersOf(review.getFor().getReference()));
 		told.forEach(clinician -> notify(ReviewCodes.ANALYSIS_RECEIVED, Optional.of(review.getFor()),
 				List.of(review.getIdElement().toUnqualifiedVersionless().getValue(), analysisId), clinician,
 				"A specialist's analysis of the data set sent for review arrived: " + theConclusion));
@@ -193,16 +195,6 @@ class Reviews {
 	private static List<String> dataSetOf(Task theReview) {
 		return theReview.getInput().stream().filter(input -> hasCode(input.getType(), ReviewCodes.DATA_SET))
 				.map(input -> ((Reference) input.getValue()).getReference()).toList();
-	}
-
-	/** The Practitioners on the patient's active care teams. */
-	private List<String> cliniciansOf(String thePatient) {
-		SearchParameterMap teams = SearchParameterMap.newSynchronous()
-				.add(CareTeam.SP_SUBJECT, new ReferenceParam(thePatient))
-				.add(CareTeam.SP_STATUS, new TokenParam(CareTeam.CareTeamStatus.ACTIVE.toCode()));
-		return myDaos.getResourceDao(CareTeam.class).searchForResources(teams, new SystemRequestDetails()).stream()
-				.flatMap(team -> ((CareTeam) team).getParticipant().stream()).map(participant -> participant.getMember().getReference())
-				.filter(member -> member != null && member.startsWith("Practitioner/")).distinct().toList();
 	}
 
 	private void notify(String theTopic, Optional<Reference> thePatient, List<String> theAbout, String theRecipient, String theText) {

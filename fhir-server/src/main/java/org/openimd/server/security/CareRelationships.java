@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,5 +59,15 @@ public class CareRelationships {
 			}
 		}
 		return patients;
+	}
+
+	/** The Practitioners of {@code thePatient}'s active care teams, e.g. {@code Practitioner/3}: who looks after them. */
+	public List<String> practitionersOf(String thePatient) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous()
+				.add(CareTeam.SP_SUBJECT, new ReferenceParam(thePatient))
+				.add(CareTeam.SP_STATUS, new TokenParam(CareTeam.CareTeamStatus.ACTIVE.toCode()));
+		return myDaos.getResourceDao(CareTeam.class).searchForResources(search, new SystemRequestDetails()).stream()
+				.flatMap(team -> ((CareTeam) team).getParticipant().stream()).map(participant -> participant.getMember().getReference())
+				.filter(member -> member != null && member.startsWith("Practitioner/")).distinct().toList();
 	}
 }

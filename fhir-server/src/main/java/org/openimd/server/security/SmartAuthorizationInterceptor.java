@@ -54,7 +54,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private final PumpDataOnly myPumpDataOnly;
 	private final ReviewerReach myReviewers;
 
-	/** Who sends data sets for review: the patient's clinicians and administrators, and systems. */
+	/** Who sends data sets for review and looks for similar cases: the patient's clinicians and administrators, and systems. */
 	private static final Set<Role> REQUESTERS_OF_REVIEW = Set.of(Role.CLINICIAN, Role.ADMIN);
 
 	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly,
@@ -135,6 +135,10 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		if (access.permits("Task", 'c') && access.policy().map(REQUESTERS_OF_REVIEW::contains).orElse(true)) {
 			// The data set is read as the caller: only what they may read goes to review.
 			rules.allow().operation().named("$submit-for-review").onServer().andRequireExplicitResponseAuthorization();
+		}
+		if (access.permits("Observation", 'r') && access.policy().map(REQUESTERS_OF_REVIEW::contains).orElse(true)) {
+			// The recording is read as the caller; the answer names other patients' recordings only by id, with their diagnoses.
+			rules.allow().operation().named("$find-similar").onServer().andAllowAllResponses();
 		}
 		access.reviewer().ifPresent(reviewer -> reviewerRules(rules, access, ReviewerAssignments.of(theRequest, myReviewers, reviewer), reviewer));
 		if (access.manufacturer().isPresent()) {

@@ -2,12 +2,15 @@ package org.openimd.server.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.security.login.Role;
+import org.openimd.server.similar.SecondRecording;
 import org.openimd.server.waveform.WaveformSamples;
 import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
@@ -237,6 +241,50 @@ class ReviewIT extends BaseServerIT {
 		assertThat(chosen.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo(ReviewCodes.REVIEW_GROUP);
 		assertThat(chosen.getExtensionByUrl(OpenImdUris.REVIEW_GROUP_EXTENSION).getExtensionsByUrl("reviews"))
 				.extracting(kind -> ((Coding) kind.getValue()).getCode()).contains(OpenImdUris.ECG_STRIP);
+	}
+
+	@Test
+	void aNewRecordingLikeAReviewedOneBringsBothEarlierDiagnosesToItsPhysicianAndAnUnlikeOneNothing() throws Exception {
+		// A stretch of the record no other test sends for review, so that the earlier diagnoses found are this test's.
+		Observation reviewed = SecondRecording.observation(12, 0, 12).setSubject(new Reference(patientId()))
+				.setEffective(new DateTimeType("2026-01-05T09:20:00+01:00"));
+		String reviewedStrip = "Observation/" + create(reviewed);
+		submit(client, group, reviewedStrip);
+		analyse(as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES)), onlyAssignment(firstReviewer), "VT", VENTRICULAR_TACHYCARDIA);
+		analyse(as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES)), onlyAssignment(secondReviewer), "VT", VENTRICULAR_TACHYCARDIA);
+
+		String unlike = "Observation/" + create(SecondRecording.anotherHeart(2, 5).setSubject(new Reference(patientId()))
+				.setEffective(new DateTimeType("2026-02-05T09:20:00+01:00")));
+		String like = "Observation/" + create(SecondRecording.observation(12, 0.7, 99).setSubject(new Reference(patientId()))
+				.setEffective(new DateTimeType("2026-02-05T09:30:00+01:00")));
+
+		IGenericClient physician = as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES));
+		Communication notice = await().atMost(Duration.ofSeconds(30)).until(() -> similarCaseNotices(physician).stream()
+				.filter(found -> found.getAbout().stream().anyMatch(about -> about.getReference().equals(like))).findFirst(), Optional::isPresent).get();
+		assertThat(notice.getSubject().getReference()).isEqualTo(patientId());
+		assertThat(notice.getAbout()).hasSize(4);
+		assertThat(notice.getReasonCode()).hasSize(2).allSatisfy(diagnosis -> assertThat(diagnosis.getCodingFirstRep().getCode()).isEqualTo("25569003"));
+		assertThat(notice.getPayloadFirstRep().getContentStringType().getValue()).contains("Ventricular tachycardia", "suggestion to confirm");
+		assertThat(similarCaseNotices(physician)).as("the unlike recording, compared before the like one, found nothing")
+				.noneMatch(found -> found.getAbout().stream().anyMatch(about -> about.getReference().equals(unlike)));
+
+		Parameters similar = physician.operation().onServer().named("$find-similar").withParameters(new Parameters()
+				.addParameter(new Parameters.ParametersParameterComponent().setName("dataSet").setValue(new Reference(like))))
+				.returnResourceType(Parameters.class).execute();
+		Parameters.ParametersParameterComponent best = similar.getParameter().stream().filter(parameter -> parameter.getName().equals("match"))
+				.findFirst().orElseThrow();
+		assertThat(best.getPart()).filteredOn(part -> part.getName().equals("analysis")).hasSize(2);
+		assertThat(((org.hl7.fhir.r4.model.DecimalType) best.getPart().stream().filter(part -> part.getName().equals("score")).findFirst().orElseThrow()
+				.getValue()).getValueAsNumber().doubleValue()).isGreaterThanOrEqualTo(0.85);
+		assertThat(status(() -> as(personToken(Role.PATIENT, patientId(), "openid fhirUser launch/patient patient/*.cruds")).operation().onServer()
+				.named("$find-similar").withParameters(new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("dataSet")
+						.setValue(new Reference(like)))).returnResourceType(Parameters.class).execute())).as("the patient").isEqualTo(403);
+	}
+
+	private static List<Communication> similarCaseNotices(IGenericClient theReader) {
+		return theReader.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(entry -> (Communication) entry.getResource())
+				.filter(found -> ReviewCodes.SIMILAR_CASE.equals(found.getTopic().getCodingFirstRep().getCode())).toList();
 	}
 
 	private String reviewGroup(boolean theOpen, String theAssignment, String... theMembers) {
