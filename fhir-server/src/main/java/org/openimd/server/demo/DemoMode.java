@@ -33,6 +33,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
@@ -54,7 +55,9 @@ import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
 import org.openimd.server.OwnerOnlyFile;
 import org.openimd.terminology.IdcoTermTable;
+import org.openimd.server.waveform.WaveformSamples;
 import org.openimd.terminology.OpenImdUris;
+import org.openimd.terminology.ReviewCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -123,6 +126,7 @@ class DemoMode implements ApplicationRunner {
 		careTeam(patients.get(1), "Practitioner/" + practitioner);
 		careTeam(patients.get(2), "Organization/" + pharmacy);
 		seedPumpData(patients.get(2));
+		seedWaveforms(patients, "Practitioner/" + reviewer);
 
 		List<Map<String, Object>> users = new ArrayList<>();
 		users.add(user("demo-patient", Role.PATIENT, Optional.of(patients.get(0)), Optional.empty()));
@@ -193,6 +197,27 @@ class DemoMode implements ApplicationRunner {
 		reading.addComponent().setValue(ucum("0.05", "mL/d")).getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM)
 				.setCode("basal-daily-volume");
 		create(reading);
+	}
+
+	/**
+	 * Real ECGs (origin and licences in the waveform samples' README) for the clinician's two patients:
+	 * two strips of MIT-BIH record 208 for the first, the pydicom 12-lead for the second; and a review
+	 * group whose member is the demo reviewer, so that a strip can be sent for review at once.
+	 */
+	private void seedWaveforms(List<String> thePatients, String theReviewer) {
+		List<Observation> strips = WaveformSamples.mitBih208Strips();
+		for (int strip : new int[] {0, 2}) {
+			create(strips.get(strip).setSubject(new Reference(thePatients.get(0))).setEffective(new DateTimeType(new Date())));
+		}
+		create(WaveformSamples.twelveLeadEcg().setSubject(new Reference(thePatients.get(1))).setEffective(new DateTimeType(new Date())));
+		CareTeam group = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setName("Demo electrophysiology review group");
+		group.addCategory().addCoding().setSystem(OpenImdUris.REVIEW_SYSTEM).setCode(ReviewCodes.REVIEW_GROUP);
+		Extension settings = group.addExtension().setUrl(OpenImdUris.REVIEW_GROUP_EXTENSION);
+		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.ECG_STRIP, null));
+		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.EGM_EPISODE, null));
+		settings.addExtension("reviews", new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.INTERROGATION, null));
+		group.addParticipant().setMember(new Reference(theReviewer));
+		create(group);
 	}
 
 	private static Quantity ucum(String theValue, String theUnit) {

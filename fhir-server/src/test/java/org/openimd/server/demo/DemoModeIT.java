@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
@@ -30,6 +31,7 @@ import org.openimd.server.TestClients;
 import org.openimd.server.security.AppAuthorization;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
+import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -97,6 +99,9 @@ class DemoModeIT extends BaseServerIT {
 				.isEqualTo(user(credentials, "patient").get("patient").asText()));
 		Bundle interrogations = clinicianApp.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute();
 		assertThat(interrogations.getEntry()).hasSize(4);
+		Bundle ecgs = clinicianApp.search().forResource(Observation.class)
+				.where(Observation.CODE.exactly().systemAndCode(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.ECG_STRIP)).returnBundle(Bundle.class).execute();
+		assertThat(ecgs.getEntry()).as("two MIT-BIH strips and the 12-lead").hasSize(3);
 	}
 
 	@Test
