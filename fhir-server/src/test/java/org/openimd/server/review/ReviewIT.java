@@ -145,6 +145,53 @@ class ReviewIT extends BaseServerIT {
 	}
 
 	@Test
+	void inOpenReviewMembersSeeEachOthersAnalysesInTheCopyAndInClosedReviewNot() throws Exception {
+		String open = reviewGroup(true, ReviewCodes.ASSIGN_TO_MEMBER, firstReviewer, secondReviewer);
+		submit(client, open, strip);
+		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
+		IGenericClient second = as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES));
+		Task secondsAssignment = onlyAssignment(second);
+		analyse(first, onlyAssignment(first), "Monomorphic VT", VENTRICULAR_TACHYCARDIA);
+
+		Bundle seenBySecond = second.read().resource(Bundle.class).withId(secondsAssignment.getFocus().getReferenceElement()).execute();
+		assertThat(seenBySecond.getEntry()).filteredOn(entry -> entry.getResource() instanceof DiagnosticReport report
+						&& report.getConclusionCodeFirstRep().getCodingFirstRep().getCode().equals("25569003"))
+				.singleElement().satisfies(entry -> {
+					DiagnosticReport analysis = (DiagnosticReport) entry.getResource();
+					assertThat(analysis.hasConclusion()).as("free text stays out of the copy").isFalse();
+					assertThat(analysis.getPerformerFirstRep().getReference()).doesNotContain(firstReviewer);
+				});
+
+		Task closed = submit(client, group, strip);
+		Task closedFirst = assignmentOf(closed, firstReviewer);
+		Task closedSecond = assignmentOf(closed, secondReviewer);
+		analyse(first, closedFirst, "Monomorphic VT", VENTRICULAR_TACHYCARDIA);
+		Bundle closedCopy = second.read().resource(Bundle.class).withId(closedSecond.getFocus().getReferenceElement()).execute();
+		assertThat(closedCopy.getEntry()).noneMatch(entry -> entry.getResource() instanceof DiagnosticReport report
+				&& report.hasConclusionCode());
+	}
+
+	@Test
+	void aGroupAssignmentIsOneTaskThatAnyMemberCompletesOnce() throws Exception {
+		String pooled = reviewGroup(false, ReviewCodes.ASSIGN_TO_GROUP, firstReviewer, secondReviewer);
+		Task review = submit(client, pooled, strip);
+		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
+		IGenericClient second = as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES));
+
+		Task shared = onlyAssignment(first);
+		assertThat(shared.getOwner().getReference()).isEqualTo(pooled);
+		assertThat(onlyAssignment(second).getIdElement().getIdPart()).isEqualTo(shared.getIdElement().getIdPart());
+		assertThat(second.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry()).as("each member hears of it")
+				.hasSize(1);
+
+		analyse(second, shared, "SVT with aberrancy", SUPRAVENTRICULAR_TACHYCARDIA);
+		assertThat(status(() -> analyse(first, shared, "VT", VENTRICULAR_TACHYCARDIA))).as("done once, by whoever was first").isEqualTo(409);
+		Task done = client.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute();
+		assertThat(done.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+		assertThat(agreementOf(done)).isEqualTo(ReviewCodes.SINGLE_ANALYSIS);
+	}
+
+	@Test
 	void theCopyHoldsNoIdentifierNameAddressSerialNumberOrFullDate() throws Exception {
 		Task review = submit(client, group, strip, report);
 		Bundle copy = client.read().resource(Bundle.class).withId(onlyAssignment(firstReviewer).getFocus().getReferenceElement()).execute();
@@ -334,6 +381,11 @@ class ReviewIT extends BaseServerIT {
 	/** A member's one assignment, as the server's full-access client finds it. */
 	private Task onlyAssignment(String theMember) {
 		return single(client.search().forResource(Task.class).where(Task.OWNER.hasId(theMember)).returnBundle(Bundle.class).execute(), Task.class);
+	}
+
+	private Task assignmentOf(Task theReview, String theMember) {
+		return single(client.search().forResource(Task.class).where(Task.OWNER.hasId(theMember))
+				.where(Task.PART_OF.hasId(theReview.getIdElement().toUnqualifiedVersionless())).returnBundle(Bundle.class).execute(), Task.class);
 	}
 
 	private static String agreementOf(Task theReview) {
