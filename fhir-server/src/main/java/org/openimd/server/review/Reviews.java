@@ -136,8 +136,9 @@ class Reviews {
 		review.setLastModified(new Date());
 		update(review);
 
-		if (myGroups.read(review.getOwner()).openReview()) {
-			refreshCopies(review, dataSet);
+		boolean openReview = myGroups.read(review.getOwner()).openReview();
+		if (openReview) {
+			refreshCopies(review, dataSet, true);
 		}
 		Set<String> told = new LinkedHashSet<>();
 		Optional.ofNullable(review.getRequester().getReference()).ifPresent(told::add);
@@ -155,14 +156,14 @@ class Reviews {
 				.add(Task.SP_FOCUS, new ReferenceParam(theItem));
 		for (Object found : myDaos.getResourceDao(Task.class).searchForResources(reviews, new SystemRequestDetails())) {
 			Task review = (Task) found;
-			refreshCopies(review, myDataSets.reread(dataSetOf(review)));
+			refreshCopies(review, myDataSets.reread(dataSetOf(review)), myGroups.read(review.getOwner()).openReview());
 		}
 	}
 
 	/** The copy as the reviewers see it now: the data set with its findings, and in open review the analyses so far. */
-	private void refreshCopies(Task theReview, DataSets.DataSet theDataSet) {
+	private void refreshCopies(Task theReview, DataSets.DataSet theDataSet, boolean theOpenReview) {
 		List<Resource> portion = new ArrayList<>(theDataSet.portion());
-		if (myGroups.read(theReview.getOwner()).openReview()) {
+		if (theOpenReview) {
 			portion.addAll(analysesOf(theReview));
 		}
 		assignmentsOf(theReview).stream().map(task -> task.getFocus().getReference()).distinct()
