@@ -262,6 +262,13 @@ class ReviewIT extends BaseServerIT {
 		Task assignment = onlyAssignment(firstReviewer);
 		assertThat(status(() -> client.operation().onInstance(assignment.getIdElement().toUnqualifiedVersionless()).named("$submit-analysis")
 				.withParameters(analysis("VT", VENTRICULAR_TACHYCARDIA)).returnResourceType(Task.class).execute())).as("a system").isEqualTo(403);
+		assertThat(status(() -> FHIR.newRestfulGenericClient(fhirBase()).operation().onInstance(assignment.getIdElement().toUnqualifiedVersionless())
+				.named("$submit-analysis").withParameters(analysis("VT", VENTRICULAR_TACHYCARDIA)).returnResourceType(Task.class).execute()))
+				.as("no token").isEqualTo(401);
+		assertThat(status(() -> as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES)).operation()
+				.onInstance(assignment.getIdElement().toUnqualifiedVersionless()).named("$submit-analysis")
+				.withParameters(analysis("VT", VENTRICULAR_TACHYCARDIA)).returnResourceType(Task.class).execute()))
+				.as("the patient's clinician, who is no reviewer").isEqualTo(403);
 	}
 
 	@Test
@@ -323,9 +330,14 @@ class ReviewIT extends BaseServerIT {
 		assertThat(best.getPart()).filteredOn(part -> part.getName().equals("analysis")).hasSize(2);
 		assertThat(((org.hl7.fhir.r4.model.DecimalType) best.getPart().stream().filter(part -> part.getName().equals("score")).findFirst().orElseThrow()
 				.getValue()).getValueAsNumber().doubleValue()).isGreaterThanOrEqualTo(0.85);
+		Parameters findLike = new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("dataSet").setValue(new Reference(like)));
 		assertThat(status(() -> as(personToken(Role.PATIENT, patientId(), "openid fhirUser launch/patient patient/*.cruds")).operation().onServer()
-				.named("$find-similar").withParameters(new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("dataSet")
-						.setValue(new Reference(like)))).returnResourceType(Parameters.class).execute())).as("the patient").isEqualTo(403);
+				.named("$find-similar").withParameters(findLike).returnResourceType(Parameters.class).execute())).as("the patient").isEqualTo(403);
+		String outsider = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		assertThat(status(() -> as(personToken(Role.CLINICIAN, outsider, CLINICIAN_SCOPES)).operation().onServer().named("$find-similar")
+				.withParameters(findLike).returnResourceType(Parameters.class).execute())).as("a clinician outside the care team").isIn(403, 404);
+		assertThat(status(() -> FHIR.newRestfulGenericClient(fhirBase()).operation().onServer().named("$find-similar").withParameters(findLike)
+				.returnResourceType(Parameters.class).execute())).as("no token").isEqualTo(401);
 	}
 
 	private static List<Communication> similarCaseNotices(IGenericClient theReader) {

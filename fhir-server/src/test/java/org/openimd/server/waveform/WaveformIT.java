@@ -109,6 +109,9 @@ class WaveformIT extends BaseServerIT {
 		String devicesOnly = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
 		assertThat(render(alicesStrip, "", devicesOnly).statusCode()).as("a token without Observation scopes").isEqualTo(403);
 		assertThat(render(alicesStrip, "", null).statusCode()).as("no token").isEqualTo(401);
+		String upload = "kind=egm-episode&subject=Patient/" + alice + "&effective=2026-03-01T09:30:00Z&rate=256&unit=mV";
+		assertThat(importCsv(upload, CSV_OF_AN_EGM, devicesOnly).statusCode()).as("an upload without an Observation scope").isEqualTo(403);
+		assertThat(importCsv(upload, CSV_OF_AN_EGM, null).statusCode()).as("an upload without a token").isEqualTo(401);
 	}
 
 	private HttpResponse<byte[]> render(String theObservation, String theQuery, String theToken) throws Exception {
@@ -120,8 +123,11 @@ class WaveformIT extends BaseServerIT {
 	}
 
 	private HttpResponse<String> importCsv(String theQuery, String theCsv, String theToken) throws Exception {
-		return myHttp.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Observation/$import-waveform?" + theQuery))
-				.header("Authorization", "Bearer " + theToken).header("Content-Type", "text/csv")
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhirBase() + "/Observation/$import-waveform?" + theQuery));
+		if (theToken != null) {
+			request.header("Authorization", "Bearer " + theToken);
+		}
+		return myHttp.send(request.header("Content-Type", "text/csv")
 				.header("Accept", "application/fhir+json")
 				.POST(HttpRequest.BodyPublishers.ofString(theCsv)).build(), HttpResponse.BodyHandlers.ofString());
 	}
