@@ -1,6 +1,7 @@
 package org.openimd.server.fhir;
 
 import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Optional;
@@ -12,6 +13,12 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * its id and version, it records what it found.
  */
 public abstract class CheckedWhenStored {
+
+	/** {@code theCheck}, registered with JPA storage so that it sees every write: REST, transactions and ingest alike. */
+	public static <T extends CheckedWhenStored> T registered(IInterceptorService theInterceptors, T theCheck) {
+		theInterceptors.registerInterceptor(theCheck);
+		return theCheck;
+	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {

@@ -1,6 +1,6 @@
 package org.openimd.server.pump;
 
-import org.openimd.server.fhir.CheckedWhenStored;
+import static org.openimd.server.fhir.CheckedWhenStored.registered;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -67,11 +67,5 @@ class PumpConfig {
 	@Bean
 	PumpOperationsProvider pumpOperationsProvider(PumpOperations theOperations, PumpConfigurationOrders theConfigurations, DaoRegistry theDaos) {
 		return new PumpOperationsProvider(theOperations, theConfigurations, theDaos);
-	}
-
-	/** A check on stored resources, registered with JPA storage so that it sees every write. */
-	private static <T extends CheckedWhenStored> T registered(IInterceptorService theInterceptors, T theCheck) {
-		theInterceptors.registerInterceptor(theCheck);
-		return theCheck;
 	}
 }

@@ -3,6 +3,7 @@ package org.openimd.server.review;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.openimd.server.deid.Deidentifier;
+import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.ReviewerReach;
 import org.springframework.context.annotation.Bean;
@@ -34,8 +35,6 @@ class ReviewConfig {
 
 	@Bean
 	ReviewedDataChanges reviewedDataChanges(Reviews theReviews, IInterceptorService theInterceptors) {
-		ReviewedDataChanges changes = new ReviewedDataChanges(theReviews);
-		theInterceptors.registerInterceptor(changes);
-		return changes;
+		return CheckedWhenStored.registered(theInterceptors, new ReviewedDataChanges(theReviews));
 	}
 }

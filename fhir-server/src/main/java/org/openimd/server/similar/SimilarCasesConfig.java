@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.security.CareRelationships;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -56,9 +57,7 @@ class SimilarCasesConfig {
 
 	@Bean
 	SimilarCaseTriggers similarCaseTriggers(SimilarCases theCases, ExecutorService similarCasesWorker, IInterceptorService theInterceptors) {
-		SimilarCaseTriggers triggers = new SimilarCaseTriggers(theCases, similarCasesWorker);
-		theInterceptors.registerInterceptor(triggers);
-		return triggers;
+		return CheckedWhenStored.registered(theInterceptors, new SimilarCaseTriggers(theCases, similarCasesWorker));
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

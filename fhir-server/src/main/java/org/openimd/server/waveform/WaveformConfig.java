@@ -2,6 +2,7 @@ package org.openimd.server.waveform;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.openimd.server.fhir.CheckedWhenStored;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,9 +17,6 @@ class WaveformConfig {
 
 	@Bean
 	WaveformGuard waveformGuard(IInterceptorService theInterceptors) {
-		WaveformGuard guard = new WaveformGuard();
-		// With JPA storage, so that it sees every write: REST, transactions and ingest alike.
-		theInterceptors.registerInterceptor(guard);
-		return guard;
+		return CheckedWhenStored.registered(theInterceptors, new WaveformGuard());
 	}
 }
