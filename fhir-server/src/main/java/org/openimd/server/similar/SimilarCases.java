@@ -101,26 +101,30 @@ public class SimilarCases {
 
 	/** The {@code theCount} diagnosed recordings most like {@code theRecording}, best first, itself left out. */
 	public List<Match> findSimilar(Observation theRecording, int theCount) {
-		WaveformFeatures query = WaveformFeatures.of(Waveform.of(theRecording), myMethod);
+		return findSimilar(theRecording, WaveformFeatures.of(Waveform.of(theRecording), myMethod), theCount);
+	}
+
+	private List<Match> findSimilar(Observation theRecording, WaveformFeatures theQuery, int theCount) {
 		String self = theRecording.getIdElement().toUnqualifiedVersionless().getValue();
 		List<Match> matches = new ArrayList<>();
-		for (SimilarityIndex.Hit hit : myIndex.nearest(query.signature(), query.vector(), Math.max(theCount, myMethod.candidates()))) {
+		for (SimilarityIndex.Hit hit : myIndex.nearest(theQuery.signature(), theQuery.vector(), Math.max(theCount, myMethod.candidates()))) {
 			Indexed candidate = myIndexed.get(hit.id());
 			if (candidate == null || hit.id().equals(self)) {
 				continue;
 			}
 			List<CodeableConcept> diagnoses = candidate.analyses().values().stream().flatMap(List::stream).toList();
-			matches.add(new Match(hit.id(), query.score(candidate.features(), myMethod), diagnoses, List.copyOf(candidate.analyses().keySet())));
+			matches.add(new Match(hit.id(), theQuery.score(candidate.features(), myMethod), diagnoses, List.copyOf(candidate.analyses().keySet())));
 		}
 		return matches.stream().sorted(Comparator.comparingDouble(Match::score).reversed()).limit(theCount).toList();
 	}
 
 	/** A new recording: when a diagnosed one is at least as alike as the threshold, its diagnoses go to whoever looks after the patient. */
 	void arrived(Observation theRecording) {
-		if (myIndexed.isEmpty() || features(theRecording).isEmpty()) {
+		Optional<WaveformFeatures> features = myIndexed.isEmpty() ? Optional.empty() : features(theRecording);
+		if (features.isEmpty()) {
 			return;
 		}
-		List<Match> best = findSimilar(theRecording, 1);
+		List<Match> best = findSimilar(theRecording, features.get(), 1);
 		if (best.isEmpty() || best.get(0).score() < myMethod.threshold()) {
 			return;
 		}
