@@ -51,7 +51,6 @@ class LuceneHnswIndex implements SimilarityIndex {
 		document.add(new KnnFloatVectorField(field(theVector.length), theVector, VectorSimilarityFunction.DOT_PRODUCT));
 		try {
 			myWriter.updateDocument(new Term(ID, theId), document);
-			mySearchers.maybeRefreshBlocking();
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
@@ -60,6 +59,8 @@ class LuceneHnswIndex implements SimilarityIndex {
 	@Override
 	public List<Hit> nearest(String theSignature, float[] theVector, int theCount) {
 		try {
+			// Additions become searchable here, once per query rather than once per addition (a rebuild adds thousands).
+			mySearchers.maybeRefreshBlocking();
 			IndexSearcher searcher = mySearchers.acquire();
 			try {
 				KnnFloatVectorQuery query = new KnnFloatVectorQuery(field(theVector.length), theVector, theCount,
