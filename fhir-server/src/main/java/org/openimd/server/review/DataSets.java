@@ -32,9 +32,10 @@ class DataSets {
 	 * @param patient e.g. {@code Patient/12}
 	 * @param items the data set as given, e.g. {@code Observation/40}
 	 * @param kinds ecg-strip, egm-episode, interrogation
-	 * @param waveforms the items that are ECG strips or EGM episodes
+	 * @param observed what an analysis of it interprets: the ECG strips and EGM episodes, and the
+	 *     measurements (IdcoObservations) of the interrogation reports
 	 */
-	record DataSet(String patient, List<String> items, Set<String> kinds, List<Observation> waveforms, List<Resource> portion) {}
+	record DataSet(String patient, List<String> items, Set<String> kinds, List<String> observed, List<Resource> portion) {}
 
 	private final DaoRegistry myDaos;
 
@@ -68,13 +69,15 @@ class DataSets {
 	private DataSet of(List<Resource> theItems) {
 		Set<String> patients = new LinkedHashSet<>();
 		Set<String> kinds = new LinkedHashSet<>();
-		List<Observation> waveforms = new ArrayList<>();
+		List<String> observed = new ArrayList<>();
 		Map<String, Resource> portion = new LinkedHashMap<>();
 		for (Resource item : theItems) {
 			if (item instanceof DiagnosticReport report) {
 				kinds.add(ReviewCodes.INTERROGATION);
 				patients.add(report.getSubject().getReference());
 				report.getResult().forEach(result -> add(portion, result));
+				report.getResult().stream().map(Reference::getReference).filter(result -> result != null && result.startsWith("Observation/"))
+						.forEach(observed::add);
 				report.getExtension().stream().filter(extension -> extension.getValue() instanceof Reference)
 						.forEach(extension -> add(portion, (Reference) extension.getValue()));
 			} else if (item instanceof Observation observation) {
@@ -83,7 +86,7 @@ class DataSets {
 				} catch (Waveform.NotAWaveformException e) {
 					throw new UnprocessableEntityException(key(item) + ": " + e.getMessage());
 				}
-				waveforms.add(observation);
+				observed.add(key(observation));
 				patients.add(observation.getSubject().getReference());
 				add(portion, observation.getDevice());
 			}
@@ -99,7 +102,7 @@ class DataSets {
 			myDaos.getResourceDao(Observation.class).searchForResources(findings, new SystemRequestDetails())
 					.forEach(finding -> portion.putIfAbsent(key((Resource) finding), (Resource) finding));
 		}
-		return new DataSet(patient, theItems.stream().map(DataSets::key).toList(), kinds, waveforms, List.copyOf(portion.values()));
+		return new DataSet(patient, theItems.stream().map(DataSets::key).toList(), kinds, List.copyOf(observed), List.copyOf(portion.values()));
 	}
 
 	private void add(Map<String, Resource> thePortion, Reference theReference) {

@@ -119,7 +119,7 @@ class Reviews {
 				.setConclusionCode(theCodes);
 		analysis.addPerformer(new Reference(theReviewer));
 		analysis.addResultsInterpreter(new Reference(theReviewer));
-		dataSet.items().stream().filter(item -> item.startsWith("Observation/")).forEach(item -> analysis.addResult(new Reference(item)));
+		dataSet.observed().forEach(observed -> analysis.addResult(new Reference(observed)));
 		String analysisId = create(analysis);
 
 		assignment.setStatus(Task.TaskStatus.COMPLETED).setLastModified(new Date())

@@ -137,7 +137,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$submit-for-review").onServer().andRequireExplicitResponseAuthorization();
 		}
 		if (access.permits("Observation", 'r') && access.policy().map(REQUESTERS_OF_REVIEW::contains).orElse(true)) {
-			// The recording is read as the caller; the answer names other patients' recordings only by id, with their diagnoses.
+			// The data set is read as the caller; the answer names other patients' data sets only by id, with their diagnoses.
 			rules.allow().operation().named("$find-similar").onServer().andAllowAllResponses();
 		}
 		access.reviewer().ifPresent(reviewer -> reviewerRules(rules, access, ReviewerAssignments.of(theRequest, myReviewers, reviewer), reviewer));

@@ -11,6 +11,11 @@ class ExactIndex implements SimilarityIndex {
 	private record Indexed(String signature, float[] vector) {}
 
 	private final Map<String, Indexed> myVectors = new ConcurrentHashMap<>();
+	private final Metric myMetric;
+
+	ExactIndex(Metric theMetric) {
+		myMetric = theMetric;
+	}
 
 	@Override
 	public void put(String theId, String theSignature, float[] theVector) {
@@ -20,18 +25,18 @@ class ExactIndex implements SimilarityIndex {
 	@Override
 	public List<Hit> nearest(String theSignature, float[] theVector, int theCount) {
 		return myVectors.entrySet().stream().filter(entry -> entry.getValue().signature().equals(theSignature))
-				.map(entry -> new Hit(entry.getKey(), dot(theVector, entry.getValue().vector())))
+				.map(entry -> new Hit(entry.getKey(), nearness(theVector, entry.getValue().vector())))
 				.sorted(Comparator.comparingDouble(Hit::score).reversed().thenComparing(Hit::id))
 				.limit(theCount).toList();
 	}
 
-	private static double dot(float[] theOne, float[] theOther) {
+	private double nearness(float[] theOne, float[] theOther) {
 		if (theOne.length != theOther.length) {
 			return Double.NEGATIVE_INFINITY;
 		}
 		double sum = 0;
 		for (int i = 0; i < theOne.length; i++) {
-			sum += theOne[i] * theOther[i];
+			sum += myMetric == Metric.DOT_PRODUCT ? theOne[i] * theOther[i] : -(theOne[i] - theOther[i]) * (theOne[i] - theOther[i]);
 		}
 		return sum;
 	}

@@ -21,7 +21,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
  * Approximate nearest neighbours with Lucene's HNSW graph (Lucene 9.11, the version HAPI's Hibernate
- * Search brings; default M 16, beam width 100), dot product on unit vectors. The index lives in
+ * Search brings; default M 16, beam width 100), by dot product (unit vectors) or Euclidean distance. The index lives in
  * memory and is built again from the database at start: HAPI's own Lucene (full-text search) stays off.
  */
 class LuceneHnswIndex implements SimilarityIndex {
@@ -32,8 +32,10 @@ class LuceneHnswIndex implements SimilarityIndex {
 	private final ByteBuffersDirectory myDirectory = new ByteBuffersDirectory();
 	private final IndexWriter myWriter;
 	private final SearcherManager mySearchers;
+	private final VectorSimilarityFunction myFunction;
 
-	LuceneHnswIndex() {
+	LuceneHnswIndex(Metric theMetric) {
+		myFunction = theMetric == Metric.DOT_PRODUCT ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
 		try {
 			myWriter = new IndexWriter(myDirectory, new IndexWriterConfig());
 			mySearchers = new SearcherManager(myWriter, null);
@@ -48,7 +50,7 @@ class LuceneHnswIndex implements SimilarityIndex {
 		document.add(new StringField(ID, theId, Field.Store.YES));
 		document.add(new StringField(SIGNATURE, theSignature, Field.Store.NO));
 		// One field per length: a field's vectors all have one dimension.
-		document.add(new KnnFloatVectorField(field(theVector.length), theVector, VectorSimilarityFunction.DOT_PRODUCT));
+		document.add(new KnnFloatVectorField(field(theVector.length), theVector, myFunction));
 		try {
 			myWriter.updateDocument(new Term(ID, theId), document);
 		} catch (IOException e) {
@@ -67,8 +69,7 @@ class LuceneHnswIndex implements SimilarityIndex {
 						new TermQuery(new Term(SIGNATURE, theSignature)));
 				List<Hit> hits = new ArrayList<>();
 				for (ScoreDoc found : searcher.search(query, theCount).scoreDocs) {
-					// Lucene scores a dot product d as (1 + d) / 2.
-					hits.add(new Hit(searcher.storedFields().document(found.doc).get(ID), 2 * found.score - 1));
+					hits.add(new Hit(searcher.storedFields().document(found.doc).get(ID), found.score));
 				}
 				return hits;
 			} finally {

@@ -6,17 +6,19 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
 import org.openimd.server.fhir.CheckedWhenStored;
-import org.openimd.terminology.OpenImdUris;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Keeps the similar-case index and its notices in step with what is stored, however it is stored:
- * a final report with conclusion codes indexes the recordings it names, a new recording is compared.
+ * a final report with conclusion codes indexes the data sets it names, a new data set is compared
+ * (a new one only: a resent interrogation updates the stored one and is not news).
  * Both run after the write commits, one at a time in the background, so that a write never waits for
  * a comparison and a comparison never sees what was rolled back.
  */
 class SimilarCaseTriggers extends CheckedWhenStored {
+
+	private static final String FIRST_VERSION = "1";
 
 	private final SimilarCases myCases;
 	private final Executor myBackground;
@@ -31,9 +33,9 @@ class SimilarCaseTriggers extends CheckedWhenStored {
 		if (theResource instanceof DiagnosticReport report && report.hasConclusionCode()) {
 			DiagnosticReport stored = report.copy();
 			afterCommit(() -> myCases.diagnosed(stored));
-		} else if (theResource instanceof Observation recording && recording.getCode().getCoding().stream()
-				.anyMatch(coding -> OpenImdUris.CARDIAC_WAVEFORM_SYSTEM.equals(coding.getSystem()))) {
-			Observation stored = recording.copy();
+		} else if (theResource instanceof Observation dataSet && FIRST_VERSION.equals(dataSet.getIdElement().getVersionIdPart())
+				&& myCases.compares(dataSet)) {
+			Observation stored = dataSet.copy();
 			afterCommit(() -> myCases.arrived(stored));
 		}
 	}

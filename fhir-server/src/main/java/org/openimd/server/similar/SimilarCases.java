@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.TokenParamModifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -24,21 +26,22 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.security.CareRelationships;
-import org.openimd.server.waveform.Waveform;
+import org.openimd.terminology.Loinc;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Earlier diagnoses for new recordings. Every ECG strip or EGM episode that a final DiagnosticReport
- * with a conclusion code names among its results (a reviewer's analysis, a physician's reading) is
- * indexed with those diagnoses; a new one is compared with the indexed ones of the same kind and
- * channels (the index's nearest neighbours, re-ranked exactly), and when the best scores at least
- * the threshold its diagnoses go to whoever looks after the patient as a Communication: both
- * recordings, the score, the method's version, and that it is a suggestion to confirm.
+ * Earlier diagnoses for new data sets. Every ECG strip, EGM episode or interrogation (its IDCO
+ * measurements) that a final DiagnosticReport with a conclusion code names among its results (a
+ * reviewer's analysis, a physician's reading) is indexed with those diagnoses; a new one is compared
+ * with the indexed ones of its kind and signature (the index's nearest neighbours, re-ranked exactly),
+ * and when the best scores at least the threshold its diagnoses go to whoever looks after the patient
+ * as a Communication: both data sets, the score, the method's version, and that it is a suggestion to
+ * confirm.
  */
-public class SimilarCases {
+public class SimilarCases implements AutoCloseable {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(SimilarCases.class);
 	private static final int REBUILD_BATCH = 200;
@@ -52,28 +55,38 @@ public class SimilarCases {
 	 */
 	public record Match(String dataSet, double score, List<CodeableConcept> diagnoses, List<String> analyses) {}
 
-	private record Indexed(WaveformFeatures features, Map<String, List<CodeableConcept>> analyses) {}
+	/** The best matches of a data set, and the version and threshold of the method that found them. */
+	public record Answer(String method, double threshold, List<Match> matches) {}
+
+	private record Kind(Comparison comparison, SimilarityIndex index) {}
+
+	private record Indexed(Comparison.Features features, Map<String, List<CodeableConcept>> analyses) {}
 
 	private final DaoRegistry myDaos;
 	private final CareRelationships myCare;
-	private final SimilarityIndex myIndex;
-	private final SimilarityMethod myMethod;
+	private final List<Kind> myKinds;
 	private final Recipient myRecipient;
 	private final Map<String, Indexed> myIndexed = new ConcurrentHashMap<>();
 
-	SimilarCases(DaoRegistry theDaos, CareRelationships theCare, SimilarityIndex theIndex, SimilarityMethod theMethod, Recipient theRecipient) {
+	/** @param theIndexes makes each comparison's index, in its metric */
+	SimilarCases(DaoRegistry theDaos, CareRelationships theCare, List<Comparison> theComparisons,
+			Function<SimilarityIndex.Metric, SimilarityIndex> theIndexes, Recipient theRecipient) {
 		myDaos = theDaos;
 		myCare = theCare;
-		myIndex = theIndex;
-		myMethod = theMethod;
+		myKinds = theComparisons.stream().map(comparison -> new Kind(comparison, theIndexes.apply(comparison.metric()))).toList();
 		myRecipient = theRecipient;
 	}
 
-	public SimilarityMethod method() {
-		return myMethod;
+	/** Whether {@code theObservation} is a data set of a kind OpenIMD compares. */
+	boolean compares(Observation theObservation) {
+		return kindOf(theObservation).isPresent();
 	}
 
-	/** Indexes the recordings {@code theReport} diagnoses, if it is a final report with conclusion codes. */
+	private Optional<Kind> kindOf(Observation theObservation) {
+		return myKinds.stream().filter(kind -> kind.comparison().accepts(theObservation)).findFirst();
+	}
+
+	/** Indexes the data sets {@code theReport} diagnoses, if it is a final report with conclusion codes. */
 	void diagnosed(DiagnosticReport theReport) {
 		if (theReport.getStatus() != DiagnosticReport.DiagnosticReportStatus.FINAL || !theReport.hasConclusionCode()) {
 			return;
@@ -89,89 +102,101 @@ public class SimilarCases {
 				known.analyses().put(analysis, theReport.getConclusionCode());
 				continue;
 			}
-			Observation recording = myDaos.getResourceDao(Observation.class).read(new IdType(id), new SystemRequestDetails());
-			features(recording).ifPresent(features -> {
+			Observation dataSet = myDaos.getResourceDao(Observation.class).read(new IdType(id), new SystemRequestDetails());
+			kindOf(dataSet).ifPresent(kind -> features(kind, dataSet).ifPresent(features -> {
 				Map<String, List<CodeableConcept>> analyses = new ConcurrentHashMap<>();
 				analyses.put(analysis, theReport.getConclusionCode());
 				myIndexed.put(id, new Indexed(features, analyses));
-				myIndex.put(id, features.signature(), features.vector());
-			});
+				kind.index().put(id, features.signature(), features.vector());
+			}));
 		}
 	}
 
-	/** The {@code theCount} diagnosed recordings most like {@code theRecording}, best first, itself left out. */
-	public List<Match> findSimilar(Observation theRecording, int theCount) {
-		return findSimilar(theRecording, WaveformFeatures.of(Waveform.of(theRecording), myMethod), theCount);
+	/**
+	 * The {@code theCount} diagnosed data sets most like {@code theDataSet}, best first, itself left out.
+	 *
+	 * @throws Comparison.NotComparableException when it is of no kind OpenIMD compares or has nothing to compare
+	 */
+	public Answer findSimilar(Observation theDataSet, int theCount) {
+		Kind kind = kindOf(theDataSet).orElseThrow(() -> new Comparison.NotComparableException(
+				"OpenIMD compares ECG strips, EGM episodes and interrogations' IDCO measurements, not " + theDataSet.getCode().getCodingFirstRep().getCode()));
+		return new Answer(kind.comparison().version(), kind.comparison().threshold(),
+				findSimilar(kind, theDataSet, kind.comparison().features(theDataSet), theCount));
 	}
 
-	private List<Match> findSimilar(Observation theRecording, WaveformFeatures theQuery, int theCount) {
-		String self = theRecording.getIdElement().toUnqualifiedVersionless().getValue();
+	private List<Match> findSimilar(Kind theKind, Observation theDataSet, Comparison.Features theQuery, int theCount) {
+		String self = theDataSet.getIdElement().toUnqualifiedVersionless().getValue();
 		List<Match> matches = new ArrayList<>();
-		for (SimilarityIndex.Hit hit : myIndex.nearest(theQuery.signature(), theQuery.vector(), Math.max(theCount, myMethod.candidates()))) {
+		for (SimilarityIndex.Hit hit : theKind.index().nearest(theQuery.signature(), theQuery.vector(), Math.max(theCount, theKind.comparison().candidates()))) {
 			Indexed candidate = myIndexed.get(hit.id());
 			if (candidate == null || hit.id().equals(self)) {
 				continue;
 			}
 			List<CodeableConcept> diagnoses = candidate.analyses().values().stream().flatMap(List::stream).toList();
-			matches.add(new Match(hit.id(), theQuery.score(candidate.features(), myMethod), diagnoses, List.copyOf(candidate.analyses().keySet())));
+			matches.add(new Match(hit.id(), theKind.comparison().score(theQuery, candidate.features()), diagnoses, List.copyOf(candidate.analyses().keySet())));
 		}
 		return matches.stream().sorted(Comparator.comparingDouble(Match::score).reversed()).limit(theCount).toList();
 	}
 
-	/** A new recording: when a diagnosed one is at least as alike as the threshold, its diagnoses go to whoever looks after the patient. */
-	void arrived(Observation theRecording) {
-		Optional<WaveformFeatures> features = myIndexed.isEmpty() ? Optional.empty() : features(theRecording);
+	/** A new data set: when a diagnosed one is at least as alike as the threshold, its diagnoses go to whoever looks after the patient. */
+	void arrived(Observation theDataSet) {
+		Optional<Kind> kind = myIndexed.isEmpty() ? Optional.empty() : kindOf(theDataSet);
+		Optional<Comparison.Features> features = kind.flatMap(found -> features(found, theDataSet));
 		if (features.isEmpty()) {
 			return;
 		}
-		List<Match> best = findSimilar(theRecording, features.get(), 1);
-		if (best.isEmpty() || best.get(0).score() < myMethod.threshold()) {
+		Comparison comparison = kind.get().comparison();
+		List<Match> best = findSimilar(kind.get(), theDataSet, features.get(), 1);
+		if (best.isEmpty() || best.get(0).score() < comparison.threshold()) {
 			return;
 		}
 		Match match = best.get(0);
-		String patient = theRecording.getSubject().getReference();
+		String patient = theDataSet.getSubject().getReference();
 		List<String> recipients = myRecipient == Recipient.PATIENT ? List.of(patient) : myCare.practitionersOf(patient);
-		String recording = theRecording.getIdElement().toUnqualifiedVersionless().getValue();
+		String dataSet = theDataSet.getIdElement().toUnqualifiedVersionless().getValue();
 		String diagnoses = match.diagnoses().stream().map(SimilarCases::display).distinct().collect(Collectors.joining("; "));
 		for (String recipient : recipients) {
 			Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
 					.setSubject(new Reference(patient))
 					.setTopic(new CodeableConcept(new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.SIMILAR_CASE, "Similar earlier case")));
-			notice.addAbout(new Reference(recording));
+			notice.addAbout(new Reference(dataSet));
 			notice.addAbout(new Reference(match.dataSet()));
 			match.analyses().forEach(analysis -> notice.addAbout(new Reference(analysis)));
 			match.diagnoses().forEach(diagnosis -> notice.addReasonCode(diagnosis.copy()));
 			notice.addRecipient(new Reference(recipient));
 			notice.addPayload().setContent(new StringType(String.format(Locale.ROOT,
-					"This recording resembles one diagnosed earlier as: %s (similarity %.3f, method %s). A suggestion to confirm, not a diagnosis.",
-					diagnoses, match.score(), myMethod.version())));
+					"This data set resembles one diagnosed earlier as: %s (similarity %.3f, method %s). A suggestion to confirm, not a diagnosis.",
+					diagnoses, match.score(), comparison.version())));
 			myDaos.getResourceDao(Communication.class).create(notice, new SystemRequestDetails());
 		}
-		ourLog.info("{} resembles the diagnosed {} (score {}): told {}", recording, match.dataSet(), match.score(), recipients);
+		ourLog.info("{} resembles the diagnosed {} (score {}): told {}", dataSet, match.dataSet(), match.score(), recipients);
 	}
 
-	/** Indexes every recording a stored final report diagnoses: the index lives in memory, so at each start. */
+	/** Indexes every data set a stored final report diagnoses: the indexes live in memory, so at each start. */
 	void rebuild() {
-		SearchParameterMap recordings = SearchParameterMap.newSynchronous()
-				.add(Observation.SP_CODE, new TokenParam(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, null));
-		List<String> ids = myDaos.getResourceDao(Observation.class).searchForIds(recordings, new SystemRequestDetails()).stream()
-				.map(id -> "Observation/" + id.getId()).toList();
-		for (int from = 0; from < ids.size(); from += REBUILD_BATCH) {
-			ReferenceOrListParam anyOf = new ReferenceOrListParam();
-			ids.subList(from, Math.min(ids.size(), from + REBUILD_BATCH)).forEach(id -> anyOf.addOr(new ReferenceParam(id)));
-			SearchParameterMap reports = SearchParameterMap.newSynchronous()
-					.add(DiagnosticReport.SP_STATUS, new TokenParam(DiagnosticReport.DiagnosticReportStatus.FINAL.toCode()))
-					.add(DiagnosticReport.SP_RESULT, anyOf);
-			myDaos.getResourceDao(DiagnosticReport.class).searchForResources(reports, new SystemRequestDetails())
-					.forEach(report -> diagnosed((DiagnosticReport) report));
+		for (Kind kind : myKinds) {
+			SearchParameterMap dataSets = SearchParameterMap.newSynchronous().add(Observation.SP_CODE, kind.comparison().storedAs());
+			List<String> ids = myDaos.getResourceDao(Observation.class).searchForIds(dataSets, new SystemRequestDetails()).stream()
+					.map(id -> "Observation/" + id.getId()).toList();
+			for (int from = 0; from < ids.size(); from += REBUILD_BATCH) {
+				ReferenceOrListParam anyOf = new ReferenceOrListParam();
+				ids.subList(from, Math.min(ids.size(), from + REBUILD_BATCH)).forEach(id -> anyOf.addOr(new ReferenceParam(id)));
+				// An interrogation's own report names its measurements too; it is the data set, not a diagnosis of it.
+				SearchParameterMap reports = SearchParameterMap.newSynchronous()
+						.add(DiagnosticReport.SP_STATUS, new TokenParam(DiagnosticReport.DiagnosticReportStatus.FINAL.toCode()))
+						.add(DiagnosticReport.SP_CODE, new TokenParam(Loinc.SYSTEM, Loinc.CARDIAC_EP_PROCEDURE_NOTE).setModifier(TokenParamModifier.NOT))
+						.add(DiagnosticReport.SP_RESULT, anyOf);
+				myDaos.getResourceDao(DiagnosticReport.class).searchForResources(reports, new SystemRequestDetails())
+						.forEach(report -> diagnosed((DiagnosticReport) report));
+			}
+			ourLog.info("Similar cases: {} diagnosed data sets indexed for comparison by method {}", kind.index().size(), kind.comparison().version());
 		}
-		ourLog.info("Similar cases: {} diagnosed recordings indexed", myIndex.size());
 	}
 
-	private Optional<WaveformFeatures> features(Observation theRecording) {
+	private static Optional<Comparison.Features> features(Kind theKind, Observation theDataSet) {
 		try {
-			return Optional.of(WaveformFeatures.of(Waveform.of(theRecording), myMethod));
-		} catch (Waveform.NotAWaveformException | WaveformFeatures.NoFeaturesException e) {
+			return Optional.of(theKind.comparison().features(theDataSet));
+		} catch (Comparison.NotComparableException e) {
 			return Optional.empty();
 		}
 	}
@@ -179,5 +204,10 @@ public class SimilarCases {
 	private static String display(CodeableConcept theDiagnosis) {
 		return theDiagnosis.hasText() ? theDiagnosis.getText()
 				: theDiagnosis.getCoding().stream().map(coding -> coding.hasDisplay() ? coding.getDisplay() : coding.getCode()).findFirst().orElse("?");
+	}
+
+	@Override
+	public void close() {
+		myKinds.forEach(kind -> kind.index().close());
 	}
 }

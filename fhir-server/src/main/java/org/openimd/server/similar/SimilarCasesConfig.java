@@ -2,11 +2,14 @@ package org.openimd.server.similar;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.security.CareRelationships;
+import org.openimd.terminology.IdcoTermTable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -14,10 +17,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * Similar cases: the method (data, in the terminology module), the index ({@code
- * openimd.similar.index}: {@code hnsw}, Lucene's graph, or {@code exact}), the threshold ({@code
- * openimd.similar.threshold}, by default the method's), who is told ({@code
- * openimd.similar.notify}), and the index built again in the background once the server is up.
+ * Similar cases: the methods (data, in the terminology module), the indexes ({@code
+ * openimd.similar.index}: {@code hnsw}, Lucene's graph, or {@code exact}), the thresholds ({@code
+ * openimd.similar.threshold} for recordings, {@code openimd.similar.interrogation-threshold} for
+ * interrogations, by default the methods'), who is told ({@code openimd.similar.notify}), and the
+ * indexes built again in the background once the server is up.
  */
 @Configuration(proxyBeanMethods = false)
 class SimilarCasesConfig {
@@ -32,22 +36,25 @@ class SimilarCasesConfig {
 	}
 
 	@Bean(destroyMethod = "close")
-	SimilarityIndex similarityIndex(@Value("${openimd.similar.index:hnsw}") String theKind) {
-		return switch (theKind) {
-			case "hnsw" -> new LuceneHnswIndex();
-			case "exact" -> new ExactIndex();
-			default -> throw new IllegalStateException("openimd.similar.index must be hnsw or exact, not " + theKind);
+	SimilarCases similarCases(DaoRegistry theDaos, CareRelationships theCare, @Value("${openimd.similar.index:hnsw}") String theIndex,
+			@Value("${openimd.similar.threshold:}") String theWaveformThreshold,
+			@Value("${openimd.similar.interrogation-threshold:}") String theInterrogationThreshold,
+			@Value("${openimd.similar.notify:physician}") String theRecipient) {
+		Function<SimilarityIndex.Metric, SimilarityIndex> indexes = switch (theIndex) {
+			case "hnsw" -> LuceneHnswIndex::new;
+			case "exact" -> ExactIndex::new;
+			default -> throw new IllegalStateException("openimd.similar.index must be hnsw or exact, not " + theIndex);
 		};
-	}
-
-	@Bean
-	SimilarCases similarCases(DaoRegistry theDaos, CareRelationships theCare, SimilarityIndex theIndex,
-			@Value("${openimd.similar.threshold:}") String theThreshold, @Value("${openimd.similar.notify:physician}") String theRecipient) {
-		SimilarityMethod method = SimilarityMethod.load();
-		if (!theThreshold.isBlank()) {
-			method = method.withThreshold(Double.parseDouble(theThreshold));
+		SimilarityMethod waveforms = SimilarityMethod.load();
+		InterrogationComparison interrogations = InterrogationComparison.load(IdcoTermTable.load());
+		if (!theWaveformThreshold.isBlank()) {
+			waveforms = waveforms.withThreshold(Double.parseDouble(theWaveformThreshold));
 		}
-		return new SimilarCases(theDaos, theCare, theIndex, method, SimilarCases.Recipient.valueOf(theRecipient.toUpperCase(Locale.ROOT)));
+		if (!theInterrogationThreshold.isBlank()) {
+			interrogations = interrogations.withThreshold(Double.parseDouble(theInterrogationThreshold));
+		}
+		return new SimilarCases(theDaos, theCare, List.of(new WaveformComparison(waveforms), interrogations), indexes,
+				SimilarCases.Recipient.valueOf(theRecipient.toUpperCase(Locale.ROOT)));
 	}
 
 	@Bean

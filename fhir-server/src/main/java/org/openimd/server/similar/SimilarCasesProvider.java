@@ -9,17 +9,18 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.openimd.server.waveform.Waveform;
 
 /**
- * {@code POST /fhir/$find-similar}: the diagnosed recordings most like one the caller may read, with
- * their scores and diagnoses (OperationDefinition in ig).
+ * {@code POST /fhir/$find-similar}: the diagnosed data sets most like one the caller may read (an ECG
+ * strip, an EGM episode, an interrogation's IDCO measurements or its report), with their scores and
+ * diagnoses (OperationDefinition in ig).
  */
 public class SimilarCasesProvider {
 
@@ -41,25 +42,43 @@ public class SimilarCasesProvider {
 		if (count < 1 || count > MAX_COUNT) {
 			throw new InvalidRequestException("count must be between 1 and " + MAX_COUNT);
 		}
-		IdType id = new IdType(theDataSet.getReference());
-		if (!"Observation".equals(id.getResourceType())) {
-			throw new UnprocessableEntityException("dataSet must be an ECG strip or EGM episode (Observation)");
-		}
-		Observation recording = myDaos.getResourceDao(Observation.class).read(id.toUnqualifiedVersionless(), theRequest);
-		Parameters answer = new Parameters();
-		answer.addParameter().setName("method").setValue(new StringType(myCases.method().version()));
-		answer.addParameter().setName("threshold").setValue(new DecimalType(BigDecimal.valueOf(myCases.method().threshold())));
+		Observation dataSet = compared(new IdType(theDataSet.getReference()), theRequest);
 		try {
-			for (SimilarCases.Match match : myCases.findSimilar(recording, count)) {
-				Parameters.ParametersParameterComponent found = answer.addParameter().setName("match");
-				found.addPart().setName("dataSet").setValue(new Reference(match.dataSet()));
-				found.addPart().setName("score").setValue(new DecimalType(BigDecimal.valueOf(match.score()).setScale(4, RoundingMode.HALF_UP)));
-				match.diagnoses().forEach(diagnosis -> found.addPart().setName("diagnosis").setValue(diagnosis.copy()));
-				match.analyses().forEach(analysis -> found.addPart().setName("analysis").setValue(new Reference(analysis)));
+			SimilarCases.Answer found = myCases.findSimilar(dataSet, count);
+			Parameters answer = new Parameters();
+			answer.addParameter().setName("method").setValue(new StringType(found.method()));
+			answer.addParameter().setName("threshold").setValue(new DecimalType(BigDecimal.valueOf(found.threshold())));
+			for (SimilarCases.Match match : found.matches()) {
+				Parameters.ParametersParameterComponent part = answer.addParameter().setName("match");
+				part.addPart().setName("dataSet").setValue(new Reference(match.dataSet()));
+				part.addPart().setName("score").setValue(new DecimalType(BigDecimal.valueOf(match.score()).setScale(4, RoundingMode.HALF_UP)));
+				match.diagnoses().forEach(diagnosis -> part.addPart().setName("diagnosis").setValue(diagnosis.copy()));
+				match.analyses().forEach(analysis -> part.addPart().setName("analysis").setValue(new Reference(analysis)));
 			}
-		} catch (Waveform.NotAWaveformException | WaveformFeatures.NoFeaturesException e) {
-			throw new UnprocessableEntityException("the recording cannot be compared: " + e.getMessage());
+			return answer;
+		} catch (Comparison.NotComparableException e) {
+			throw new UnprocessableEntityException("the data set cannot be compared: " + e.getMessage());
 		}
-		return answer;
+	}
+
+	/** The Observation compared for {@code theId}, read as the caller: itself, or the interrogation report's measurements. */
+	private Observation compared(IdType theId, RequestDetails theRequest) {
+		if ("Observation".equals(theId.getResourceType())) {
+			return myDaos.getResourceDao(Observation.class).read(theId.toUnqualifiedVersionless(), theRequest);
+		}
+		if (!"DiagnosticReport".equals(theId.getResourceType())) {
+			throw new UnprocessableEntityException("dataSet must be an ECG strip, an EGM episode (Observation) or an interrogation (DiagnosticReport or its IDCO Observation)");
+		}
+		DiagnosticReport report = myDaos.getResourceDao(DiagnosticReport.class).read(theId.toUnqualifiedVersionless(), theRequest);
+		for (Reference result : report.getResult()) {
+			IdType id = new IdType(result.getReference());
+			if ("Observation".equals(id.getResourceType())) {
+				Observation measurements = myDaos.getResourceDao(Observation.class).read(id.toUnqualifiedVersionless(), theRequest);
+				if (myCases.compares(measurements)) {
+					return measurements;
+				}
+			}
+		}
+		throw new UnprocessableEntityException(theId.toUnqualifiedVersionless().getValue() + " names no ECG strip, EGM episode or IDCO measurements among its results");
 	}
 }

@@ -4,10 +4,14 @@ import java.util.List;
 
 /**
  * Stage one of the similarity search: the nearest neighbours of a vector among the indexed data sets
- * of the same signature, by dot product, possibly approximate. The exact re-ranking follows.
+ * of the same signature, in the index's metric, possibly approximate. The exact re-ranking follows.
  */
 interface SimilarityIndex extends AutoCloseable {
 
+	/** How near two vectors are: their dot product (unit vectors) or their Euclidean distance. */
+	enum Metric { DOT_PRODUCT, EUCLIDEAN }
+
+	/** @param score higher is nearer; only the order of a search's hits means anything */
 	record Hit(String id, double score) {}
 
 	/** Adds or replaces {@code theId}'s vector. */

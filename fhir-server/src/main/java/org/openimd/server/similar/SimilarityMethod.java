@@ -1,10 +1,5 @@
 package org.openimd.server.similar;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
-
 /**
  * The parameters of waveform comparison, kept as data with their reasons in the terminology module
  * ({@code similarity/waveform-similarity.properties}); every score cites the version.
@@ -22,33 +17,17 @@ record SimilarityMethod(String version, double beforeMs, double afterMs, int ind
 	}
 
 	static SimilarityMethod load() {
-		Properties values = new Properties();
-		try (InputStream in = SimilarityMethod.class.getResourceAsStream(RESOURCE)) {
-			if (in == null) {
-				throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-			}
-			values.load(in);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return new SimilarityMethod(values.getProperty("version"), number(values, "template.before-ms"), number(values, "template.after-ms"),
-				(int) number(values, "template.index-points"), number(values, "template.rerank-rate-hz"), number(values, "rerank.max-lag-ms"),
-				(int) number(values, "sequence.max-offset-beats"), number(values, "sequence.min-overlap"), number(values, "sequence.rr-scale-ms"), number(values, "sequence.shape-scale"),
-				number(values, "weight.morphology"), number(values, "weight.rhythm"), (int) number(values, "candidates"),
-				number(values, "threshold"));
+		MethodData values = MethodData.load(RESOURCE);
+		return new SimilarityMethod(values.text("version"), values.number("template.before-ms"), values.number("template.after-ms"),
+				(int) values.number("template.index-points"), values.number("template.rerank-rate-hz"), values.number("rerank.max-lag-ms"),
+				(int) values.number("sequence.max-offset-beats"), values.number("sequence.min-overlap"), values.number("sequence.rr-scale-ms"),
+				values.number("sequence.shape-scale"), values.number("weight.morphology"), values.number("weight.rhythm"), (int) values.number("candidates"),
+				values.number("threshold"));
 	}
 
 	/** The same method with another threshold (a clinic's own calibration). */
 	SimilarityMethod withThreshold(double theThreshold) {
 		return new SimilarityMethod(version, beforeMs, afterMs, indexPoints, rerankRateHz, maxLagMs, sequenceMaxOffsetBeats, sequenceMinOverlap, sequenceRrScaleMs,
 				sequenceShapeScale, morphologyWeight, rhythmWeight, candidates, theThreshold);
-	}
-
-	private static double number(Properties theValues, String theKey) {
-		String value = theValues.getProperty(theKey);
-		if (value == null) {
-			throw new IllegalStateException(RESOURCE + " has no " + theKey);
-		}
-		return Double.parseDouble(value.trim());
 	}
 }

@@ -25,7 +25,7 @@ import org.openimd.server.waveform.Waveform;
  *     first channel matches the median beat (NCC): the order in which the rhythm unfolds, which the
  *     exact re-ranking compares beat by beat
  */
-record WaveformFeatures(String signature, float[] vector, double[][] templates, double[] rhythm, double[][] beatSequence) {
+record WaveformFeatures(String signature, float[] vector, double[][] templates, double[] rhythm, double[][] beatSequence) implements Comparison.Features {
 
 	private static final double BASELINE_WINDOW_S = 0.6;
 	private static final double INTEGRATION_WINDOW_S = 0.15;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.security.login.Role;
+import org.openimd.server.similar.Interrogations;
 import org.openimd.server.similar.SecondRecording;
 import org.openimd.server.waveform.WaveformSamples;
 import org.openimd.terminology.IdcoTermTable;
@@ -62,11 +63,14 @@ class ReviewIT extends BaseServerIT {
 	private String firstReviewer;
 	private String secondReviewer;
 	private String group;
+	private String prefix;
+	private String message;
 
 	@BeforeEach
 	void anIngestedInterrogationAnEcgStripAClinicianAndAReviewGroupOfTwo() throws Exception {
-		String prefix = "R" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-		assertThat(postHl7v2(new IdcoMessageGenerator(IdcoTermTable.load(), prefix).interrogation(1, 0))).contains("MSA|AA|");
+		prefix = "R" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+		message = new IdcoMessageGenerator(IdcoTermTable.load(), prefix).interrogation(1, 0);
+		assertThat(postHl7v2(message)).contains("MSA|AA|");
 		patient = single(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code("MRN" + prefix + 1))
 				.returnBundle(Bundle.class).execute(), Patient.class);
 		// The generator (not its leads), by the serial number the generator gives it.
@@ -117,7 +121,8 @@ class ReviewIT extends BaseServerIT {
 				.toList();
 		assertThat(analyses).hasSize(2).allSatisfy(analysis -> {
 			assertThat(analysis.getSubject().getReference()).isEqualTo(patientId());
-			assertThat(analysis.getResult()).extracting(Reference::getReference).containsExactly(strip);
+			assertThat(analysis.getResult()).extracting(Reference::getReference).as("the strip and the interrogation's measurements")
+					.containsExactlyInAnyOrder(strip, measurementsOf(report));
 			assertThat(analysis.getConclusionCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("25569003");
 		});
 		assertThat(analyses).extracting(analysis -> analysis.getPerformerFirstRep().getReference()).containsExactlyInAnyOrder(firstReviewer, secondReviewer);
@@ -338,6 +343,55 @@ class ReviewIT extends BaseServerIT {
 				.withParameters(findLike).returnResourceType(Parameters.class).execute())).as("a clinician outside the care team").isIn(403, 404);
 		assertThat(status(() -> FHIR.newRestfulGenericClient(fhirBase()).operation().onServer().named("$find-similar").withParameters(findLike)
 				.returnResourceType(Parameters.class).execute())).as("no token").isEqualTo(401);
+	}
+
+	@Test
+	void aNewInterrogationLikeAReviewedOneBringsItsDiagnosesToThePhysicianAndAnUnlikeOneNothing() throws Exception {
+		submit(client, group, report);
+		analyse(as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES)), onlyAssignment(firstReviewer), "VT, terminated by ATP", VENTRICULAR_TACHYCARDIA);
+		analyse(as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES)), onlyAssignment(secondReviewer), "VT", VENTRICULAR_TACHYCARDIA);
+		String reviewed = measurementsOf(report);
+
+		// Two later interrogations of the same device (another OBR-3 each): one drawn afresh, one with every number within 3 % of the reviewed one.
+		String unlikeMessage = new IdcoMessageGenerator(IdcoTermTable.load(), prefix).interrogation(1, 1);
+		assertThat(postHl7v2(unlikeMessage)).contains("MSA|AA|");
+		assertThat(postHl7v2(Interrogations.measuredAgain(message, prefix + "-1-0", prefix + "-1-9", 0.03, 9))).contains("MSA|AA|");
+
+		IGenericClient physician = as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES));
+		Communication notice = await().atMost(Duration.ofSeconds(30)).until(() -> similarCaseNotices(physician).stream()
+				.filter(found -> found.getAbout().size() > 1 && found.getAbout().get(1).getReference().equals(reviewed)).findFirst(), Optional::isPresent).get();
+		String like = notice.getAbout().get(0).getReference();
+		Observation likeMeasurements = physician.read().resource(Observation.class).withId(like).execute();
+		assertThat(likeMeasurements.getSubject().getReference()).isEqualTo(patientId());
+		assertThat(likeMeasurements.getIdentifierFirstRep().getValue()).endsWith(prefix + "-1-9");
+		assertThat(notice.getReasonCode()).hasSize(2).allSatisfy(diagnosis -> assertThat(diagnosis.getCodingFirstRep().getCode()).isEqualTo("25569003"));
+		assertThat(notice.getPayloadFirstRep().getContentStringType().getValue()).contains("Ventricular tachycardia", "suggestion to confirm");
+		String unlike = physician.search().forResource(Observation.class).where(Observation.SUBJECT.hasId(patientId()))
+				.where(Observation.CODE.exactly().systemAndCode(OpenImdUris.CARDX_CIED_CODE_SYSTEM, OpenImdUris.CARDX_IDCO)).returnBundle(Bundle.class).execute()
+				.getEntry().stream().map(entry -> entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.filter(found -> !found.equals(reviewed) && !found.equals(like)).findFirst().orElseThrow();
+		assertThat(similarCaseNotices(physician)).as("the unlike interrogation, compared before the like one, found nothing")
+				.noneMatch(found -> found.getAbout().stream().anyMatch(about -> about.getReference().equals(unlike)));
+
+		String likeReport = single(physician.search().forResource(DiagnosticReport.class).where(DiagnosticReport.RESULT.hasId(like))
+				.returnBundle(Bundle.class).execute(), DiagnosticReport.class).getIdElement().toUnqualifiedVersionless().getValue();
+		Parameters similar = physician.operation().onServer().named("$find-similar").withParameters(new Parameters()
+				.addParameter(new Parameters.ParametersParameterComponent().setName("dataSet").setValue(new Reference(likeReport))))
+				.returnResourceType(Parameters.class).execute();
+		Parameters.ParametersParameterComponent best = similar.getParameter().stream().filter(parameter -> parameter.getName().equals("match"))
+				.findFirst().orElseThrow();
+		assertThat(((Reference) best.getPart().get(0).getValue()).getReference()).isEqualTo(reviewed);
+		assertThat(best.getPart()).filteredOn(part -> part.getName().equals("analysis")).hasSize(2);
+		assertThat(((StringType) similar.getParameter().get(0).getValue()).getValue()).as("the interrogation method's version").isEqualTo("2026.1");
+		Parameters findLike = new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("dataSet").setValue(new Reference(likeReport)));
+		String outsider = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
+		assertThat(status(() -> as(personToken(Role.CLINICIAN, outsider, CLINICIAN_SCOPES)).operation().onServer().named("$find-similar")
+				.withParameters(findLike).returnResourceType(Parameters.class).execute())).as("a clinician outside the care team").isIn(403, 404);
+	}
+
+	/** The IdcoObservation an interrogation report names as its result. */
+	private String measurementsOf(String theReport) {
+		return client.read().resource(DiagnosticReport.class).withId(theReport).execute().getResultFirstRep().getReference();
 	}
 
 	private static List<Communication> similarCaseNotices(IGenericClient theReader) {

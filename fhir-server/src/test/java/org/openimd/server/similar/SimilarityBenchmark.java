@@ -37,7 +37,7 @@ public final class SimilarityBenchmark {
 			List<WaveformFeatures> indexed = recordings(record, lead, size, 1);
 			List<WaveformFeatures> queries = recordings(record, lead, QUERIES, 2);
 			List<Run> runs = new ArrayList<>();
-			try (ExactIndex exact = new ExactIndex(); LuceneHnswIndex hnsw = new LuceneHnswIndex()) {
+			try (ExactIndex exact = new ExactIndex(SimilarityIndex.Metric.DOT_PRODUCT); LuceneHnswIndex hnsw = new LuceneHnswIndex(SimilarityIndex.Metric.DOT_PRODUCT)) {
 				long start = System.nanoTime();
 				for (int i = 0; i < indexed.size(); i++) {
 					exact.put(Integer.toString(i), indexed.get(i).signature(), indexed.get(i).vector());
