@@ -18,6 +18,7 @@ public final class ReviewCodes {
 	public static final String ASSIGN_TO_GROUP = "group";
 	public static final String REVIEW_REQUESTED = "review-requested";
 	public static final String ANALYSIS_RECEIVED = "analysis-received";
+	public static final String REVIEW_WITHDRAWN = "review-withdrawn";
 	public static final String SIMILAR_CASE = "similar-case";
 
 	private ReviewCodes() {}

@@ -34,6 +34,11 @@ class ReviewConfig {
 	}
 
 	@Bean
+	WithdrawnReviews withdrawnReviews(Reviews theReviews, IInterceptorService theInterceptors) {
+		return CheckedWhenStored.registered(theInterceptors, new WithdrawnReviews(theReviews));
+	}
+
+	@Bean
 	ReviewedDataChanges reviewedDataChanges(Reviews theReviews, IInterceptorService theInterceptors) {
 		return CheckedWhenStored.registered(theInterceptors, new ReviewedDataChanges(theReviews));
 	}

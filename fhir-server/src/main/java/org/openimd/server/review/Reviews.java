@@ -149,6 +149,22 @@ class Reviews {
 		return read(assignment.getIdElement().toUnqualifiedVersionless().getValue());
 	}
 
+	/**
+	 * A review cancelled (or entered in error) through the API: its open assignments are cancelled
+	 * with it and their reviewers told, so that nobody reads a data set whose review was withdrawn.
+	 * Assignments already done or cancelled are left, so telling happens once.
+	 */
+	void withdrawn(Task theReview) {
+		for (Task assignment : assignmentsOf(theReview)) {
+			if (assignment.getStatus() == Task.TaskStatus.COMPLETED || assignment.getStatus() == Task.TaskStatus.CANCELLED) {
+				continue;
+			}
+			update(assignment.setStatus(Task.TaskStatus.CANCELLED).setLastModified(new Date()));
+			notify(ReviewCodes.REVIEW_WITHDRAWN, Optional.empty(), List.of(assignment.getIdElement().toUnqualifiedVersionless().getValue()),
+					assignment.getOwner().getReference(), "The review of a data set assigned to you was withdrawn; your assignment is cancelled.");
+		}
+	}
+
 	/** Makes the copies of the reviews of {@code theItem} again, say because the physician added a finding to it. */
 	void dataSetChanged(String theItem) {
 		SearchParameterMap reviews = SearchParameterMap.newSynchronous()
@@ -219,7 +235,7 @@ class Reviews {
 		return new CodeableConcept(new Coding(OpenImdUris.REVIEW_SYSTEM, theCode, null));
 	}
 
-	private static boolean isA(Task theTask, String theCode) {
+	static boolean isA(Task theTask, String theCode) {
 		return hasCode(theTask.getCode(), theCode);
 	}
 

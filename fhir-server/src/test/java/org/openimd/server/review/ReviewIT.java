@@ -138,6 +138,32 @@ class ReviewIT extends BaseServerIT {
 	}
 
 	@Test
+	void aReviewTheRequesterCancelsCancelsTheOpenAssignmentsAndTellsTheirReviewers() throws Exception {
+		IGenericClient physician = as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES));
+		Task review = submit(physician, group, strip);
+		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
+		Task firstAssignment = onlyAssignment(first);
+		analyse(first, firstAssignment, "Sinus rhythm", VENTRICULAR_TACHYCARDIA);
+
+		Task withdrawn = physician.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute();
+		physician.update().resource(withdrawn.setStatus(Task.TaskStatus.CANCELLED)).execute();
+
+		assertThat(assignmentOf(review, secondReviewer).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+		assertThat(assignmentOf(review, firstReviewer).getStatus()).as("done before the withdrawal").isEqualTo(Task.TaskStatus.COMPLETED);
+		IGenericClient second = as(personToken(Role.REVIEWER, secondReviewer, REVIEWER_SCOPES));
+		assertThat(second.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry())
+				.extracting(entry -> ((Communication) entry.getResource()).getTopic().getCodingFirstRep().getCode())
+				.containsExactlyInAnyOrder(ReviewCodes.REVIEW_REQUESTED, ReviewCodes.REVIEW_WITHDRAWN);
+		assertThat(first.search().forResource(Communication.class).returnBundle(Bundle.class).execute().getEntry())
+				.extracting(entry -> ((Communication) entry.getResource()).getTopic().getCodingFirstRep().getCode()).as("nothing left to withdraw")
+				.containsExactly(ReviewCodes.REVIEW_REQUESTED);
+		Task cancelled = assignmentOf(review, secondReviewer);
+		assertThat(status(() -> analyse(second, cancelled, "VT", VENTRICULAR_TACHYCARDIA))).as("a cancelled assignment takes no analysis").isEqualTo(409);
+		assertThat(status(() -> second.update().resource(withdrawn.setStatus(Task.TaskStatus.INPROGRESS)).execute()))
+				.as("a reviewer cannot reopen the review").isIn(403, 404);
+	}
+
+	@Test
 	void differingDiagnosesAreMarkedAsDisagreement() throws Exception {
 		Task review = submit(client, group, strip);
 		analyse(as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES)), onlyAssignment(firstReviewer), "VT", VENTRICULAR_TACHYCARDIA);
