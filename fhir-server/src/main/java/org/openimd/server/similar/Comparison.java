@@ -1,6 +1,5 @@
 package org.openimd.server.similar;
 
-import ca.uhn.fhir.rest.param.TokenParam;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
@@ -35,8 +34,8 @@ interface Comparison {
 
 	SimilarityIndex.Metric metric();
 
-	/** The code every data set of this kind is stored with, to find them again. */
-	TokenParam storedAs();
+	/** The code every data set of this kind is stored with, as a search token ({@code system|code}, or {@code system|} for any of a system's). */
+	String storedAs();
 
 	/** The method's version, cited with every score. */
 	String version();

@@ -1,6 +1,5 @@
 package org.openimd.server.similar;
 
-import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -163,7 +162,7 @@ record InterrogationComparison(String version, double threshold, int candidates,
 	}
 
 	@Override
-	public TokenParam storedAs() {
-		return new TokenParam(OpenImdUris.CARDX_CIED_CODE_SYSTEM, OpenImdUris.CARDX_IDCO);
+	public String storedAs() {
+		return OpenImdUris.CARDX_CIED_CODE_SYSTEM + "|" + OpenImdUris.CARDX_IDCO;
 	}
 }

@@ -3,7 +3,6 @@ package org.openimd.server.similar;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
@@ -44,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public class SimilarCases implements AutoCloseable {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(SimilarCases.class);
-	private static final int REBUILD_BATCH = 200;
 
 	/** Who hears of a similar earlier case: the patient's physicians (the default) or the patient. */
 	public enum Recipient { PHYSICIAN, PATIENT }
@@ -175,20 +173,13 @@ public class SimilarCases implements AutoCloseable {
 	/** Indexes every data set a stored final report diagnoses: the indexes live in memory, so at each start. */
 	void rebuild() {
 		for (Kind kind : myKinds) {
-			SearchParameterMap dataSets = SearchParameterMap.newSynchronous().add(Observation.SP_CODE, kind.comparison().storedAs());
-			List<String> ids = myDaos.getResourceDao(Observation.class).searchForIds(dataSets, new SystemRequestDetails()).stream()
-					.map(id -> "Observation/" + id.getId()).toList();
-			for (int from = 0; from < ids.size(); from += REBUILD_BATCH) {
-				ReferenceOrListParam anyOf = new ReferenceOrListParam();
-				ids.subList(from, Math.min(ids.size(), from + REBUILD_BATCH)).forEach(id -> anyOf.addOr(new ReferenceParam(id)));
-				// An interrogation's own report names its measurements too; it is the data set, not a diagnosis of it.
-				SearchParameterMap reports = SearchParameterMap.newSynchronous()
-						.add(DiagnosticReport.SP_STATUS, new TokenParam(DiagnosticReport.DiagnosticReportStatus.FINAL.toCode()))
-						.add(DiagnosticReport.SP_CODE, new TokenParam(Loinc.SYSTEM, Loinc.CARDIAC_EP_PROCEDURE_NOTE).setModifier(TokenParamModifier.NOT))
-						.add(DiagnosticReport.SP_RESULT, anyOf);
-				myDaos.getResourceDao(DiagnosticReport.class).searchForResources(reports, new SystemRequestDetails())
-						.forEach(report -> diagnosed((DiagnosticReport) report));
-			}
+			// An interrogation's own report names its measurements too; it is the data set, not a diagnosis of it.
+			SearchParameterMap reports = SearchParameterMap.newSynchronous()
+					.add(DiagnosticReport.SP_STATUS, new TokenParam(DiagnosticReport.DiagnosticReportStatus.FINAL.toCode()))
+					.add(DiagnosticReport.SP_CODE, new TokenParam(Loinc.SYSTEM, Loinc.CARDIAC_EP_PROCEDURE_NOTE).setModifier(TokenParamModifier.NOT))
+					.add(DiagnosticReport.SP_RESULT, new ReferenceParam("Observation", Observation.SP_CODE, kind.comparison().storedAs()));
+			myDaos.getResourceDao(DiagnosticReport.class).searchForResources(reports, new SystemRequestDetails())
+					.forEach(report -> diagnosed((DiagnosticReport) report));
 			ourLog.info("Similar cases: {} diagnosed data sets indexed for comparison by method {}", kind.index().size(), kind.comparison().version());
 		}
 	}

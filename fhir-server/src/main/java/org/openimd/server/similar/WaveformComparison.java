@@ -1,6 +1,5 @@
 package org.openimd.server.similar;
 
-import ca.uhn.fhir.rest.param.TokenParam;
 import org.hl7.fhir.r4.model.Observation;
 import org.openimd.server.waveform.Waveform;
 import org.openimd.terminology.OpenImdUris;
@@ -33,8 +32,8 @@ record WaveformComparison(SimilarityMethod method) implements Comparison {
 	}
 
 	@Override
-	public TokenParam storedAs() {
-		return new TokenParam(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, null);
+	public String storedAs() {
+		return OpenImdUris.CARDIAC_WAVEFORM_SYSTEM + "|";
 	}
 
 	@Override
