@@ -96,9 +96,11 @@ class DemoMode implements ApplicationRunner {
 	private final FhirServerProperties myFhir;
 	private final Environment myEnvironment;
 	private final Path myDataDirectory;
+	private final IdcoTermTable myTerms;
 
 	DemoMode(IngestSvc theIngest, DaoRegistry theDaos, UserAccounts theAccounts, SmartClientRegistry theClients,
-			FhirServerProperties theFhir, Environment theEnvironment, @Value("${openimd.data-dir}") Path theDataDirectory) {
+			FhirServerProperties theFhir, Environment theEnvironment, @Value("${openimd.data-dir}") Path theDataDirectory,
+			IdcoTermTable theTerms) {
 		myIngest = theIngest;
 		myDaos = theDaos;
 		myAccounts = theAccounts;
@@ -106,6 +108,7 @@ class DemoMode implements ApplicationRunner {
 		myFhir = theFhir;
 		myEnvironment = theEnvironment;
 		myDataDirectory = theDataDirectory;
+		myTerms = theTerms;
 	}
 
 	@Override
@@ -147,7 +150,7 @@ class DemoMode implements ApplicationRunner {
 
 	/** Synthetic IDCO interrogations through the ingest pipeline, as a device programmer would send them; the patients they made. */
 	private List<String> seedDeviceData() {
-		IdcoMessageGenerator messages = new IdcoMessageGenerator(IdcoTermTable.load(), "DEMO" + UUID.randomUUID().toString().substring(0, 4));
+		IdcoMessageGenerator messages = new IdcoMessageGenerator(myTerms, "DEMO" + UUID.randomUUID().toString().substring(0, 4));
 		List<String> patients = new ArrayList<>();
 		for (int patient = 0; patient < PATIENTS; patient++) {
 			String report = null;

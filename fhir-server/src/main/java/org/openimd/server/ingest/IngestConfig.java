@@ -31,8 +31,8 @@ class IngestConfig {
 
 	@Bean
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
-			ApplicationAckSender theApplicationAcks, AuditTrail theAudit) {
-		return new IngestSvc(theStore, new IdcoOruMapper(IdcoTermTable.load(), theProperties.senderTimeZone()),
+			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms) {
+		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
 				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, theApplicationAcks, theAudit, Clock.systemUTC());
 	}
 

@@ -39,14 +39,14 @@ class SimilarCasesConfig {
 	SimilarCases similarCases(DaoRegistry theDaos, CareRelationships theCare, @Value("${openimd.similar.index:hnsw}") String theIndex,
 			@Value("${openimd.similar.threshold:}") String theWaveformThreshold,
 			@Value("${openimd.similar.interrogation-threshold:}") String theInterrogationThreshold,
-			@Value("${openimd.similar.notify:physician}") String theRecipient) {
+			@Value("${openimd.similar.notify:physician}") String theRecipient, IdcoTermTable theTerms) {
 		Function<SimilarityIndex.Metric, SimilarityIndex> indexes = switch (theIndex) {
 			case "hnsw" -> LuceneHnswIndex::new;
 			case "exact" -> ExactIndex::new;
 			default -> throw new IllegalStateException("openimd.similar.index must be hnsw or exact, not " + theIndex);
 		};
 		SimilarityMethod waveforms = SimilarityMethod.load();
-		InterrogationComparison interrogations = InterrogationComparison.load(IdcoTermTable.load());
+		InterrogationComparison interrogations = InterrogationComparison.load(theTerms);
 		if (!theWaveformThreshold.isBlank()) {
 			waveforms = waveforms.withThreshold(Double.parseDouble(theWaveformThreshold));
 		}

@@ -3,8 +3,10 @@ package org.openimd.server.terminology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
@@ -19,6 +21,9 @@ class IdcoCodeSystemInstallerIT extends BaseServerIT {
 
 	@Autowired
 	private IdcoCodeSystemInstaller myInstaller;
+
+	@Autowired
+	private DaoRegistry myDaos;
 
 	@Test
 	void lookupOfAnIdcoCodeAnswersItsTerm() {
@@ -51,10 +56,23 @@ class IdcoCodeSystemInstallerIT extends BaseServerIT {
 		String versionBefore = client.read().resource(CodeSystem.class).withId("mdc-idc").execute()
 				.getMeta().getVersionId();
 
-		DaoMethodOutcome again = myInstaller.install();
+		IIdType again = myInstaller.install();
 
-		assertThat(again.isNop()).isTrue();
-		assertThat(again.getId().getVersionIdPart()).isEqualTo(versionBefore);
+		assertThat(again.getVersionIdPart()).isEqualTo(versionBefore);
+		assertThat(client.read().resource(CodeSystem.class).withId("mdc-idc").execute().getMeta().getVersionId())
+				.isEqualTo(versionBefore);
+	}
+
+	@Test
+	void aStoredCopyThatDiffersFromTheTableIsReplacedByANewVersion() {
+		CodeSystem altered = client.read().resource(CodeSystem.class).withId("mdc-idc").execute();
+		altered.getConcept().remove(0);
+		IIdType alteredVersion = myDaos.getResourceDao(CodeSystem.class).update(altered, new SystemRequestDetails()).getId();
+
+		IIdType installed = myInstaller.install();
+
+		assertThat(installed.getVersionIdPartAsLong()).isEqualTo(alteredVersion.getVersionIdPartAsLong() + 1);
+		assertThat(client.read().resource(CodeSystem.class).withId("mdc-idc").execute().getConcept()).hasSize(457);
 	}
 
 	private Parameters lookup(String theCode) {
