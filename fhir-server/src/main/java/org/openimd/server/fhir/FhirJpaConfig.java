@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
@@ -39,6 +40,11 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 	SubscriptionChannelConfig.class
 })
 class FhirJpaConfig {
+
+	@Bean
+	static ServedResourceTypes servedResourceTypes(Environment theEnvironment) {
+		return new ServedResourceTypes(theEnvironment);
+	}
 
 	@Bean
 	JpaStorageSettings storageSettings() {

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -24,10 +27,14 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.Mdc;
 
 class FhirRestApiIT extends BaseServerIT {
+
+	@Value("${" + ServedResourceTypes.PROPERTY + "}")
+	private List<String> myServedTypes;
 
 	@Test
 	void capabilityStatementNamesOpenImdItsVersionAndFhirR4() {
@@ -39,6 +46,20 @@ class FhirRestApiIT extends BaseServerIT {
 		assertThat(metadata.getRestFirstRep().getResource())
 				.extracting(resource -> resource.getType())
 				.contains("Patient", "Device", "Observation", "DiagnosticReport", "DocumentReference", "Provenance");
+	}
+
+	@Test
+	void onlyTheConfiguredResourceTypesAreServed() throws Exception {
+		CapabilityStatement metadata = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+		assertThat(metadata.getRestFirstRep().getResource())
+				.extracting(resource -> resource.getType())
+				.containsExactlyInAnyOrderElementsOf(myServedTypes)
+				.doesNotContain("Claim", "ResearchStudy");
+		HttpResponse<String> claims = HttpClient.newHttpClient().send(authorized("/fhir/Claim").GET().build(), BodyHandlers.ofString());
+		assertThat(claims.statusCode()).isEqualTo(404);
+		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, claims.body()).getIssueFirstRep().getDiagnostics())
+				.contains("Claim");
 	}
 
 	@Test
