@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
@@ -43,7 +41,7 @@ import org.openimd.terminology.IdcoTermTable;
  *       other's data) sent as HL7 v2 over MLLP by C concurrent senders, each waiting for its ACK.
  * </ol>
  *
- * Usage: {@code IngestBenchmark <server jar> <messages> <senders>}. Bounded: it sends exactly the
+ * Usage: {@code IngestBenchmark <launcher> <messages> <senders>}. Bounded: it sends exactly the
  * messages asked for, to loopback only, and stops the server it started.
  */
 public final class IngestBenchmark {
@@ -72,19 +70,19 @@ public final class IngestBenchmark {
 	}
 
 	public static void main(String[] theArgs) throws Exception {
-		Path jar = Path.of(theArgs[0]);
+		Path launcher = Path.of(theArgs[0]).toAbsolutePath();
 		int messages = Integer.parseInt(theArgs[1]);
 		int senders = Integer.parseInt(theArgs[2]);
 		IdcoTermTable terms = IdcoTermTable.load();
 		String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36).toUpperCase();
 
-		int httpPort = freePort();
-		int mllpPort = freePort();
+		int mllpPort = ServerProcess.freePort();
 		Path workDir = Files.createTempDirectory("openimd-benchmark");
-		Process server = startServer(jar, httpPort, mllpPort, workDir);
-		try {
-			HttpClient http = HttpClient.newHttpClient();
-			String base = "http://localhost:" + httpPort;
+		// ingest is measured, not TLS: the FHIR baseline and MLLP both run without it
+		try (ServerProcess server = ServerProcess.start(List.of(launcher.toString()), false, ServerProcess.freePort(), mllpPort,
+				workDir, List.of("--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"))) {
+			HttpClient http = server.http();
+			String base = server.base();
 			AccessTokens tokens = new AccessTokens(base);
 			IdcoOruMapper mapper = new IdcoOruMapper(terms, ZoneOffset.UTC);
 			IParser json = FhirContext.forR4Cached().newJsonParser();
@@ -107,9 +105,6 @@ public final class IngestBenchmark {
 			}
 			System.out.printf("MLLP ingest / FHIR baseline: throughput %.2f, p99 latency %.2f%n",
 					ingest.messagesPerSecond() / baseline.messagesPerSecond(), ingest.percentileMillis(0.99) / baseline.percentileMillis(0.99));
-		} finally {
-			server.destroy();
-			server.waitFor(60, TimeUnit.SECONDS);
 		}
 	}
 
@@ -234,44 +229,6 @@ public final class IngestBenchmark {
 		}
 		in.read();
 		return ack.toString(StandardCharsets.ISO_8859_1);
-	}
-
-	private static Process startServer(Path theJar, int theHttpPort, int theMllpPort, Path theWorkDir) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", theJar.toAbsolutePath().toString(), "--server.port=" + theHttpPort, "--openimd.mllp.port=" + theMllpPort,
-				// ingest is measured, not TLS: the FHIR baseline and MLLP both run without it
-				"--server.ssl.enabled=false",
-				"--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"));
-		TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
-		String pgUrl = System.getenv("OPENIMD_TEST_PG_URL");
-		if (pgUrl != null) {
-			command.add("--spring.datasource.url=" + pgUrl);
-			command.add("--spring.datasource.username=" + System.getenv().getOrDefault("OPENIMD_TEST_PG_USER", "postgres"));
-			command.add("--spring.datasource.password=" + System.getenv().getOrDefault("OPENIMD_TEST_PG_PASSWORD", ""));
-		}
-		Process server = new ProcessBuilder(command).directory(theWorkDir.toFile()).redirectErrorStream(true)
-				.redirectOutput(theWorkDir.resolve("server.log").toFile()).start();
-		HttpClient http = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-		while (System.nanoTime() < deadline && server.isAlive()) {
-			try {
-				if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + theHttpPort + "/actuator/health/readiness")).build(),
-						HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return server;
-				}
-			} catch (IOException notYet) {
-				// still starting
-			}
-			Thread.sleep(250);
-		}
-		server.destroyForcibly();
-		throw new IllegalStateException("the server did not become ready; see " + theWorkDir.resolve("server.log"));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	/** The baseline's access token, renewed before the 5-minute lifetime of a system token runs out. */

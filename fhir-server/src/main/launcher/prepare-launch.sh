@@ -1,0 +1,42 @@
+#!/bin/sh
+# Run by `mvn package` (fhir-server/pom.xml): lays out target/openimd, from which the `openimd`
+# launcher starts the server, and trains its class-data-sharing archive.
+#
+#   prepare-launch.sh <executable jar> <layout directory> <launcher script>
+#
+# 1. Unpacks the executable jar into an application jar and lib/ (Spring Boot's `extract` tool): the
+#    JVM can share classes only from plain jars on the class path, not from jars nested in a jar.
+# 2. Starts the server once, on a throw-away H2 database with no ports of its own, until its
+#    application context is refreshed (spring.context.exit=onRefresh), and lists the classes loaded.
+# 3. Dumps those classes into openimd.jsa. Lambda-proxy entries are left out of the list: the JDK 17
+#    builds here crash while archiving them (SIGSEGV in adjust_lambda_proxy_class_dictionary), and
+#    without them the archive still holds the classes that cost the time.
+set -eu
+jar=$1
+layout=$2
+launcher=$3
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+rm -rf "$layout"
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$layout"
+
+training=$(mktemp -d)
+trap 'rm -rf "$training"' EXIT
+"$java" -XX:DumpLoadedClassList="$training/classes" -Dspring.context.exit=onRefresh \
+	-jar "$layout/openimd-server.jar" \
+	--openimd.data-dir="$training/data" --server.port=0 --openimd.mllp.port=0 \
+	--logging.level.root=WARN >"$training/log" 2>&1 || {
+	cat "$training/log"
+	echo "prepare-launch: the training start failed" >&2
+	exit 1
+}
+grep -v '^@lambda-proxy' "$training/classes" >"$training/classes-to-share"
+"$java" -Xshare:dump -XX:SharedClassListFile="$training/classes-to-share" \
+	-XX:SharedArchiveFile="$layout/openimd.jsa" -cp "$layout/openimd-server.jar" >"$training/dump" 2>&1 || {
+	tail -50 "$training/dump"
+	echo "prepare-launch: dumping the class-data-sharing archive failed" >&2
+	exit 1
+}
+cp "$launcher" "$layout/openimd"
+chmod +x "$layout/openimd"
+echo "prepare-launch: $layout/openimd, sharing $(wc -l <"$training/classes-to-share") classes"
