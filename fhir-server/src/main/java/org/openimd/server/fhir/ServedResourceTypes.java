@@ -1,8 +1,10 @@
 package org.openimd.server.fhir;
 
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -29,6 +31,8 @@ final class ServedResourceTypes implements BeanDefinitionRegistryPostProcessor {
 	private static final Logger ourLog = LoggerFactory.getLogger(ServedResourceTypes.class);
 	private static final String R4_STORAGE_BEAN_PREFIX = "my";
 	private static final String R4_STORAGE_BEAN_SUFFIX = "DaoR4";
+	/** Transactions and system-level operations: not a resource type, always kept. */
+	private static final String SYSTEM_STORAGE_BEAN = "mySystemDaoR4";
 
 	private final Set<String> myServed;
 
@@ -40,12 +44,20 @@ final class ServedResourceTypes implements BeanDefinitionRegistryPostProcessor {
 
 	@Override
 	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry theRegistry) {
-		List<String> left = List.of(theRegistry.getBeanDefinitionNames()).stream()
+		Map<String, String> storageBeanOfType = Stream.of(theRegistry.getBeanDefinitionNames())
 				.filter(name -> name.startsWith(R4_STORAGE_BEAN_PREFIX) && name.endsWith(R4_STORAGE_BEAN_SUFFIX))
-				.filter(name -> !name.equals("mySystemDaoR4"))
-				.filter(name -> !myServed.contains(resourceType(name)))
-				.toList();
-		left.forEach(theRegistry::removeBeanDefinition);
+				.filter(name -> !name.equals(SYSTEM_STORAGE_BEAN))
+				.collect(Collectors.toMap(ServedResourceTypes::resourceType, name -> name));
+		Set<String> unknown = new TreeSet<>(myServed);
+		unknown.removeAll(storageBeanOfType.keySet());
+		if (!unknown.isEmpty()) {
+			throw new IllegalStateException(PROPERTY + " names types FHIR R4 does not have: " + unknown);
+		}
+		storageBeanOfType.forEach((type, bean) -> {
+			if (!myServed.contains(type)) {
+				theRegistry.removeBeanDefinition(bean);
+			}
+		});
 		ourLog.info("Serving {} resource types: {}", myServed.size(), myServed);
 	}
 
