@@ -1,6 +1,7 @@
 package org.openimd.benchmark;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,13 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.openimd.server.TestClients;
-import org.openimd.server.TestTls;
 
 /**
  * The packaged server as its own process, started by a command such as the README's, on the PostgreSQL
@@ -88,18 +90,22 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	private static Optional<HttpClient> trustingSelfSigned(Path theWorkDir) throws IOException {
+	private static Optional<HttpClient> trustingSelfSigned(Path theWorkDir) throws Exception {
 		Path store = theWorkDir.resolve(SELF_SIGNED_STORE);
 		Path passwordFile = theWorkDir.resolve(SELF_SIGNED_STORE + ".password");
 		if (!Files.exists(store) || !Files.exists(passwordFile)) {
 			return Optional.empty();
 		}
-		SSLContext tls;
-		try {
-			tls = TestTls.trusting(store, Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
-		} catch (IllegalStateException stillBeingWritten) {
+		KeyStore keys = KeyStore.getInstance("PKCS12");
+		try (InputStream in = Files.newInputStream(store)) {
+			keys.load(in, Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray());
+		} catch (IOException stillBeingWritten) {
 			return Optional.empty();
 		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(keys);
+		SSLContext tls = SSLContext.getInstance("TLS");
+		tls.init(null, trust.getTrustManagers(), null);
 		return Optional.of(HttpClient.newBuilder().sslContext(tls).build());
 	}
 
