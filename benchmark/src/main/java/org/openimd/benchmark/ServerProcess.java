@@ -90,6 +90,10 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Loads the store itself: the tests' {@code TestTls} needs the server's own classes, which are not on
+	 * this class path (the executable jar is not a library).
+	 */
 	private static Optional<HttpClient> trustingSelfSigned(Path theWorkDir) throws Exception {
 		Path store = theWorkDir.resolve(SELF_SIGNED_STORE);
 		Path passwordFile = theWorkDir.resolve(SELF_SIGNED_STORE + ".password");
