@@ -48,6 +48,11 @@ public final class OpenImdIg {
 	 * resources are checked against the profiles they declare in {@code meta.profile}.
 	 */
 	public static FhirValidator newValidator(FhirContext theContext) {
+		return newValidator(theContext, IdcoTermTable.load());
+	}
+
+	/** As {@link #newValidator(FhirContext)}, with the IDCO term table the caller has already read. */
+	public static FhirValidator newValidator(FhirContext theContext, IdcoTermTable theTerms) {
 		NpmPackageValidationSupport guide = new NpmPackageValidationSupport(theContext);
 		try {
 			guide.loadPackageFromClasspath("classpath:" + PACKAGE_RESOURCE);
@@ -55,7 +60,7 @@ public final class OpenImdIg {
 			throw new UncheckedIOException("Cannot load " + PACKAGE_RESOURCE, e);
 		}
 		PrePopulatedValidationSupport terms = new PrePopulatedValidationSupport(theContext);
-		terms.addCodeSystem(IdcoCodeSystem.from(IdcoTermTable.load()));
+		terms.addCodeSystem(IdcoCodeSystem.from(theTerms));
 		ValidationSupportChain chain = new ValidationSupportChain(
 				guide,
 				terms,

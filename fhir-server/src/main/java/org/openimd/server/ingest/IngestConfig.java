@@ -33,7 +33,7 @@ class IngestConfig {
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
 			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms) {
 		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
-				OpenImdIg.newValidator(theSystemDao.getContext()), theSystemDao, theApplicationAcks, theAudit, Clock.systemUTC());
+				OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), theSystemDao, theApplicationAcks, theAudit, Clock.systemUTC());
 	}
 
 	@Bean
