@@ -34,17 +34,17 @@ public final class StartupBenchmark {
 		long idleMillis = Long.parseLong(theArgs[3]) * 1000;
 
 		Map<String, Path> workDirs = new LinkedHashMap<>();
-		Map<String, List<Start>> firstStarts = new LinkedHashMap<>();
+		Map<String, Start> firstStarts = new LinkedHashMap<>();
 		Map<String, List<Start>> restarts = new LinkedHashMap<>();
-		for (String side : sides.keySet()) {
-			workDirs.put(side, Files.createTempDirectory("openimd-startup"));
-			firstStarts.put(side, new ArrayList<>());
-			restarts.put(side, new ArrayList<>());
+		for (Map.Entry<String, List<String>> side : sides.entrySet()) {
+			Path workDir = Files.createTempDirectory("openimd-startup");
+			workDirs.put(side.getKey(), workDir);
+			firstStarts.put(side.getKey(), startIdleAndStop(side.getValue(), workDir, idleMillis));
+			restarts.put(side.getKey(), new ArrayList<>());
 		}
-		for (int round = 0; round <= rounds; round++) {
+		for (int round = 0; round < rounds; round++) {
 			for (Map.Entry<String, List<String>> side : sides.entrySet()) {
-				Start start = startIdleAndStop(side.getValue(), workDirs.get(side.getKey()), idleMillis);
-				(round == 0 ? firstStarts : restarts).get(side.getKey()).add(start);
+				restarts.get(side.getKey()).add(startIdleAndStop(side.getValue(), workDirs.get(side.getKey()), idleMillis));
 			}
 		}
 
@@ -54,14 +54,14 @@ public final class StartupBenchmark {
 		System.out.printf("| %-40s | %15s | %17s | %16s |%n", "started as", "first start, s", "restart, median s", "idle RSS, MiB");
 		System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(42), "-".repeat(17), "-".repeat(19), "-".repeat(18));
 		for (String side : sides.keySet()) {
-			System.out.printf("| %-40s | %15.1f | %17.1f | %16d |%n", side, firstStarts.get(side).get(0).readySeconds(),
+			System.out.printf("| %-40s | %15.1f | %17.1f | %16d |%n", side, firstStarts.get(side).readySeconds(),
 					medianReady(restarts.get(side)), medianResident(restarts.get(side)));
 		}
 		List<String> names = List.copyOf(sides.keySet());
 		String baseline = names.get(0);
 		String launcher = names.get(1);
 		System.out.printf("launcher / baseline: first start %.2f, restart %.2f, idle RSS %.2f%n",
-				firstStarts.get(launcher).get(0).readySeconds() / firstStarts.get(baseline).get(0).readySeconds(),
+				firstStarts.get(launcher).readySeconds() / firstStarts.get(baseline).readySeconds(),
 				medianReady(restarts.get(launcher)) / medianReady(restarts.get(baseline)),
 				(double) medianResident(restarts.get(launcher)) / medianResident(restarts.get(baseline)));
 	}
