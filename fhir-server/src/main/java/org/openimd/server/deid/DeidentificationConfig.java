@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +59,6 @@ class DeidentificationConfig {
 			Files.createDirectories(theFile.getParent());
 			OwnerOnlyFile.write(theFile, RandomSecret.urlSafe(KEY_BYTES));
 		}
-		return Files.readString(theFile, StandardCharsets.UTF_8);
+		return OwnerOnlyFile.read(theFile);
 	}
 }

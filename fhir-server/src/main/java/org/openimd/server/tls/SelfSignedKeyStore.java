@@ -46,8 +46,9 @@ public record SelfSignedKeyStore(Path location, String password) {
 		if (!Files.exists(store) || !Files.exists(passwordFile)) {
 			return Optional.empty();
 		}
+		OwnerOnlyFile.refuseIfTrackedByGit(store);
 		try {
-			return Optional.of(new SelfSignedKeyStore(store, Files.readString(passwordFile, StandardCharsets.UTF_8).strip()));
+			return Optional.of(new SelfSignedKeyStore(store, OwnerOnlyFile.read(passwordFile).strip()));
 		} catch (IOException e) {
 			throw new IllegalStateException("Cannot read " + passwordFile, e);
 		}
