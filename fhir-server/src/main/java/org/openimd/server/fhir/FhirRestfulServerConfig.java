@@ -89,6 +89,7 @@ class FhirRestfulServerConfig {
 						: new HardcodedServerAddressStrategy(theProperties.publicBaseUrl()));
 
 		server.registerInterceptor(requestLog());
+		server.registerInterceptor(new RequestSizeLimits(theProperties.maxRequestBytes(), theProperties.maxBundleEntries()));
 		theGuards.interceptors().forEach(server::registerInterceptor);
 		server.registerInterceptor(theAudit);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.

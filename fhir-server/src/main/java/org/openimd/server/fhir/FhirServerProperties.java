@@ -12,10 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPageSize the largest {@code _count} honoured
  * @param idcoValueMaxMatches the most IdcoObservations an {@code idco-value} search may match; beyond
  *     it the client is asked to narrow the search
+ * @param maxRequestBytes the largest request body accepted; 413 beyond
+ * @param maxBundleEntries the most entries a batch or transaction may have; 413 beyond
  */
 @ConfigurationProperties("openimd.fhir")
 public record FhirServerProperties(
 		@DefaultValue("") String publicBaseUrl,
 		@DefaultValue("20") int defaultPageSize,
 		@DefaultValue("200") int maxPageSize,
-		@DefaultValue("10000") int idcoValueMaxMatches) {}
+		@DefaultValue("10000") int idcoValueMaxMatches,
+		@DefaultValue("16777216") long maxRequestBytes,
+		@DefaultValue("500") int maxBundleEntries) {}

@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.StringType;
@@ -48,14 +47,15 @@ public class WaveformOperationsProvider {
 
 	@Operation(name = "$render", type = Observation.class, idempotent = true, manualResponse = true)
 	public void render(@IdParam IdType theId, @OperationParam(name = "format") StringType theFormat,
-			@OperationParam(name = "start") DecimalType theStart, @OperationParam(name = "seconds") DecimalType theSeconds,
+			@OperationParam(name = "start") StringType theStart, @OperationParam(name = "seconds") StringType theSeconds,
 			RequestDetails theRequest, HttpServletResponse theResponse) throws IOException {
 		String format = Optional.ofNullable(theFormat).map(StringType::getValue).orElse("png").toLowerCase(Locale.ROOT);
 		if (!format.equals("png") && !format.equals("svg")) {
 			throw new InvalidRequestException("format must be png or svg");
 		}
-		double start = Optional.ofNullable(theStart).map(value -> value.getValue().doubleValue()).orElse(0.0);
-		double seconds = Optional.ofNullable(theSeconds).map(value -> value.getValue().doubleValue()).orElse(MAX_SECONDS);
+		// Taken as text and parsed here: HAPI's own parsing of a decimal parameter answers 500 to "abc".
+		double start = Optional.ofNullable(theStart).map(value -> decimal("start", value.getValue()).doubleValue()).orElse(0.0);
+		double seconds = Optional.ofNullable(theSeconds).map(value -> decimal("seconds", value.getValue()).doubleValue()).orElse(MAX_SECONDS);
 		if (start < 0 || seconds <= 0 || seconds > MAX_SECONDS) {
 			throw new InvalidRequestException("start must be 0 or more and seconds between 0 and " + (int) MAX_SECONDS);
 		}
@@ -87,7 +87,7 @@ public class WaveformOperationsProvider {
 			throw new InvalidRequestException("send the samples as text/csv");
 		}
 		WaveformCsv.Upload upload = new WaveformCsv.Upload(parameter(theRequest, "kind"), parameter(theRequest, "subject"),
-				parameter(theRequest, "effective"), Optional.ofNullable(parameter(theRequest, "rate")).map(WaveformOperationsProvider::decimal).orElse(null),
+				parameter(theRequest, "effective"), Optional.ofNullable(parameter(theRequest, "rate")).map(rate -> decimal("rate", rate)).orElse(null),
 				parameter(theRequest, "unit"), parameter(theRequest, "device"), parameter(theRequest, "derivedFrom"));
 		Observation observation;
 		try (Reader csv = new InputStreamReader(theServletRequest.getInputStream(), StandardCharsets.UTF_8)) {
@@ -103,11 +103,11 @@ public class WaveformOperationsProvider {
 		return values == null || values.length == 0 ? null : values[0];
 	}
 
-	private static BigDecimal decimal(String theValue) {
+	private static BigDecimal decimal(String theParameter, String theValue) {
 		try {
 			return new BigDecimal(theValue);
-		} catch (NumberFormatException e) {
-			throw new InvalidRequestException("rate must be a decimal number of samples per second");
+		} catch (NumberFormatException | NullPointerException e) {
+			throw new InvalidRequestException("the parameter " + theParameter + " must be a decimal number, not \"" + theValue + "\"");
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -98,6 +99,11 @@ class WaveformIT extends BaseServerIT {
 		String alicesToken = personToken(Role.PATIENT, "Patient/" + alice, "openid fhirUser launch/patient patient/*.cruds");
 
 		assertThat(render(alicesStrip, "", alicesToken).statusCode()).isEqualTo(200);
+		for (String bad : List.of("seconds=abc", "start=x")) {
+			HttpResponse<byte[]> refused = render(alicesStrip, "?" + bad, alicesToken);
+			assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+			assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).as(bad).contains("OperationOutcome", bad.substring(0, bad.indexOf('=')));
+		}
 		// Left out of what the operation may read: not found, as for an id that does not exist, so nothing says it does.
 		assertThat(render(bobsStrip, "", alicesToken).statusCode()).as("another patient's strip").isEqualTo(404);
 		assertThat(render("999999999", "", alicesToken).statusCode()).as("no such strip").isEqualTo(404);
@@ -107,7 +113,7 @@ class WaveformIT extends BaseServerIT {
 				alicesToken).statusCode()).isIn(200, 201);
 
 		String devicesOnly = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
-		assertThat(render(alicesStrip, "", devicesOnly).statusCode()).as("a token without Observation scopes").isEqualTo(403);
+		assertThat(render(alicesStrip, "", devicesOnly).statusCode()).as("a token without Observation scopes: as if absent").isEqualTo(404);
 		assertThat(render(alicesStrip, "", null).statusCode()).as("no token").isEqualTo(401);
 		String upload = "kind=egm-episode&subject=Patient/" + alice + "&effective=2026-03-01T09:30:00Z&rate=256&unit=mV";
 		assertThat(importCsv(upload, CSV_OF_AN_EGM, devicesOnly).statusCode()).as("an upload without an Observation scope").isEqualTo(403);
