@@ -62,7 +62,9 @@ public final class TestClients {
 	public static final String CONFIDENTIAL_APP = "openimd-it-confidential-app";
 	public static final String CONFIDENTIAL_APP_SECRET = "it-secret-" + UUID.randomUUID();
 
-	private static final String APP_SCOPES = "openid,fhirUser,launch,launch/patient,offline_access,online_access,patient/*.cruds,user/*.cruds";
+	/** OpenIMD's own scopes among them, as an app may be registered with: a person's role still decides whether they count. */
+	private static final String APP_SCOPES = "openid,fhirUser,launch,launch/patient,offline_access,online_access,patient/*.cruds,user/*.cruds,"
+			+ String.join(",", ApiScopes.INGEST, ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.ADMIN, ApiScopes.LAUNCH);
 
 	private static final RSAKey KEY = newKey();
 	private static final ObjectMapper JSON = new ObjectMapper();

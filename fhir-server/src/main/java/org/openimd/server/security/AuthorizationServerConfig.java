@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -150,6 +151,10 @@ class AuthorizationServerConfig {
 										clientCredentials.setAuthenticationValidator(new SmartScopeValidator());
 									}
 								})))
+						.tokenIntrospectionEndpoint(introspection -> introspection
+								.authenticationProviders(providers -> providers.replaceAll(provider -> provider instanceof OAuth2TokenIntrospectionAuthenticationProvider
+										? new OwnTokensIntrospection(provider, theAuthorizations)
+										: provider)))
 						.oidc(Customizer.withDefaults()))
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
 				// The userinfo endpoint takes an access token.

@@ -11,10 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
+import org.openimd.server.security.login.Role;
 
 /** SMART Backend Services and deny-by-default, seen from outside, as a system integrator meets them. */
 class SecurityIT extends BaseServerIT {
@@ -171,6 +175,37 @@ class SecurityIT extends BaseServerIT {
 
 	private String tokenEndpoint() {
 		return baseUrl() + "/oauth2/token";
+	}
+
+	@Test
+	void openImdsOwnScopesServeSystemsAndAdministratorsNeverAPatientOrAClinician() throws Exception {
+		String patient = client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().getIdPart();
+		String ownScopes = String.join(" ", ApiScopes.INGEST, ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.ADMIN, ApiScopes.LAUNCH);
+		String patientsToken = personToken(Role.PATIENT, "Patient/" + patient, "openid launch/patient patient/*.rs " + ownScopes);
+		String practitioner = client.create().resource(new Practitioner().addIdentifier(uniqueIdentifier())).execute().getId().getIdPart();
+		String cliniciansToken = personToken(Role.CLINICIAN, "Practitioner/" + practitioner, "openid fhirUser user/*.rs " + ownScopes);
+		for (String token : List.of(patientsToken, cliniciansToken)) {
+			assertThat(JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("scope").toString())
+					.as("the app was registered with them, so the token carries them").contains(ApiScopes.INGEST, ApiScopes.ADMIN);
+			assertThat(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2")).header("Content-Type", "x-application/hl7-v2+er7")
+					.POST(HttpRequest.BodyPublishers.ofString("MSH|^~\\&|X")), token).statusCode()).as("ingest").isEqualTo(403);
+			assertThat(get("/ingest/messages", token).statusCode()).as("raw messages").isEqualTo(403);
+			assertThat(get("/actuator/prometheus", token).statusCode()).as("operations").isEqualTo(403);
+			assertThat(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/users")).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{}")), token).statusCode()).as("administration").isEqualTo(403);
+			assertThat(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/smart/launch")).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{}")), token).statusCode()).as("launch").isEqualTo(403);
+		}
+		assertThat(get("/ingest/messages", accessToken).statusCode()).as("a system registered for it").isEqualTo(200);
+	}
+
+	@Test
+	void introspectionAnswersAClientAboutItsOwnTokensOnly() throws Exception {
+		JsonNode othersToken = JSON.readTree(authenticatedPost("/oauth2/introspect", "token=" + accessToken).body());
+		assertThat(othersToken.get("active").asBoolean()).isFalse();
+		assertThat(othersToken.size()).as("nothing but active: false").isEqualTo(1);
+		String own = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
+		assertThat(JSON.readTree(authenticatedPost("/oauth2/introspect", "token=" + own).body()).get("active").asBoolean()).isTrue();
 	}
 
 	private HttpResponse<String> get(String thePath, String theToken) throws Exception {
