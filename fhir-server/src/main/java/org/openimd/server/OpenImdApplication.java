@@ -1,5 +1,6 @@
 package org.openimd.server;
 
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -9,6 +10,7 @@ import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAu
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 
 /**
  * OpenIMD: a FHIR R4 server for implantable medical device data.
@@ -31,6 +33,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 		})
 @ConfigurationPropertiesScan
 public class OpenImdApplication {
+
+	/** The time everything new takes: one clock, so that a test can set it. */
+	@Bean
+	Clock clock() {
+		return Clock.systemDefaultZone();
+	}
 
 	public static void main(String[] args) {
 		SpringApplication.run(OpenImdApplication.class, args);

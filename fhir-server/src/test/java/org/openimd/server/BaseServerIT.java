@@ -140,9 +140,14 @@ public abstract class BaseServerIT {
 	 * password and authenticator code, then the code exchanged.
 	 */
 	protected String personToken(Role theRole, String theFhirUser, String theScope) throws Exception {
+		return personToken(theRole, theFhirUser, null, theScope);
+	}
+
+	/** The same, for a person who acts for {@code theOrganization} (a pharmacist's pharmacy, a manufacturer), or null. */
+	protected String personToken(Role theRole, String theFhirUser, String theOrganization, String theScope) throws Exception {
 		String password = "person token " + UUID.randomUUID();
 		UserAccount person = myAccounts.create("it-" + theRole.name().toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID(), password,
-				theRole, Optional.ofNullable(theFhirUser), Optional.empty());
+				theRole, Optional.ofNullable(theFhirUser), Optional.ofNullable(theOrganization));
 		AppAuthorization app = new AppAuthorization(baseUrl());
 		Map<String, String> redirect = app.authorize(app.authorizationUrl(TestClients.PUBLIC_APP, theScope, Map.of()), person, password);
 		return AppAuthorization.json(app.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();

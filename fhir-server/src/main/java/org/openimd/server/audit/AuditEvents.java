@@ -1,13 +1,15 @@
 package org.openimd.server.audit;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -35,6 +37,8 @@ public final class AuditEvents {
 	public static final String USERNAME_SYSTEM = "urn:openimd:username";
 	/** What a delete event deleted: a relative resource id, which storage would refuse as a reference. */
 	public static final String DELETED_RESOURCE_SYSTEM = "urn:openimd:deleted-resource";
+	/** A resource named by its relative id where a reference could not be stored yet: its write is not committed when the event is. */
+	public static final String RESOURCE_ID_SYSTEM = "urn:openimd:resource-id";
 	static final String JTI_PREFIX = "urn:ietf:params:oauth:jti:";
 
 	static final Coding USER_AUTHENTICATION = new Coding(DICOM, "110114", "User Authentication");
@@ -116,14 +120,33 @@ public final class AuditEvents {
 		return event;
 	}
 
+	/** The address a FHIR request came from, as the audit trail names it; null for the server's own requests. */
+	public static String remoteAddress(RequestDetails theRequest) {
+		return theRequest instanceof ServletRequestDetails servlet ? servlet.getServletRequest().getRemoteAddr() : null;
+	}
+
 	/** An administrator changed who may call the server: a client registered, by the holder of this request's token. */
 	public static AuditEvent securityConfigured(String theClientId, String theDescription, String theRemoteAddress) {
-		AuditEvent event = base(SECURITY_ALERT, SECURITY_CONFIGURATION, AuditEventAction.C, true, theDescription);
+		return securityConfiguration(AuditEventAction.C, theDescription, theRemoteAddress, clientReference(theClientId));
+	}
+
+	/**
+	 * Who may reach whose data changed: a resource the access rules read (a care team, a review group)
+	 * was created, changed or deleted through the API, by the holder of this request's token.
+	 */
+	public static AuditEvent accessChanged(String theResource, AuditEventAction theAction, String theDescription, String theRemoteAddress) {
+		return securityConfiguration(theAction, theDescription, theRemoteAddress,
+				new Reference().setIdentifier(new Identifier().setSystem(RESOURCE_ID_SYSTEM).setValue(theResource)).setDisplay(theResource));
+	}
+
+	private static AuditEvent securityConfiguration(AuditEventAction theAction, String theDescription, String theRemoteAddress,
+			Reference theWhat) {
+		AuditEvent event = base(SECURITY_ALERT, SECURITY_CONFIGURATION, theAction, true, theDescription);
 		AuditEventAgentComponent administrator = requestor(event,
 				currentToken().map(AuditEvents::tokenHolder).orElseGet(() -> new Reference().setDisplay("unknown")), INFORMATION_RECIPIENT,
 				theRemoteAddress);
 		currentToken().ifPresent(jwt -> administrator.addPolicy(JTI_PREFIX + jwt.getId()));
-		AuditEvent.AuditEventEntityComponent client = event.addEntity().setWhat(clientReference(theClientId));
+		AuditEvent.AuditEventEntityComponent client = event.addEntity().setWhat(theWhat);
 		client.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
 				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
 		return event;

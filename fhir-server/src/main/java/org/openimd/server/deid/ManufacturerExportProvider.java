@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.param.StringOrListParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -92,7 +91,7 @@ public class ManufacturerExportProvider {
 			}
 		}
 		patients.values().forEach(patient -> add(export, patient));
-		String remoteAddress = remoteAddress(theRequest);
+		String remoteAddress = AuditEvents.remoteAddress(theRequest);
 		myAudit.record(AuditEvents.operationCalled("$manufacturer-export", "De-identified export of " + devices.size() + " devices for "
 				+ organization, patients.keySet().stream().map(id -> new Reference("Patient/" + id)).toList(), true, remoteAddress));
 		releasedByPatient.forEach((patient, released) -> myAudit.record(AuditEvents.disclosed("$manufacturer-export",
@@ -167,10 +166,6 @@ public class ManufacturerExportProvider {
 
 	private void add(Bundle theExport, IBaseResource theResource) {
 		theExport.addEntry().setResource(myDeidentifier.deidentify((Resource) theResource));
-	}
-
-	private static String remoteAddress(RequestDetails theRequest) {
-		return theRequest instanceof ServletRequestDetails servlet ? servlet.getServletRequest().getRemoteAddr() : null;
 	}
 
 	private static String normalised(String theName) {

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.openimd.server.security.CallerReads;
 import org.openimd.server.waveform.Waveform;
 import org.openimd.terminology.ReviewCodes;
 
@@ -52,7 +53,7 @@ class DataSets {
 		for (String item : theItems) {
 			IdType id = new IdType(item);
 			if ("Observation".equals(id.getResourceType()) || "DiagnosticReport".equals(id.getResourceType())) {
-				items.add((Resource) myDaos.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), theCaller));
+				items.add((Resource) CallerReads.read(myDaos.getResourceDao(id.getResourceType()), id, theCaller));
 			} else {
 				throw new UnprocessableEntityException(item + ": a data set holds interrogation reports, ECG strips and EGM episodes");
 			}

@@ -2,10 +2,14 @@ package org.openimd.server.review;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.deid.Deidentifier;
 import org.openimd.server.fhir.CheckedWhenStored;
+import org.openimd.server.security.AccessGrantingResources;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.ReviewerReach;
+import org.openimd.terminology.ReviewCodes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -31,6 +35,14 @@ class ReviewConfig {
 	@Bean
 	ReviewerReach reviewerReach(DaoRegistry theDaos, ReviewGroups theGroups) {
 		return new ReviewAssignments(theDaos, theGroups);
+	}
+
+	/** Review assignments let reviewers reach de-identified copies: only $submit-for-review makes them. */
+	@Bean
+	AccessGrantingResources reviewAssignmentsGrantAccess() {
+		return resource -> resource instanceof Task task && Reviews.isA(task, ReviewCodes.REVIEW_ASSIGNMENT)
+				? Optional.of(AccessGrantingResources.Grantor.SERVER_OPERATIONS)
+				: Optional.empty();
 	}
 
 	@Bean

@@ -6,18 +6,20 @@ import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.openimd.server.audit.AuditTrail;
-import org.openimd.server.cds.CdsServicesController;
 import org.openimd.server.audit.RefusedRequestAudit;
+import org.openimd.server.cds.CdsServicesController;
 import org.openimd.server.security.login.Role;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -26,8 +28,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -57,13 +59,15 @@ class ApiSecurityConfig {
 	}
 
 	/**
-	 * {@code openimd.admin}, and, in a person's token (one with a role), the admin role: an app a
-	 * clinician signed in to may have been registered with the scope, but never acts as an administrator.
+	 * OpenIMD's own scope {@code theScope}, held by a system, or by a person whose role is admin: an app a
+	 * patient or clinician signed in to may have been registered with the scope (so its token carries
+	 * it), but a patient never ingests, reads raw messages, administers or launches.
 	 */
-	private static final AuthorizationManager<RequestAuthorizationContext> ADMINISTRATORS = AuthorizationManagers.allOf(
-			AuthorityAuthorizationManager.hasAuthority("SCOPE_" + ApiScopes.ADMIN),
-			(authentication, request) -> new AuthorizationDecision(authentication.get() instanceof JwtAuthenticationToken jwt
-					&& Optional.ofNullable(jwt.getToken().getClaimAsString(SmartClaims.ROLE)).map(Role.ADMIN.name()::equalsIgnoreCase).orElse(true)));
+	private static AuthorizationManager<RequestAuthorizationContext> systemsAndAdministrators(String theScope) {
+		return AuthorizationManagers.allOf(AuthorityAuthorizationManager.hasAuthority("SCOPE_" + theScope),
+				(authentication, request) -> new AuthorizationDecision(authentication.get() instanceof JwtAuthenticationToken jwt
+						&& Optional.ofNullable(jwt.getToken().getClaimAsString(SmartClaims.ROLE)).map(Role.ADMIN.name()::equalsIgnoreCase).orElse(true)));
+	}
 
 	@Bean
 	@Order(1)
@@ -104,11 +108,11 @@ class ApiSecurityConfig {
 		theHttp.authorizeHttpRequests(requests -> requests
 						// Errors are rendered by a second dispatch; the first already decided who may see what.
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).hasAuthority("SCOPE_" + ApiScopes.INGEST)
-						.requestMatchers(paths("/ingest/**")).hasAuthority("SCOPE_" + ApiScopes.INGEST_ADMIN)
-						.requestMatchers(PATHS.matcher(HttpMethod.POST, EhrLaunchController.PATH)).hasAuthority("SCOPE_" + ApiScopes.LAUNCH)
-						.requestMatchers(paths("/admin/**")).access(ADMINISTRATORS)
-						.requestMatchers(paths("/actuator/**")).hasAuthority("SCOPE_" + ApiScopes.OPERATIONS)
+						.requestMatchers(PATHS.matcher(HttpMethod.POST, "/hl7v2")).access(systemsAndAdministrators(ApiScopes.INGEST))
+						.requestMatchers(paths("/ingest/**")).access(systemsAndAdministrators(ApiScopes.INGEST_ADMIN))
+						.requestMatchers(PATHS.matcher(HttpMethod.POST, EhrLaunchController.PATH)).access(systemsAndAdministrators(ApiScopes.LAUNCH))
+						.requestMatchers(paths("/admin/**")).access(systemsAndAdministrators(ApiScopes.ADMIN))
+						.requestMatchers(paths("/actuator/**")).access(systemsAndAdministrators(ApiScopes.OPERATIONS))
 						.requestMatchers(paths("/fhir/**")).authenticated()
 						.anyRequest().denyAll())
 				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(theAccessTokens)))
@@ -130,17 +134,30 @@ class ApiSecurityConfig {
 		return new CareRelationships(theDaos);
 	}
 
+	/** Care teams (review groups among them) decide which patients a clinician or pharmacy reaches ({@link CareRelationships}). */
+	@Bean
+	AccessGrantingResources careTeamsGrantAccess() {
+		return resource -> "CareTeam".equals(resource.fhirType()) ? Optional.of(AccessGrantingResources.Grantor.ADMINISTRATORS) : Optional.empty();
+	}
+
+	@Bean
+	SearchOwners searchOwners(JdbcTemplate theJdbc, SecuritySchema theSchema, FhirContext theFhir, Clock theClock) {
+		return new SearchOwners(theJdbc, theFhir, theClock);
+	}
+
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
-			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, SmartDiscovery theDiscovery) {
+			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers,
+			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources, AuditTrail theAudit) {
 		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers);
 		return new FhirApiGuards(List.of(
-				new SmartRequestGate(theCare, theReviewers),
-				new GranularScopeNarrowing(theCare),
+				new SmartRequestGate(theCare),
+				new SearchGate(theCare, theReviewers, theOwners),
 				new PatientSearchNarrowing(theCare),
-				new OutOfScopeResources(rules),
+				new OutOfScopeResources(rules, theCare),
 				rules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
+				new WriteGate(theCare, theGrantingResources, theFhir, theAudit),
 				new SmartCapabilityStatement(theDiscovery)));
 	}
 }

@@ -10,6 +10,9 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * What a search, a page of one or an operation would return beyond the token's reach is left out of
@@ -17,7 +20,9 @@ import java.util.Set;
  * {@code _revinclude} that belongs to another patient, an Observation of {@code $everything} outside
  * a granular scope's category. The decision is HAPI's authorization rules' own, taken before HAPI
  * checks the answer again (and would refuse it). Reads by id and writes are not filtered: the rules
- * refuse them with 403, the same whether the resource exists or not.
+ * refuse them. A total counts only what the token reaches: where a rule tests each resource in memory
+ * (a pharmacy's pump data among a patient's devices), the database's count would count the rest too, so
+ * such an answer carries no total rather than a wrong one.
  */
 @Interceptor(order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR)
 public class OutOfScopeResources {
@@ -28,9 +33,28 @@ public class OutOfScopeResources {
 			RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
 
 	private final IRuleApplier myRules;
+	private final CareRelationships myCare;
 
-	public OutOfScopeResources(IRuleApplier theRules) {
+	public OutOfScopeResources(IRuleApplier theRules, CareRelationships theCare) {
 		myRules = theRules;
+		myCare = theCare;
+	}
+
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void countOnlyWhatIsReached(RequestDetails theRequest, IBaseResource theResponse) {
+		if (!(theResponse instanceof Bundle bundle) || bundle.getType() != Bundle.BundleType.SEARCHSET || !bundle.hasTotal()) {
+			return;
+		}
+		Set<String> types = new TreeSet<>();
+		if (theRequest.getResourceName() != null) {
+			types.add(theRequest.getResourceName());
+		}
+		bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(entry -> types.add(entry.getResource().fhirType()));
+		boolean testedInMemory = AccessContext.of(theRequest, myCare).grants().stream()
+				.anyMatch(grant -> grant.pumpDataOnly() && types.stream().anyMatch(PumpDataOnly.LIMITED_TYPES::contains));
+		if (testedInMemory) {
+			bundle.setTotalElement(null);
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)

@@ -3,6 +3,7 @@ package org.openimd.server.security;
 import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
 import ca.uhn.fhir.jpa.searchparam.matcher.AuthorizationSearchParamMatcher;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
@@ -11,6 +12,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderOperationNamed;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.Collection;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -50,6 +53,46 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Task", "patient");
 	}
 
+	static final String AUDIT_EVENT = "AuditEvent";
+
+	/**
+	 * Where the audit-trail denial applies: to an AuditEvent itself, or to a request on the AuditEvent
+	 * type. Without it the denial would also apply to a request whose type is not known before its
+	 * answer is (a page of a search), and refuse every page.
+	 */
+	private static final IAuthRuleTester AUDIT_TRAIL = new IAuthRuleTester() {
+		@Override
+		public boolean matches(RuleTestRequest theRequest) {
+			return theRequest.resource != null || AUDIT_EVENT.equals(theRequest.requestDetails.getResourceName());
+		}
+
+		@Override
+		public boolean matchesOutput(RuleTestRequest theRequest) {
+			return theRequest.resource != null;
+		}
+	};
+
+	/**
+	 * A searchset or history Bundle in the answer of a batch or transaction: made for the answer (stored
+	 * resources have a version), its entries checked one by one as the rules check any answer's.
+	 */
+	private static final IAuthRuleTester ANSWER_OF_AN_ENTRY = new IAuthRuleTester() {
+		@Override
+		public boolean matches(RuleTestRequest theRequest) {
+			return false;
+		}
+
+		@Override
+		public boolean matchesOutput(RuleTestRequest theRequest) {
+			return theRequest.operation == RestOperationTypeEnum.TRANSACTION && theRequest.resource instanceof Bundle bundle
+					&& (bundle.getType() == Bundle.BundleType.SEARCHSET || bundle.getType() == Bundle.BundleType.HISTORY)
+					&& !bundle.getMeta().hasVersionId();
+		}
+	};
+
+	private static final Set<RestOperationTypeEnum> READS_OF_AN_INSTANCE = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
+			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE);
+
 	private final CareRelationships myCare;
 	private final PumpDataOnly myPumpDataOnly;
 	private final ReviewerReach myReviewers;
@@ -75,6 +118,12 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			return rules.denyAll("the access token is not for this FHIR server").build();
 		}
 		List<AccessContext.Grant> grants = access.grants().stream().filter(AccessContext.Grant::reachesSomeone).toList();
+		if (access.policy().filter(Role.ADMIN::equals).isEmpty() && access.policy().isPresent()) {
+			// AuditEvents name the patients they are about, so they sit in the Patient compartment; yet they also name other
+			// users, their clients and addresses. Denied first, so that no read, include, $everything or batch entry brings one.
+			rules.deny("the audit trail is for administrators").read().resourcesOfType(AUDIT_EVENT).withAnyId().withTester(AUDIT_TRAIL);
+			rules.deny("the audit trail is for administrators").write().resourcesOfType(AUDIT_EVENT).withAnyId().withTester(AUDIT_TRAIL);
+		}
 		// First every rule that allows creation, then the denials of creation to update-only grants, then
 		// the rest: HAPI applies the first rule that decides, and its write is create or update.
 		for (AccessContext.Grant grant : grants) {
@@ -102,6 +151,10 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			if (grant.scope().permits('d')) {
 				onResources(grant, () -> rules.allow().delete());
 			}
+		}
+		if (!grants.isEmpty()) {
+			// A batch's answer holds each GET entry's answer as a searchset Bundle; what is inside was checked as that entry's.
+			rules.allow("the answers of batch entries").read().resourcesOfType("Bundle").withAnyId().withTester(ANSWER_OF_AN_ENTRY);
 		}
 		if (grants.stream().anyMatch(grant -> grant.scope().permits('c') || grant.scope().permits('u') || grant.scope().permits('d'))) {
 			// A transaction has no scope of its own: each entry is checked as its own interaction.
@@ -137,8 +190,8 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$submit-for-review").onServer().andRequireExplicitResponseAuthorization();
 		}
 		if (access.permits("Observation", 'r') && access.policy().map(REQUESTERS_OF_REVIEW::contains).orElse(true)) {
-			// The data set is read as the caller; the answer names other patients' data sets only by id, with their diagnoses.
-			rules.allow().operation().named("$find-similar").onServer().andAllowAllResponses();
+			// The data set is read as the caller; the answer names other data sets only where the caller may read them.
+			rules.allow().operation().named("$find-similar").onServer().andRequireExplicitResponseAuthorization();
 		}
 		access.reviewer().ifPresent(reviewer -> reviewerRules(rules, access, ReviewerAssignments.of(theRequest, myReviewers, reviewer), reviewer));
 		if (access.manufacturer().isPresent()) {
@@ -171,11 +224,29 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		}
 	}
 
+	/** The types a grant reaches: its scope's, within what the caller's role allows at all. */
 	private static List<String> typesOf(AccessContext.Grant theGrant) {
 		if (!theGrant.scope().anyResourceType()) {
-			return List.of(theGrant.scope().resourceType());
+			String type = theGrant.scope().resourceType();
+			return theGrant.resourceTypes().isEmpty() || theGrant.resourceTypes().contains(type) ? List.of(type) : List.of();
 		}
-		return theGrant.resourceTypes().isEmpty() ? List.of("*") : List.copyOf(theGrant.resourceTypes());
+		return theGrant.resourceTypes().isEmpty() ? List.of("*") : theGrant.resourceTypes().stream().sorted().toList();
+	}
+
+	/**
+	 * A resource out of reach answers exactly as one that does not exist, so that nobody learns which
+	 * ids another patient's records have: the same 404 and message as HAPI's for an unknown id, for a
+	 * read, a version, a history or an operation on that instance. Requests on a type or the server,
+	 * and writes (whose refusal is about what is sent), are refused with 403.
+	 */
+	@Override
+	protected void handleDeny(RequestDetails theRequest, Verdict theDecision) {
+		IIdType target = theRequest.getId();
+		if (READS_OF_AN_INSTANCE.contains(theRequest.getRestOperationType()) && target != null && target.hasIdPart()
+				&& theRequest.getResourceName() != null) {
+			throw CallerReads.notKnown(new IdType(theRequest.getResourceName(), target.getIdPart()));
+		}
+		super.handleDeny(theRequest, theDecision);
 	}
 
 	private static List<String> sharedTypesOf(AccessContext.Grant theGrant) {

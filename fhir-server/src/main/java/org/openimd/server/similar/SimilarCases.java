@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * reviewer's analysis, a physician's reading) is indexed with those diagnoses; a new one is compared
  * with the indexed ones of its kind and signature (the index's nearest neighbours, re-ranked exactly),
  * and when the best scores at least the threshold its diagnoses go to whoever looks after the patient
- * as a Communication: both data sets, the score, the method's version, and that it is a suggestion to
+ * as a Communication: the new data set, the earlier diagnoses and score (never the earlier case's ids,
+ * which point into another patient's record), the method's version, and that it is a suggestion to
  * confirm.
  */
 public class SimilarCases implements AutoCloseable {
@@ -157,9 +158,8 @@ public class SimilarCases implements AutoCloseable {
 			Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
 					.setSubject(new Reference(patient))
 					.setTopic(new CodeableConcept(new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.SIMILAR_CASE, "Similar earlier case")));
+			// The earlier case is named by its diagnoses and score alone: its ids would point into another patient's record.
 			notice.addAbout(new Reference(dataSet));
-			notice.addAbout(new Reference(match.dataSet()));
-			match.analyses().forEach(analysis -> notice.addAbout(new Reference(analysis)));
 			match.diagnoses().forEach(diagnosis -> notice.addReasonCode(diagnosis.copy()));
 			notice.addRecipient(new Reference(recipient));
 			notice.addPayload().setContent(new StringType(String.format(Locale.ROOT,

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.openimd.server.security.CallerReads;
 
 /**
  * {@code POST /fhir/$find-similar}: the diagnosed data sets most like one the caller may read (an ECG
@@ -50,10 +51,15 @@ public class SimilarCasesProvider {
 			answer.addParameter().setName("threshold").setValue(new DecimalType(BigDecimal.valueOf(found.threshold())));
 			for (SimilarCases.Match match : found.matches()) {
 				Parameters.ParametersParameterComponent part = answer.addParameter().setName("match");
-				part.addPart().setName("dataSet").setValue(new Reference(match.dataSet()));
+				// Another patient's data set is named by its score and diagnoses alone: its id would point into their record.
+				if (CallerReads.mayRead(myDaos.getResourceDao(Observation.class), new IdType(match.dataSet()), theRequest)) {
+					part.addPart().setName("dataSet").setValue(new Reference(match.dataSet()));
+				}
 				part.addPart().setName("score").setValue(new DecimalType(BigDecimal.valueOf(match.score()).setScale(4, RoundingMode.HALF_UP)));
 				match.diagnoses().forEach(diagnosis -> part.addPart().setName("diagnosis").setValue(diagnosis.copy()));
-				match.analyses().forEach(analysis -> part.addPart().setName("analysis").setValue(new Reference(analysis)));
+				match.analyses().stream()
+						.filter(analysis -> CallerReads.mayRead(myDaos.getResourceDao(DiagnosticReport.class), new IdType(analysis), theRequest))
+						.forEach(analysis -> part.addPart().setName("analysis").setValue(new Reference(analysis)));
 			}
 			return answer;
 		} catch (Comparison.NotComparableException e) {
@@ -64,16 +70,16 @@ public class SimilarCasesProvider {
 	/** The Observation compared for {@code theId}, read as the caller: itself, or the interrogation report's measurements. */
 	private Observation compared(IdType theId, RequestDetails theRequest) {
 		if ("Observation".equals(theId.getResourceType())) {
-			return myDaos.getResourceDao(Observation.class).read(theId.toUnqualifiedVersionless(), theRequest);
+			return CallerReads.read(myDaos.getResourceDao(Observation.class), theId, theRequest);
 		}
 		if (!"DiagnosticReport".equals(theId.getResourceType())) {
 			throw new UnprocessableEntityException("dataSet must be an ECG strip, an EGM episode (Observation) or an interrogation (DiagnosticReport or its IDCO Observation)");
 		}
-		DiagnosticReport report = myDaos.getResourceDao(DiagnosticReport.class).read(theId.toUnqualifiedVersionless(), theRequest);
+		DiagnosticReport report = CallerReads.read(myDaos.getResourceDao(DiagnosticReport.class), theId, theRequest);
 		for (Reference result : report.getResult()) {
 			IdType id = new IdType(result.getReference());
 			if ("Observation".equals(id.getResourceType())) {
-				Observation measurements = myDaos.getResourceDao(Observation.class).read(id.toUnqualifiedVersionless(), theRequest);
+				Observation measurements = CallerReads.read(myDaos.getResourceDao(Observation.class), id, theRequest);
 				if (myCases.compares(measurements)) {
 					return measurements;
 				}

@@ -96,3 +96,8 @@ CREATE TABLE IF NOT EXISTS openimd_launch (
     need_patient_banner boolean NOT NULL,
     expires_at timestamp with time zone NOT NULL
 );
+CREATE TABLE IF NOT EXISTS openimd_search_owner (
+    search_uuid varchar(64) PRIMARY KEY,
+    owner varchar(400) NOT NULL,
+    created_at ${instant} NOT NULL
+);

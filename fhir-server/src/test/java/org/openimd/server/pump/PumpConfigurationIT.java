@@ -193,12 +193,13 @@ class PumpConfigurationIT extends BaseServerIT {
 		IGenericClient deviceReader = FHIR.newRestfulGenericClient(fhirBase());
 		deviceReader.registerInterceptor(new BearerTokenAuthInterceptor(TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER,
 				TestClients.DEVICE_READER_SCOPES)));
-		refused(() -> configurationOf(prescription, deviceReader), 403);
+		// An operation on an instance out of reach answers as one on an instance that does not exist.
+		refused(() -> configurationOf(prescription, deviceReader), 404);
 
 		String pharmacyOfNobody = client.create().resource(new Organization().setName("Pharmacy of nobody")).execute().getId().getIdPart();
 		IGenericClient otherPharmacy = FHIR.newRestfulGenericClient(fhirBase());
 		otherPharmacy.registerInterceptor(new BearerTokenAuthInterceptor(TestClients.organisationSystemToken(baseUrl(), accessToken, "PHARMACIST",
 				"Organization/" + pharmacyOfNobody, "system/MedicationRequest.rs system/DeviceRequest.rs")));
-		refused(() -> configurationOf(prescription, otherPharmacy), 403);
+		refused(() -> configurationOf(prescription, otherPharmacy), 404);
 	}
 }

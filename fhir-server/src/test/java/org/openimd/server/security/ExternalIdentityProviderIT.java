@@ -188,7 +188,7 @@ class ExternalIdentityProviderIT {
 		IGenericClient patient = client(PROVIDER.sign(patientA()));
 
 		assertThat(patient.read().resource(Patient.class).withId(patientA).execute().getIdElement().getIdPart()).isEqualTo(patientA);
-		assertThat(get("/fhir/Patient/" + patientB, PROVIDER.sign(patientA())).statusCode()).isEqualTo(403);
+		assertThat(get("/fhir/Patient/" + patientB, PROVIDER.sign(patientA())).statusCode()).as("out of reach, as if absent").isEqualTo(404);
 		Bundle observations = patient.search().forResource(Observation.class).returnBundle(Bundle.class).execute();
 		assertThat(observations.getEntry()).isNotEmpty().allSatisfy(entry ->
 				assertThat(((Observation) entry.getResource()).getSubject().getReference()).isEqualTo("Patient/" + patientA));
@@ -204,7 +204,7 @@ class ExternalIdentityProviderIT {
 		}));
 
 		assertThat(get("/fhir/Patient/" + patientA, clinician).statusCode()).isEqualTo(200);
-		assertThat(get("/fhir/Patient/" + patientB, clinician).statusCode()).isEqualTo(403);
+		assertThat(get("/fhir/Patient/" + patientB, clinician).statusCode()).as("out of reach, as if absent").isEqualTo(404);
 		Bundle patients = client(clinician).search().forResource(Patient.class).returnBundle(Bundle.class).execute();
 		assertThat(patients.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(patientA);
 	}

@@ -1,7 +1,7 @@
 package org.openimd.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openimd.server.security.CrossPatientIT.ids;
+import static org.openimd.server.security.CrossPatientSuite.ids;
 import static org.openimd.server.security.SmartAppLaunchIT.assertThatForbidden;
 import static org.openimd.server.security.SmartAppLaunchIT.create;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.openimd.server.security.SmartAppLaunchIT.assertThatForbidden;
 import static org.openimd.server.security.SmartAppLaunchIT.create;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.util.List;
@@ -13,9 +14,12 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +83,33 @@ class PharmacyIT extends BaseServerIT {
 		assertReachesPumpDataOfAOnly(pharmacySystem);
 		assertThatForbidden(() -> pharmacySystem.search().forResource(org.hl7.fhir.r4.model.Patient.class)
 				.whereMap(Map.of("_has:MedicationRequest:subject:status", List.of("active"))).returnBundle(Bundle.class).execute());
+	}
+
+	@Test
+	void typedScopesDoNotWidenAPharmacistsRoleOnAnyPath() throws Exception {
+		UserAccount pharmacist = accounts.create("it-pharmacist-" + UUID.randomUUID(), SmartAppLaunchIT.PASSWORD, Role.PHARMACIST,
+				Optional.empty(), Optional.of("Organization/" + pharmacy));
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(TestClients.PUBLIC_APP,
+				"user/Patient.rs user/Device.rs user/Observation.crs user/DiagnosticReport.rs", Map.of()), pharmacist, SmartAppLaunchIT.PASSWORD);
+		IGenericClient caller = clientWith(AppAuthorization.json(flow.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code")))
+				.get("access_token").asText());
+
+		Bundle everything = caller.operation().onInstance(new IdType("Patient", world.patientA())).named("$everything")
+				.withNoParameters(Parameters.class).returnResourceType(Bundle.class).execute();
+		assertThat(everything.getEntry()).extracting(entry -> entry.getResource().fhirType()).contains("Patient", "Device")
+				.doesNotContain("Observation", "DiagnosticReport", "MedicationRequest");
+		assertThat(everything.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).doesNotContain(world.deviceA());
+		assertThatForbidden(() -> caller.read().resource(Observation.class).withId(world.observationA()).execute());
+		assertThatForbidden(() -> caller.search().forResource(Observation.class).returnBundle(Bundle.class).execute());
+		assertThatForbidden(() -> caller.create().resource(SmartAppLaunchIT.vitalSign(world.patientA())).execute());
+		assertThat(caller.search().forResource(Patient.class).revInclude(Observation.INCLUDE_SUBJECT).returnBundle(Bundle.class).execute()
+				.getEntry()).extracting(entry -> entry.getResource().fhirType()).containsOnly("Patient");
+
+		Bundle counted = caller.search().forResource(Device.class).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class).execute();
+		assertThat(counted.hasTotal()).as("the database counts the pacemaker the pharmacist may not see: no total, not a wrong one").isFalse();
+		assertThat(caller.search().forResource(Device.class).returnBundle(Bundle.class).execute().getEntry())
+				.extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(pumpOfA);
 	}
 
 	private void assertReachesPumpDataOfAOnly(IGenericClient theCaller) {
