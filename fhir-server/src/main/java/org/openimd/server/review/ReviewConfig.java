@@ -12,6 +12,7 @@ import org.openimd.server.security.ReviewerReach;
 import org.openimd.terminology.ReviewCodes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /** Specialist review of data sets: groups, copies, the workflow, its operations and what reviewers reach. */
 @Configuration(proxyBeanMethods = false)
@@ -28,8 +29,8 @@ class ReviewConfig {
 	}
 
 	@Bean
-	ReviewOperationsProvider reviewOperationsProvider(Reviews theReviews, CareRelationships theCare) {
-		return new ReviewOperationsProvider(theReviews, theCare);
+	ReviewOperationsProvider reviewOperationsProvider(Reviews theReviews, CareRelationships theCare, PlatformTransactionManager theTransactions) {
+		return new ReviewOperationsProvider(theReviews, theCare, theTransactions);
 	}
 
 	@Bean

@@ -15,16 +15,25 @@ import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.SmartClaims;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** {@code $submit-for-review} and {@code $submit-analysis} ({@link Reviews}; OperationDefinitions in ig). */
+/**
+ * {@code $submit-for-review} and {@code $submit-analysis} ({@link Reviews}; OperationDefinitions in ig).
+ * Each writes several resources (the review, its copy, assignments and notices; the analysis, the
+ * completed assignment, the review and notices) in one database transaction: a failure midway leaves
+ * nothing of it.
+ */
 public class ReviewOperationsProvider {
 
 	private final Reviews myReviews;
 	private final CareRelationships myCare;
+	private final TransactionTemplate myTransaction;
 
-	ReviewOperationsProvider(Reviews theReviews, CareRelationships theCare) {
+	ReviewOperationsProvider(Reviews theReviews, CareRelationships theCare, PlatformTransactionManager theTransactions) {
 		myReviews = theReviews;
 		myCare = theCare;
+		myTransaction = new TransactionTemplate(theTransactions);
 	}
 
 	@Operation(name = "$submit-for-review", idempotent = false)
@@ -33,8 +42,8 @@ public class ReviewOperationsProvider {
 			RequestDetails theRequest) {
 		Optional<String> requester = AccessContext.of(theRequest, myCare).token()
 				.map(token -> token.getClaimAsString(SmartClaims.FHIR_USER)).map(fhirUser -> new IdType(fhirUser).toUnqualifiedVersionless().getValue());
-		return myReviews.submit(theDataSet.stream().map(Reference::getReference).toList(), Optional.ofNullable(theGroup),
-				Optional.ofNullable(theQuestion).map(StringType::getValue), requester, theRequest);
+		return myTransaction.execute(status -> myReviews.submit(theDataSet.stream().map(Reference::getReference).toList(),
+				Optional.ofNullable(theGroup), Optional.ofNullable(theQuestion).map(StringType::getValue), requester, theRequest));
 	}
 
 	@Operation(name = "$submit-analysis", type = Task.class, idempotent = false)
@@ -42,7 +51,7 @@ public class ReviewOperationsProvider {
 			@OperationParam(name = "conclusionCode") List<CodeableConcept> theCodes, RequestDetails theRequest) {
 		String reviewer = AccessContext.of(theRequest, myCare).reviewer()
 				.orElseThrow(() -> new ForbiddenOperationException("$submit-analysis is for the reviewer a review is assigned to"));
-		return myReviews.submitAnalysis(theAssignment, reviewer, theConclusion == null ? null : theConclusion.getValue(),
-				theCodes == null ? List.of() : theCodes);
+		return myTransaction.execute(status -> myReviews.submitAnalysis(theAssignment, reviewer,
+				theConclusion == null ? null : theConclusion.getValue(), theCodes == null ? List.of() : theCodes));
 	}
 }
