@@ -148,7 +148,8 @@ class ApiSecurityConfig {
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
 			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers,
-			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources, AuditTrail theAudit) {
+			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources, AuditTrail theAudit,
+			DaoRegistry theDaos) {
 		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers);
 		return new FhirApiGuards(List.of(
 				new SmartRequestGate(theCare),
@@ -157,7 +158,7 @@ class ApiSecurityConfig {
 				new OutOfScopeResources(rules, theCare),
 				rules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
-				new WriteGate(theCare, theGrantingResources, theFhir, theAudit),
+				new WriteGate(theCare, theGrantingResources, theFhir, theAudit, theDaos),
 				new SmartCapabilityStatement(theDiscovery)));
 	}
 }

@@ -45,7 +45,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	static final Set<String> SHARED_TYPES = Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication",
 			"Substance", "CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "Questionnaire");
 
-	private static final CompartmentSearchParameterModifications DEVICES_OF_PATIENT = new CompartmentSearchParameterModifications();
+	static final CompartmentSearchParameterModifications DEVICES_OF_PATIENT = new CompartmentSearchParameterModifications();
 
 	static {
 		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Device", "patient");

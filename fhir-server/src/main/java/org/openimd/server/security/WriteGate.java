@@ -3,9 +3,12 @@ package org.openimd.server.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
@@ -23,10 +27,10 @@ import org.openimd.server.security.login.Role;
  * operation that writes as the caller, passes here just before it is stored (HAPI's storage pointcuts
  * see all of them):
  * <ul>
- *   <li>A token limited to some patients writes a resource only if every patient it names, through any
- *       reference anywhere in it ({@code subject}, {@code performer}, {@code focus}, an extension…), is
- *       one the token reaches: one link out of reach refuses the whole write. HAPI's compartment rule
- *       is satisfied by one link alone.
+ *   <li>A token limited to some patients writes a resource only if everything it links to, through any
+ *       reference anywhere in it ({@code subject}, {@code performer}, {@code focus}, {@code derivedFrom},
+ *       an extension…), is something the token may read: one link out of reach refuses the whole write.
+ *       HAPI's compartment rule is satisfied by one link alone.
  *   <li>Resources that grant access ({@link AccessGrantingResources}) are written only by those
  *       entitled to grant it, and each such change is audited.
  * </ul>
@@ -39,12 +43,15 @@ public class WriteGate {
 	private final CareRelationships myCare;
 	private final List<AccessGrantingResources> myGrantingResources;
 	private final FhirTerser myTerser;
+	private final DaoRegistry myDaos;
 	private final AuditTrail myAudit;
 
-	WriteGate(CareRelationships theCare, List<AccessGrantingResources> theGrantingResources, FhirContext theFhir, AuditTrail theAudit) {
+	WriteGate(CareRelationships theCare, List<AccessGrantingResources> theGrantingResources, FhirContext theFhir, AuditTrail theAudit,
+			DaoRegistry theDaos) {
 		myCare = theCare;
 		myGrantingResources = theGrantingResources;
 		myTerser = theFhir.newTerser();
+		myDaos = theDaos;
 		myAudit = theAudit;
 	}
 
@@ -85,7 +92,7 @@ public class WriteGate {
 		}
 		AccessContext access = AccessContext.of(theRequest, myCare);
 		if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
-			access.patientLimit().ifPresent(reachable -> refuseLinksBeyond(theResource, reachable));
+			access.patientLimit().ifPresent(reachable -> refuseLinksBeyond(theResource, reachable, theRequest));
 		}
 		grantor(theResource).ifPresent(grantor -> refuseUnlessGrantor(access, grantor, theResource));
 	}
@@ -108,16 +115,40 @@ public class WriteGate {
 		return theRequest != null && !(theRequest instanceof SystemRequestDetails);
 	}
 
-	private void refuseLinksBeyond(IBaseResource theResource, Set<String> theReachable) {
-		boolean beyond = myTerser.getAllPopulatedChildElementsOfType(theResource, IBaseReference.class).stream()
-				.map(IBaseReference::getReferenceElement)
-				.anyMatch(target -> target != null && PATIENT.equals(target.getResourceType()) && target.hasIdPart()
-						&& !theReachable.contains(target.getIdPart()));
-		if (beyond) {
-			// Which patient is not said: the answer must not confirm that an id is someone's.
-			throw new ForbiddenOperationException("this " + theResource.fhirType() + " names a patient this token may not write for;"
-					+ " every patient a resource links to must be within reach");
+	/**
+	 * Every patient {@code theResource} links to must be within reach: directly, or through their records
+	 * ({@code derivedFrom} another patient's Observation, {@code device} another patient's implant),
+	 * whose patients are their Patient compartment's owners, with OpenIMD's Devices and Tasks. A link to
+	 * nothing stored (a resource the same transaction creates, an external URL) is for HAPI's
+	 * referential integrity to judge, not this.
+	 */
+	private void refuseLinksBeyond(IBaseResource theResource, Set<String> theReachable, RequestDetails theRequest) {
+		for (IBaseReference reference : myTerser.getAllPopulatedChildElementsOfType(theResource, IBaseReference.class)) {
+			IIdType target = reference.getReferenceElement();
+			if (target == null || !target.hasResourceType() || !target.hasIdPart() || target.getValue().startsWith("#")
+					|| (target.hasBaseUrl() && !target.getBaseUrl().equals(theRequest.getFhirServerBase()))
+					|| !myDaos.isResourceTypeSupported(target.getResourceType())) {
+				continue;
+			}
+			List<String> patients = PATIENT.equals(target.getResourceType()) ? List.of(target.getIdPart()) : patientsOf(target);
+			if (!theReachable.containsAll(patients)) {
+				// Which link is not said: the answer must not confirm that an id is someone's.
+				throw new ForbiddenOperationException("this " + theResource.fhirType() + " links to a patient, or a patient's record,"
+						+ " this token may not write for; everything a resource links to must be within reach");
+			}
 		}
+	}
+
+	private List<String> patientsOf(IIdType theLinked) {
+		IBaseResource linked;
+		try {
+			linked = myDaos.getResourceDao(theLinked.getResourceType()).read(theLinked.toUnqualifiedVersionless(), new SystemRequestDetails());
+		} catch (ResourceNotFoundException | ResourceGoneException notStored) {
+			return List.of();
+		}
+		// The owners HAPI finds through a compartment parameter may be of any type (a CareTeam's practitioners): only patients count.
+		return myTerser.getCompartmentOwnersForResource(PATIENT, linked, SmartAuthorizationInterceptor.DEVICES_OF_PATIENT).stream()
+				.filter(owner -> PATIENT.equals(owner.getResourceType())).map(IIdType::getIdPart).toList();
 	}
 
 	private static void refuseUnlessGrantor(AccessContext theAccess, AccessGrantingResources.Grantor theGrantor, IBaseResource theResource) {

@@ -123,7 +123,10 @@ abstract class CrossPatientSuite extends BaseServerIT {
 		focusedOnB.addFocus(new Reference("Patient/" + world.patientB()));
 		Observation extendedToB = SmartAppLaunchIT.vitalSign(world.patientA()).addIdentifier(marker);
 		extendedToB.addExtension(new Extension("https://example.org/any-extension", new Reference("Patient/" + world.patientB())));
-		for (Observation linking : List.of(performedByB, ofBPerformedByA, focusedOnB, extendedToB)) {
+		Observation derivedFromBs = SmartAppLaunchIT.vitalSign(world.patientA()).addIdentifier(marker);
+		derivedFromBs.addDerivedFrom(new Reference("Observation/" + world.observationB()));
+		Observation onBsDevice = SmartAppLaunchIT.vitalSign(world.patientA()).addIdentifier(marker).setDevice(new Reference("Device/" + world.deviceB()));
+		for (Observation linking : List.of(performedByB, ofBPerformedByA, focusedOnB, extendedToB, derivedFromBs, onBsDevice)) {
 			assertThat(asA("POST", "/Observation", linking).status()).isEqualTo(403);
 		}
 
@@ -146,7 +149,10 @@ abstract class CrossPatientSuite extends BaseServerIT {
 		Observation stored = client.read().resource(Observation.class).withId(world.observationA()).execute();
 		assertThat(stored.getSubject().getReference()).endsWith("Patient/" + world.patientA());
 		assertThat(stored.getFocus()).isEmpty();
-		assertThat(asA("POST", "/Observation", SmartAppLaunchIT.vitalSign(world.patientA())).status()).as("A's own data").isEqualTo(201);
+		Observation linkingOwn = SmartAppLaunchIT.vitalSign(world.patientA()).setDevice(new Reference("Device/" + world.deviceA()));
+		linkingOwn.addDerivedFrom(new Reference("Observation/" + world.observationA()));
+		linkingOwn.addPerformer(new Reference("Practitioner/" + world.practitioner()));
+		assertThat(asA("POST", "/Observation", linkingOwn).status()).as("A's own data, linking A's own records and a clinician").isEqualTo(201);
 	}
 
 	@Test
@@ -162,6 +168,18 @@ abstract class CrossPatientSuite extends BaseServerIT {
 		assertThat(asA("POST", "/Task", assignment).status()).as("a review assignment made by hand").isEqualTo(403);
 		assertThat(transport().send(fhirBase(), accessToken, "POST", "/Task", FHIR.newJsonParser().encodeResourceToString(assignment),
 				FhirTransport.FHIR_JSON).status()).as("not even a system with every scope: only $submit-for-review makes them").isEqualTo(403);
+
+		Identifier teamId = uniqueIdentifier();
+		ownTeam.addIdentifier(teamId);
+		assertThat(transport().send(fhirBase(), accessToken, "POST", "/CareTeam", FHIR.newJsonParser().encodeResourceToString(ownTeam),
+				FhirTransport.FHIR_JSON).status()).as("a system that acts for nobody keeps care teams").isEqualTo(201);
+		String team = "CareTeam/" + client.search().forResource(CareTeam.class).where(CareTeam.IDENTIFIER.exactly()
+				.systemAndCode(teamId.getSystem(), teamId.getValue())).returnBundle(Bundle.class).execute().getEntryFirstRep().getResource()
+				.getIdElement().getIdPart();
+		assertThat(auditEventsEventually("subtype=110129",
+				event -> event.getEntity().stream().anyMatch(entity -> team.equals(entity.getWhat().getIdentifier().getValue()))))
+				.as("the change of access is audited").singleElement()
+				.satisfies(event -> assertThat(event.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(TestClients.FULL_ACCESS));
 	}
 
 	@Test
