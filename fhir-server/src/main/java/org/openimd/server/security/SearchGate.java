@@ -89,8 +89,8 @@ public class SearchGate {
 		if (access.policy().isPresent() && theSearch.getEverythingMode() == null) {
 			SearchForms.refuseAllButPlainForms(theSearch);
 		}
-		if (theDetails.getUuid() != null) {
-			// Conditional writes match without a search of record; only those can have pages.
+		if (theDetails.getUuid() != null && !theSearch.isLoadSynchronous() && theSearch.getLoadSynchronousUpTo() == null) {
+			// Only a search HAPI keeps (not a synchronous one, nor a conditional write's match) can have later pages.
 			access.token().ifPresent(token -> myOwners.record(theDetails.getUuid(), token));
 		}
 	}

@@ -101,3 +101,4 @@ CREATE TABLE IF NOT EXISTS openimd_search_owner (
     owner varchar(400) NOT NULL,
     created_at ${instant} NOT NULL
 );
+CREATE INDEX IF NOT EXISTS openimd_search_owner_created ON openimd_search_owner (created_at);
