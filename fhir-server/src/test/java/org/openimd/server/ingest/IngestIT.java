@@ -9,6 +9,10 @@ import static org.openimd.mappers.idco.IdcoFixtures.STJUDE_ICD;
 import static org.openimd.mappers.idco.IdcoFixtures.text;
 import static org.openimd.mappers.idco.IdcoFixtures.withControlId;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -41,6 +45,9 @@ class IngestIT extends BaseServerIT {
 
 	@Autowired
 	private MllpServer myMllp;
+
+	@Autowired
+	private IInterceptorService storage;
 
 	@Test
 	void interrogationPostedOverHttpIsAcknowledgedAfterItsFhirDataIsStored() throws Exception {
@@ -170,6 +177,46 @@ class IngestIT extends BaseServerIT {
 		assertThat(imported.getOutcomeDesc()).startsWith("REJECTED ORU^R01");
 		assertThat(imported.getEntity()).singleElement().satisfies(message -> assertThat(message.getWhat().getIdentifier().getValue())
 				.isEqualTo(rejected.get("id").asText()));
+	}
+
+	@Test
+	void anInterrogationWhoseStorageFailsMidwayLeavesNoFhirDataAndIsStoredWholeOnReprocess() throws Exception {
+		String deviceId = "model:CD2215-36/serial:MID" + UUID.randomUUID().toString().substring(0, 8);
+		String clinicId = "MID-" + UUID.randomUUID();
+		String controlId = unique();
+		String message = withControlId(text(STJUDE_ICD), controlId)
+				.replace("model:CD2215-36/serial:9925119", deviceId).replace("~190^^^iCARDEA^SS", "~" + clinicId + "^^^iCARDEA^SS");
+		// The Patient, Devices, Observation and report are written by the time the Provenance, last of the transaction, is.
+		FailingProvenance failure = new FailingProvenance();
+		storage.registerInterceptor(failure);
+		try {
+			assertThat(postHl7v2(message)).contains("MSA|AE|" + controlId).contains("OPENIMD-1401");
+		} finally {
+			storage.unregisterInterceptor(failure);
+		}
+		assertThat(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code(clinicId)).returnBundle(Bundle.class)
+				.execute().getEntry()).as("nothing of the interrogation was stored").isEmpty();
+
+		long id = messages("rejected").stream().filter(m -> m.get("controlId").asText().equals(controlId)).findFirst().orElseThrow()
+				.get("id").asLong();
+		HttpResponse<String> reprocessed = myHttp.send(authorized("/ingest/messages/" + id + "/reprocess")
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(JSON.readTree(reprocessed.body()).at("/message/status").asText()).isEqualTo("ACCEPTED");
+		Patient stored = single(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code(clinicId))
+				.returnBundle(Bundle.class).execute(), Patient.class);
+		assertThat(client.search().forResource(DiagnosticReport.class).where(DiagnosticReport.SUBJECT.hasId(stored.getIdElement()
+				.toUnqualifiedVersionless())).returnBundle(Bundle.class).execute().getEntry()).as("stored once, whole").hasSize(1);
+	}
+
+	/** Fails the storage of a Provenance, the last resource of an interrogation's transaction. */
+	public static class FailingProvenance {
+
+		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+		public void created(IBaseResource theResource) {
+			if (theResource instanceof Provenance) {
+				throw new UnprocessableEntityException("a failure planted by the test");
+			}
+		}
 	}
 
 	@Test

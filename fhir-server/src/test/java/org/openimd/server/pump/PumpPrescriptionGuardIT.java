@@ -3,9 +3,14 @@ package org.openimd.server.pump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.LocalDate;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -21,12 +26,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Stored prescriptions for intrathecal pumps go through the same checks as the operation: a REJECT
  * is a 422 and nothing is stored, warnings become DetectedIssues on the version they concern.
  */
 class PumpPrescriptionGuardIT extends BaseServerIT {
+
+	@Autowired
+	IInterceptorService storage;
 
 	String patient;
 	String pump;
@@ -80,6 +89,30 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 			assertThat(issue.getImplicatedFirstRep().getReference()).isEqualTo(id);
 			assertThat(issue.getDetail()).contains("Hydromorphone");
 		});
+	}
+
+	@Test
+	void aPrescriptionWhoseWarningCannotBeStoredIsNotStoredEither() {
+		MedicationRequest offLabel = order(PumpInput.of("hydromorphone", "10", "mg/mL").basal("1", "mg/d"));
+		FailingDetectedIssue failure = new FailingDetectedIssue();
+		storage.registerInterceptor(failure);
+		try {
+			refusal(() -> client.create().resource(offLabel).execute(), 422);
+		} finally {
+			storage.unregisterInterceptor(failure);
+		}
+		assertThat(stored(offLabel.getIdentifierFirstRep())).as("the order and its warning are one write").isEmpty();
+	}
+
+	/** Fails the storage of a DetectedIssue, written after the order it concerns. */
+	public static class FailingDetectedIssue {
+
+		@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+		public void creating(IBaseResource theResource) {
+			if (theResource instanceof DetectedIssue) {
+				throw new UnprocessableEntityException("a failure planted by the test");
+			}
+		}
 	}
 
 	@Test

@@ -186,6 +186,19 @@ class ReviewIT extends BaseServerIT {
 				.returnBundle(Bundle.class).execute().getEntry()).as("no analysis").isEmpty();
 		assertThat(analyse(first, assignment, "Monomorphic ventricular tachycardia", VENTRICULAR_TACHYCARDIA).getStatus())
 				.as("the same analysis, sent again, goes through").isEqualTo(Task.TaskStatus.COMPLETED);
+
+		// Withdrawing the review cancels the second reviewer's open assignment before telling them.
+		Task review = client.read().resource(Task.class).withId(assignment.getPartOfFirstRep().getReferenceElement()).execute();
+		FailingWrite failedWithdrawal = new FailingWrite(ReviewCodes.REVIEW_WITHDRAWN, 1);
+		storage.registerInterceptor(failedWithdrawal);
+		try {
+			assertThat(status(() -> physician.update().resource(review.copy().setStatus(Task.TaskStatus.CANCELLED)).execute())).isEqualTo(422);
+		} finally {
+			storage.unregisterInterceptor(failedWithdrawal);
+		}
+		assertThat(client.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute().getStatus())
+				.isNotEqualTo(Task.TaskStatus.CANCELLED);
+		assertThat(onlyAssignment(secondReviewer).getStatus()).as("still open").isEqualTo(Task.TaskStatus.REQUESTED);
 	}
 
 	/** Fails the {@code theNth} notice of a topic as it is stored: a failure in the middle of an operation's writes. */
