@@ -29,8 +29,13 @@ import org.openimd.terminology.OpenImdUris;
  */
 final class PatientMapping {
 
-	/** The IHE IDCO device-based patient identifier, {@code model:<model>/serial:<serial>}. */
-	static final Pattern DEVICE_BASED_ID = Pattern.compile("model:(.+)/serial:(.+)");
+	/**
+	 * The IHE IDCO device-based patient identifier, {@code model:<model>/serial:<serial>}, as senders
+	 * write it: in any case, with spaces in the model name and around the separators
+	 * ({@code MODEL:Maximo II DR/SERIAL:PZC123456}, as a Paceart export does).
+	 */
+	static final Pattern DEVICE_BASED_ID = Pattern.compile("\\s*model\\s*:\\s*(\\S.*?)\\s*/\\s*serial\\s*:\\s*(\\S.*?)\\s*",
+			Pattern.CASE_INSENSITIVE);
 
 	private PatientMapping() {}
 
