@@ -21,6 +21,7 @@ import org.openimd.mappers.hl7v2.MshHeader;
 import org.openimd.mappers.idco.IdcoMapping;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.mappers.idco.MappingIssue;
+import org.openimd.mappers.idco.MappingIssues;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.slf4j.Logger;
@@ -189,7 +190,8 @@ public class IngestSvc {
 
 	private static Hl7Ack success(MshHeader theHeader, List<MappingIssue> theIssues) {
 		Hl7Ack ack = Hl7Ack.of("AA", theHeader);
-		theIssues.stream().limit(MAX_WARNINGS_IN_ACK).forEach(issue -> ack.withError(new Hl7Ack.Error(
+		// One warning per distinct issue, with how often: an unknown code in forty episodes is one thing to fix.
+		MappingIssues.grouped(theIssues).stream().limit(MAX_WARNINGS_IN_ACK).forEach(issue -> ack.withError(new Hl7Ack.Error(
 				issue.location(), Hl7ErrorCode.MESSAGE_ACCEPTED, 'W', issue.openImdCode(), issue.text())));
 		return ack;
 	}

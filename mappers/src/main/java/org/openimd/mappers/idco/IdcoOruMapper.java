@@ -95,8 +95,9 @@ public final class IdcoOruMapper {
 		String text = Hl7Charsets.decode(theMessage);
 		MshHeader header = MshHeader.read(text);
 		checkHeader(header);
-		ORU_R01 oru = parse(text);
-		List<MappingIssue> issues = new ArrayList<>();
+		SegmentOrder.Laid laid = SegmentOrder.lay(text);
+		ORU_R01 oru = parse(laid.message());
+		List<MappingIssue> issues = new ArrayList<>(laid.issues());
 		Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
 		transaction.setTimestamp(Date.from(theReceivedAt));
 

@@ -204,6 +204,20 @@ class IdcoOruMapperTest {
 		}
 
 		@Test
+		void itsManyWarningsReadAsOnePerDistinctIssueWithHowOften() {
+			List<MappingIssue> grouped = MappingIssues.grouped(mapping.issues());
+
+			assertThat(grouped.size()).as("fewer than the %d issues", mapping.issues().size()).isLessThan(mapping.issues().size());
+			assertThat(grouped).extracting(issue -> issue.openImdCode() + issue.text().replaceFirst(" \\(\\d+ times, first at .*\\)$", ""))
+					.as("each distinct issue once").doesNotHaveDuplicates();
+			int counted = grouped.stream().mapToInt(issue -> {
+				java.util.regex.Matcher times = java.util.regex.Pattern.compile("\\((\\d+) times, first at ").matcher(issue.text());
+				return times.find() ? Integer.parseInt(times.group(1)) : 1;
+			}).sum();
+			assertThat(counted).as("every issue counted").isEqualTo(mapping.issues().size());
+		}
+
+		@Test
 		void timestampsSentAsNumbersAreReadAsTheDateTimesTheirTermsAre() {
 			Observation idco = single(mapping.transaction(), Observation.class);
 
@@ -322,6 +336,28 @@ class IdcoOruMapperTest {
 		assertThat(errors).as(theFixture).isEmpty();
 		assertThat(resources(transaction, Observation.class)).allSatisfy(idco ->
 				assertThat(idco.getMeta().getProfile()).extracting(profile -> profile.getValue()).containsExactly(OpenImdUris.IDCO_OBSERVATION_PROFILE));
+	}
+
+	/** How real exports write IHE's device-based patient identifier: the case, spaces in the model name and around the separators. */
+	@ParameterizedTest
+	@ValueSource(strings = {"MODEL:Maximo II DR/SERIAL:PZC123456", "model:Maximo II DR/serial:PZC123456", "Model: Maximo II DR / Serial: PZC123456",
+			"MODEL:Maximo II DR/serial:PZC123456 "})
+	void aHeaderOnlyExportFindsItsPatientAndDeviceByTheDeviceIdentifierWrittenAnyWay(String theDeviceIdentifier) {
+		String message = String.join("\r",
+				"MSH|^~\\&|PACEART|CLINIC|||20240105120000||ORU^R01^ORU_R01|PA-HDR-1|P|2.5",
+				"PID|||" + theDeviceIdentifier + "^^^MDT^U~4711^^^CLINIC^MR||Doe^Jane||19600101|F",
+				"OBR|1||PA-HDR-1|Remote|||20240105100000|||||||||||||||||F",
+				"OBX|1|DTM|721025^MDC_IDC_SESS_DTM^MDC|1|20240105100000||||||F") + "\r";
+
+		IdcoMapping mapping = map(message);
+
+		Device generator = generator(mapping.transaction());
+		assertThat(generator.getModelNumber()).isEqualTo("Maximo II DR");
+		assertThat(generator.getSerialNumber()).isEqualTo("PZC123456");
+		assertThat(generator.getIdentifierFirstRep().getValue()).isEqualTo("MDT/Maximo II DR/PZC123456");
+		assertThat(single(mapping.transaction(), Patient.class).getIdentifier()).extracting(identifier -> identifier.getValue())
+				.contains(theDeviceIdentifier.strip(), "4711");
+		assertThat(single(mapping.transaction(), DiagnosticReport.class).getEffectiveDateTimeType().getValueAsString()).startsWith("2024-01-05");
 	}
 
 	@Test
