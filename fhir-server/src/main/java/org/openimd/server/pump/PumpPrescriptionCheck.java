@@ -120,9 +120,8 @@ public class PumpPrescriptionCheck {
 		if (drug.equals(thePrescription.reference().drug())) {
 			thePrescription.previousDailyDose().ifPresent(previous -> checkTitration(thePrescription, theActive, theDose, previous, theFindings));
 		}
-		Optional<PumpLabel> label = myKnowledge.pumpLabel(thePrescription.pump().family(), drug.id());
-		label.filter(found -> !found.labelling().equals("labelled"))
-				.ifPresent(found -> theFindings.add(finding(found.rule(), Optional.of(drug),
+		myKnowledge.pumpLabels(thePrescription.pump().family(), drug.id()).stream().filter(found -> !found.labelling().equals("labelled"))
+				.forEach(found -> theFindings.add(finding(found.rule(), Optional.of(drug),
 						drug.display() + " is " + found.labelling() + " in " + thePrescription.pump().model())));
 	}
 
@@ -168,8 +167,8 @@ public class PumpPrescriptionCheck {
 			}
 		});
 		if (thePrescription.isAdmixture()) {
-			myKnowledge.pumpLabel(thePrescription.pump().family(), "admixture").filter(label -> label.labelling().equals(NOT_PERMITTED))
-					.ifPresent(label -> theFindings.add(finding(label.rule(), Optional.empty(),
+			myKnowledge.pumpLabels(thePrescription.pump().family(), "admixture").stream().filter(label -> label.labelling().equals(NOT_PERMITTED))
+					.forEach(label -> theFindings.add(finding(label.rule(), Optional.empty(),
 							"an admixture is not permitted in " + thePrescription.pump().model())));
 		}
 	}
@@ -198,7 +197,7 @@ public class PumpPrescriptionCheck {
 		String family = thePrescription.pump().family();
 		Stream<String> subjects = Stream.concat(thePrescription.actives().stream().map(active -> active.drug().id()),
 				thePrescription.inactives().stream().map(Excipient::id));
-		for (PumpLabel label : subjects.flatMap(subject -> myKnowledge.pumpLabel(family, subject).stream()).toList()) {
+		for (PumpLabel label : subjects.flatMap(subject -> myKnowledge.pumpLabels(family, subject).stream()).toList()) {
 			if (label.minimumAge().isEmpty()) {
 				continue;
 			}

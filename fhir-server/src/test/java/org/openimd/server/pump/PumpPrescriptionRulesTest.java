@@ -225,9 +225,10 @@ class PumpPrescriptionRulesTest {
 	}
 
 	@Test
-	void PUMP_01_ziconotideOutsideASynchroMedIsRejected() {
+	void PUMP_01_ziconotideOutsideASynchroMedIsRejectedAndInAPrometraPUMP_02Too() {
+		// Both rules apply to ziconotide in a Prometra, and a prescriber is told of every rule that applies.
 		assertThat(check(PumpInput.of("ziconotide", "25", "ug/mL").basal("1.2", "ug/d").pumpModel("Prometra II", "20")).errors())
-				.containsExactly("PUMP-01");
+				.containsExactlyInAnyOrder("PUMP-01", "PUMP-02");
 	}
 
 	@Test

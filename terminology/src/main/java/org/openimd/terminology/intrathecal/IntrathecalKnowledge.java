@@ -225,9 +225,12 @@ public final class IntrathecalKnowledge {
 				.min((a, b) -> Boolean.compare(a.family().equals("*"), b.family().equals("*")));
 	}
 
-	/** What a pump family's labelling says of a drug (or of {@code admixture}), when it says anything. */
-	public Optional<PumpLabel> pumpLabel(String theFamily, String theSubject) {
-		return myPumpLabels.stream().filter(label -> label.family().equals(theFamily) && label.subject().equals(theSubject)).findFirst();
+	/**
+	 * What a pump family's labelling says of a drug (or of {@code admixture}): one row per rule, since
+	 * more than one may speak of the same drug (ziconotide in a Prometra is both PUMP-01 and PUMP-02).
+	 */
+	public List<PumpLabel> pumpLabels(String theFamily, String theSubject) {
+		return myPumpLabels.stream().filter(label -> label.family().equals(theFamily) && label.subject().equals(theSubject)).toList();
 	}
 
 	public Optional<Conversion> conversion(String theKind, String theDrug, String theRoute) {

@@ -43,7 +43,9 @@ class IntrathecalKnowledgeTest {
 		assertThat(knowledge.pumpParameter("prometra", "minimum-flow")).isEmpty();
 		assertThat(knowledge.pumpParameter("prometra", "optimization-rounding")).map(IntrathecalKnowledge.PumpParameter::decimal)
 				.contains(new BigDecimal("0.01"));
-		assertThat(knowledge.pumpLabel("prometra", "morphine")).flatMap(IntrathecalKnowledge.PumpLabel::minimumAge).contains(22);
+		assertThat(knowledge.pumpLabels("prometra", "morphine")).singleElement().extracting(label -> label.minimumAge().orElseThrow()).isEqualTo(22);
+		assertThat(knowledge.pumpLabels("prometra", "ziconotide")).extracting(IntrathecalKnowledge.PumpLabel::rule)
+				.as("ziconotide is no SynchroMed drug (PUMP-01) and not among Prometra's (PUMP-02)").containsExactlyInAnyOrder("PUMP-01", "PUMP-02");
 	}
 
 	@Test
