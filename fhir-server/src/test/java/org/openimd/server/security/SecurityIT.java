@@ -242,5 +242,33 @@ class SecurityIT extends BaseServerIT {
 		HttpResponse<String> again = myHttp.send(create.copy().header("Authorization", "Bearer " + accessToken).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(again.statusCode()).as("the username is taken").isEqualTo(400);
+		assertThat(JSON.readTree(again.body()).get("detail").asText()).as("with the reason").isNotBlank();
+	}
+
+	@Test
+	void aRoleIsNamedInAnyCaseAndAMalformedAccountIsRefusedWithItsReason() throws Exception {
+		HttpResponse<String> lowerCase = createAccount("{\"username\":\"it-lower-" + UUID.randomUUID()
+				+ "\",\"password\":\"a long enough password\",\"role\":\"clinician\",\"fhirUser\":\"Practitioner/1\"}");
+		assertThat(lowerCase.statusCode()).as(lowerCase.body()).isEqualTo(201);
+		assertThat(JSON.readTree(lowerCase.body()).get("role").asText()).isEqualTo("CLINICIAN");
+
+		HttpResponse<String> unknownRole = createAccount("{\"username\":\"it-nurse-" + UUID.randomUUID()
+				+ "\",\"password\":\"a long enough password\",\"role\":\"nurse\"}");
+		assertThat(unknownRole.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(unknownRole.body()).get("detail").asText()).contains("role must be one of", "clinician", "\"nurse\"");
+
+		HttpResponse<String> noPassword = createAccount("{\"username\":\"it-nopass-" + UUID.randomUUID() + "\",\"role\":\"patient\"}");
+		assertThat(noPassword.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(noPassword.body()).get("detail").asText()).contains("password");
+
+		HttpResponse<String> notJson = createAccount("role=clinician");
+		assertThat(notJson.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(notJson.body()).get("detail").asText()).contains("JSON object");
+	}
+
+	private HttpResponse<String> createAccount(String theBody) throws Exception {
+		return myHttp.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/users")).header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + accessToken).POST(HttpRequest.BodyPublishers.ofString(theBody)).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,6 +36,23 @@ class UserAdminController {
 	 * @param organization the Organization a pharmacist or manufacturer acts for
 	 */
 	record NewUser(String username, String password, Role role, String fhirUser, String organization) {}
+
+	/** A body that is no account ({@code "role": "nurse"}, a number for a name) is refused with the reason, not a bare 400. */
+	@ExceptionHandler(HttpMessageNotReadableException.class)
+	ProblemDetail unreadable(HttpMessageNotReadableException theProblem) {
+		Throwable cause = theProblem;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, cause instanceof IllegalArgumentException ? cause.getMessage()
+				: "the body must be a JSON object: {\"username\", \"password\", \"role\", \"fhirUser\", \"organization\"}");
+	}
+
+	/** A refusal of this controller's own, with its reason in the body. */
+	@ExceptionHandler(ResponseStatusException.class)
+	ProblemDetail refused(ResponseStatusException theRefusal) {
+		return ProblemDetail.forStatusAndDetail(theRefusal.getStatusCode(), theRefusal.getReason());
+	}
 
 	@PostMapping("/admin/users")
 	ResponseEntity<Map<String, Object>> create(@RequestBody NewUser theUser) {
