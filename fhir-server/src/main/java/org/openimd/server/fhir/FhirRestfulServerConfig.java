@@ -88,6 +88,8 @@ class FhirRestfulServerConfig {
 						? new IncomingRequestAddressStrategy()
 						: new HardcodedServerAddressStrategy(theProperties.publicBaseUrl()));
 
+		// The request log records each refusal in a line; HAPI's own stack traces of them would bury real faults.
+		RoutineRefusals.install();
 		server.registerInterceptor(requestLog());
 		server.registerInterceptor(new RequestSizeLimits(theProperties.maxRequestBytes(), theProperties.maxBundleEntries()));
 		theGuards.interceptors().forEach(server::registerInterceptor);
