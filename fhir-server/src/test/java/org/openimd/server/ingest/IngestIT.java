@@ -180,6 +180,24 @@ class IngestIT extends BaseServerIT {
 	}
 
 	@Test
+	void aRealExportsNoteAfterPv1IsAcceptedWithAWarningAndItsObrRead() throws Exception {
+		String controlId = unique();
+		String clinicId = "NTE-" + UUID.randomUUID();
+		String message = withControlId(text(STJUDE_ICD), controlId)
+				.replace("model:CD2215-36/serial:9925119", "MODEL:CD2215-36/SERIAL:NTE" + UUID.randomUUID().toString().substring(0, 8))
+				.replace("~190^^^iCARDEA^SS", "~" + clinicId + "^^^iCARDEA^SS")
+				.replaceFirst("(PID\\|[^\\r\\n]*)(\\r\\n|\\r|\\n)", "$1$2PV1|1|R$2NTE|1||exported by the clinic$2");
+
+		String ack = postHl7v2(message);
+
+		assertThat(ack).contains("MSA|AA|" + controlId).contains("OPENIMD-1014").contains("NTE segment is not read");
+		Patient patient = single(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code(clinicId))
+				.returnBundle(Bundle.class).execute(), Patient.class);
+		assertThat(client.search().forResource(DiagnosticReport.class).where(DiagnosticReport.SUBJECT.hasId(patient.getIdElement()
+				.toUnqualifiedVersionless())).returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+	}
+
+	@Test
 	void anInterrogationWhoseStorageFailsMidwayLeavesNoFhirDataAndIsStoredWholeOnReprocess() throws Exception {
 		String deviceId = "model:CD2215-36/serial:MID" + UUID.randomUUID().toString().substring(0, 8);
 		String clinicId = "MID-" + UUID.randomUUID();
