@@ -9,10 +9,7 @@ import static org.openimd.mappers.idco.IdcoFixtures.STJUDE_ICD;
 import static org.openimd.mappers.idco.IdcoFixtures.text;
 import static org.openimd.mappers.idco.IdcoFixtures.withControlId;
 
-import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,6 +31,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
+import org.openimd.server.PlantedFailure;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -204,8 +202,8 @@ class IngestIT extends BaseServerIT {
 		String controlId = unique();
 		String message = withControlId(text(STJUDE_ICD), controlId)
 				.replace("model:CD2215-36/serial:9925119", deviceId).replace("~190^^^iCARDEA^SS", "~" + clinicId + "^^^iCARDEA^SS");
-		// The Patient, Devices, Observation and report are written by the time the Provenance, last of the transaction, is.
-		FailingProvenance failure = new FailingProvenance();
+		// The Provenance's creation fails after the transaction has written what it processes before it (the patient, the raw message).
+		PlantedFailure failure = new PlantedFailure(Provenance.class::isInstance, 1);
 		storage.registerInterceptor(failure);
 		try {
 			assertThat(postHl7v2(message)).contains("MSA|AE|" + controlId).contains("OPENIMD-1401");
@@ -224,17 +222,6 @@ class IngestIT extends BaseServerIT {
 				.returnBundle(Bundle.class).execute(), Patient.class);
 		assertThat(client.search().forResource(DiagnosticReport.class).where(DiagnosticReport.SUBJECT.hasId(stored.getIdElement()
 				.toUnqualifiedVersionless())).returnBundle(Bundle.class).execute().getEntry()).as("stored once, whole").hasSize(1);
-	}
-
-	/** Fails the storage of a Provenance, the last resource of an interrogation's transaction. */
-	public static class FailingProvenance {
-
-		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-		public void created(IBaseResource theResource) {
-			if (theResource instanceof Provenance) {
-				throw new UnprocessableEntityException("a failure planted by the test");
-			}
-		}
 	}
 
 	@Test

@@ -3,14 +3,10 @@ package org.openimd.server.pump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.LocalDate;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -25,6 +21,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
+import org.openimd.server.PlantedFailure;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -94,7 +91,7 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 	@Test
 	void aPrescriptionWhoseWarningCannotBeStoredIsNotStoredEither() {
 		MedicationRequest offLabel = order(PumpInput.of("hydromorphone", "10", "mg/mL").basal("1", "mg/d"));
-		FailingDetectedIssue failure = new FailingDetectedIssue();
+		PlantedFailure failure = new PlantedFailure(DetectedIssue.class::isInstance, 1);
 		storage.registerInterceptor(failure);
 		try {
 			refusal(() -> client.create().resource(offLabel).execute(), 422);
@@ -102,17 +99,6 @@ class PumpPrescriptionGuardIT extends BaseServerIT {
 			storage.unregisterInterceptor(failure);
 		}
 		assertThat(stored(offLabel.getIdentifierFirstRep())).as("the order and its warning are one write").isEmpty();
-	}
-
-	/** Fails the storage of a DetectedIssue, written after the order it concerns. */
-	public static class FailingDetectedIssue {
-
-		@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-		public void creating(IBaseResource theResource) {
-			if (theResource instanceof DetectedIssue) {
-				throw new UnprocessableEntityException("a failure planted by the test");
-			}
-		}
 	}
 
 	@Test

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -40,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.BaseServerIT;
+import org.openimd.server.PlantedFailure;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.similar.Interrogations;
 import org.openimd.server.similar.SecondRecording;
@@ -153,7 +149,7 @@ class ReviewIT extends BaseServerIT {
 	void anOperationThatFailsMidwayLeavesNothingOfItsWritesBehind() throws Exception {
 		IGenericClient physician = as(personToken(Role.CLINICIAN, clinician, CLINICIAN_SCOPES));
 		// The review, its copy, the first assignment, its notice and the second assignment are written by then.
-		FailingWrite failure = new FailingWrite(ReviewCodes.REVIEW_REQUESTED, 2);
+		PlantedFailure failure = noticeOf(ReviewCodes.REVIEW_REQUESTED, 2);
 		storage.registerInterceptor(failure);
 		try {
 			assertThat(status(() -> submit(physician, group, strip))).isEqualTo(422);
@@ -173,7 +169,7 @@ class ReviewIT extends BaseServerIT {
 		Task assignment = onlyAssignment(firstReviewer);
 		IGenericClient first = as(personToken(Role.REVIEWER, firstReviewer, REVIEWER_SCOPES));
 		// The analysis and the completed assignment are written by the time the requester is told.
-		FailingWrite failedNotice = new FailingWrite(ReviewCodes.ANALYSIS_RECEIVED, 1);
+		PlantedFailure failedNotice = noticeOf(ReviewCodes.ANALYSIS_RECEIVED, 1);
 		storage.registerInterceptor(failedNotice);
 		try {
 			assertThat(status(() -> analyse(first, assignment, "Monomorphic ventricular tachycardia", VENTRICULAR_TACHYCARDIA))).isEqualTo(422);
@@ -189,7 +185,7 @@ class ReviewIT extends BaseServerIT {
 
 		// Withdrawing the review cancels the second reviewer's open assignment before telling them.
 		Task review = client.read().resource(Task.class).withId(assignment.getPartOfFirstRep().getReferenceElement()).execute();
-		FailingWrite failedWithdrawal = new FailingWrite(ReviewCodes.REVIEW_WITHDRAWN, 1);
+		PlantedFailure failedWithdrawal = noticeOf(ReviewCodes.REVIEW_WITHDRAWN, 1);
 		storage.registerInterceptor(failedWithdrawal);
 		try {
 			assertThat(status(() -> physician.update().resource(review.copy().setStatus(Task.TaskStatus.CANCELLED)).execute())).isEqualTo(422);
@@ -199,27 +195,6 @@ class ReviewIT extends BaseServerIT {
 		assertThat(client.read().resource(Task.class).withId(review.getIdElement().toUnqualifiedVersionless()).execute().getStatus())
 				.isNotEqualTo(Task.TaskStatus.CANCELLED);
 		assertThat(onlyAssignment(secondReviewer).getStatus()).as("still open").isEqualTo(Task.TaskStatus.REQUESTED);
-	}
-
-	/** Fails the {@code theNth} notice of a topic as it is stored: a failure in the middle of an operation's writes. */
-	public static class FailingWrite {
-
-		private final String myTopic;
-		private final int myNth;
-		private final AtomicInteger mySeen = new AtomicInteger();
-
-		FailingWrite(String theTopic, int theNth) {
-			myTopic = theTopic;
-			myNth = theNth;
-		}
-
-		@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-		public void creating(IBaseResource theResource) {
-			if (theResource instanceof Communication notice && myTopic.equals(notice.getTopic().getCodingFirstRep().getCode())
-					&& mySeen.incrementAndGet() == myNth) {
-				throw new UnprocessableEntityException("a failure planted by the test");
-			}
-		}
 	}
 
 	@Test
@@ -508,6 +483,12 @@ class ReviewIT extends BaseServerIT {
 		String outsider = "Practitioner/" + create(new Practitioner().addIdentifier(uniqueIdentifier()));
 		assertThat(status(() -> as(personToken(Role.CLINICIAN, outsider, CLINICIAN_SCOPES)).operation().onServer().named("$find-similar")
 				.withParameters(findLike).returnResourceType(Parameters.class).execute())).as("a clinician outside the care team").isIn(403, 404);
+	}
+
+	/** A failure of the {@code theNth} notice of {@code theTopic}, planted for when it is stored. */
+	private static PlantedFailure noticeOf(String theTopic, int theNth) {
+		return new PlantedFailure(resource -> resource instanceof Communication notice
+				&& theTopic.equals(notice.getTopic().getCodingFirstRep().getCode()), theNth);
 	}
 
 	/** The IdcoObservation an interrogation report names as its result. */
