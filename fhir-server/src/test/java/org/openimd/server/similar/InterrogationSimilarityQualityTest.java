@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.openimd.mappers.idco.IdcoFixtures;
 
 /**
- * How well interrogations are told apart by their IDCO measurements, the numbers the README reports.
+ * How well interrogations are told apart by their IDCO measurements, the numbers docs/similar-cases.md reports.
  * 400 synthetic patients ({@link Interrogations}: pacemakers, ICDs, CRT-Ds, loop recorders in turn);
  * their first interrogations stand for the diagnosed ones. Each of 100 measured again (every number
  * off by up to 5 %) must find its original first and score it at or above the threshold; the second
