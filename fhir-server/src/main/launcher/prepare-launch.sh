@@ -17,11 +17,18 @@ layout=$2
 launcher=$3
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
+# Each step says what it is doing: the whole takes a few minutes on two cores, and silence looks like a hang.
+step() {
+	echo "prepare-launch: $(date +%H:%M:%S) $*"
+}
+
+step "unpacking $(basename "$jar") into $layout"
 rm -rf "$layout"
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$layout"
 
 training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT
+step "starting the server once to learn which classes it loads (about a minute)"
 "$java" -XX:DumpLoadedClassList="$training/classes" -Dspring.context.exit=onRefresh \
 	-jar "$layout/openimd-server.jar" \
 	--openimd.data-dir="$training/data" --server.port=0 --openimd.mllp.port=0 \
@@ -31,6 +38,7 @@ trap 'rm -rf "$training"' EXIT
 	exit 1
 }
 grep -v '^@lambda-proxy' "$training/classes" >"$training/classes-to-share"
+step "archiving $(wc -l <"$training/classes-to-share") classes for class-data sharing"
 "$java" -Xshare:dump -XX:SharedClassListFile="$training/classes-to-share" \
 	-XX:SharedArchiveFile="$layout/openimd.jsa" -cp "$layout/openimd-server.jar" >"$training/dump" 2>&1 || {
 	tail -50 "$training/dump"
