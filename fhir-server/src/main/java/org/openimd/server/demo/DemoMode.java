@@ -50,6 +50,7 @@ import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.ingest.IngestSvc;
 import org.openimd.server.security.AuthProperties;
 import org.openimd.server.security.SmartClientRegistry;
+import org.openimd.server.security.ApiScopes;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
@@ -85,9 +86,21 @@ class DemoMode implements ApplicationRunner {
 	private static final int PATIENTS = 4;
 	private static final int SESSIONS = 2;
 	private static final String REDIRECT_URI = "http://127.0.0.1:7777/callback";
+	/**
+	 * What the demo apps may ask for: reading and writing (each person's role still decides where), and
+	 * OpenIMD's administration, which counts only in the administrator's token.
+	 */
 	private static final List<String> APP_SCOPES = List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access",
-			"online_access", "patient/*.rs", "user/*.rs");
-	private static final List<String> BACKEND_SCOPES = List.of("system/*.rs");
+			"online_access", "patient/*.cruds", "user/*.cruds", ApiScopes.ADMIN);
+	/** An EHR's: every patient's data, read and written. */
+	private static final List<String> BACKEND_SCOPES = List.of("system/*.cruds");
+	/** A device gateway's: sends interrogations and looks at what became of them. */
+	private static final List<String> GATEWAY_SCOPES = List.of(ApiScopes.INGEST, ApiScopes.INGEST_ADMIN);
+	/** A pharmacy system's: pump orders and the pump, and the dispenses it records; held to its pharmacy's patients and pump data. */
+	private static final List<String> PHARMACY_SYSTEM_SCOPES = List.of("system/Patient.rs", "system/Device.rs", "system/Medication.crus",
+			"system/MedicationRequest.rs", "system/MedicationDispense.crus");
+	/** An administration tool's: accounts and clients. */
+	private static final List<String> ADMINISTRATION_SCOPES = List.of(ApiScopes.ADMIN);
 
 	private final IngestSvc myIngest;
 	private final DaoRegistry myDaos;
@@ -142,10 +155,16 @@ class DemoMode implements ApplicationRunner {
 		Map<String, Object> credentials = new LinkedHashMap<>();
 		credentials.put("fhirBase", fhirBase());
 		credentials.put("users", users);
-		credentials.put("clients", List.of(publicApp(), confidentialApp(), backendClient()));
+		List<Map<String, Object>> clients = List.of(publicApp(), confidentialApp(),
+				backendClient("demo-backend", "OpenIMD demo EHR backend service", BACKEND_SCOPES, null, null),
+				backendClient("demo-gateway", "OpenIMD demo device gateway", GATEWAY_SCOPES, null, null),
+				backendClient("demo-pharmacy-system", "OpenIMD demo pharmacy system", PHARMACY_SYSTEM_SCOPES, Role.PHARMACIST,
+						"Organization/" + pharmacy),
+				backendClient("demo-administration", "OpenIMD demo administration tool", ADMINISTRATION_SCOPES, null, null));
+		credentials.put("clients", clients);
 		OwnerOnlyFile.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(credentials));
-		ourLog.warn("Demo mode: seeded {} synthetic patients, {} users and 3 clients; their passwords, TOTP secrets and keys "
-				+ "are in {}. Never use demo mode with real patient data.", patients.size(), users.size(), file.toAbsolutePath());
+		ourLog.warn("Demo mode: seeded {} synthetic patients, {} users and {} clients; their passwords, TOTP secrets and keys "
+				+ "are in {}. Never use demo mode with real patient data.", patients.size(), users.size(), clients.size(), file.toAbsolutePath());
 	}
 
 	/** Synthetic IDCO interrogations through the ingest pipeline, as a device programmer would send them; the patients they made. */
@@ -264,13 +283,22 @@ class DemoMode implements ApplicationRunner {
 		return client("demo-confidential-app", "confidential", secret, List.of(REDIRECT_URI), APP_SCOPES, null, null);
 	}
 
-	/** SMART Backend Services with an ES384 key made here; the registration holds only its public half. */
-	private Map<String, Object> backendClient() throws JOSEException {
+	/**
+	 * A system using SMART Backend Services with an ES384 key of its own made here; the registration
+	 * holds only its public half.
+	 *
+	 * @param theActsAs the role whose policy holds the system, with {@code theOrganization}; null for one that acts for nobody
+	 */
+	private Map<String, Object> backendClient(String theClientId, String theName, List<String> theScopes, Role theActsAs,
+			String theOrganization) throws JOSEException {
 		ECKey key = new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
 				.algorithm(JWSAlgorithm.ES384).generate();
-		myClients.register(new AuthProperties.SystemClient("demo-backend", "OpenIMD demo backend service",
-				new JWKSet(key.toPublicJWK()).toString(), null, BACKEND_SCOPES, null, null));
-		return client("demo-backend", "backend", null, List.of(), BACKEND_SCOPES, key.toJSONObject(), key.getKeyID());
+		myClients.register(new AuthProperties.SystemClient(theClientId, theName, new JWKSet(key.toPublicJWK()).toString(), null, theScopes,
+				theActsAs, theOrganization));
+		Map<String, Object> client = client(theClientId, "backend", null, List.of(), theScopes, key.toJSONObject(), key.getKeyID());
+		client.put("actsAs", theActsAs == null ? null : theActsAs.name().toLowerCase(Locale.ROOT));
+		client.put("organization", theOrganization);
+		return client;
 	}
 
 	private static Map<String, Object> client(String theClientId, String theType, String theSecret, List<String> theRedirectUris,

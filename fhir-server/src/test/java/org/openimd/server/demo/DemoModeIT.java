@@ -9,7 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -22,15 +26,18 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
 import org.openimd.server.security.AppAuthorization;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
+import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -79,8 +86,12 @@ class DemoModeIT extends BaseServerIT {
 		assertThat(user(credentials, "patient").get("patient").asText()).matches("Patient/\\d+");
 		assertThat(user(credentials, "clinician").get("practitioner").asText()).matches("Practitioner/\\d+");
 		assertThat(user(credentials, "pharmacist").get("organization").asText()).matches("Organization/\\d+");
-		assertThat(credentials.get("clients")).extracting(client -> client.get("type").asText())
-				.containsExactlyInAnyOrder("public", "confidential", "backend");
+		assertThat(credentials.get("clients")).extracting(client -> client.get("clientId").asText() + " " + client.get("type").asText())
+				.containsExactlyInAnyOrder("demo-public-app public", "demo-confidential-app confidential", "demo-backend backend",
+						"demo-gateway backend", "demo-pharmacy-system backend", "demo-administration backend");
+		assertThat(clientWithId(credentials, "demo-pharmacy-system").get("actsAs").asText()).isEqualTo("pharmacist");
+		assertThat(clientWithId(credentials, "demo-pharmacy-system").get("organization").asText())
+				.isEqualTo(user(credentials, "pharmacist").get("organization").asText());
 		JsonNode backend = client(credentials, "backend");
 		assertThat(backend.get("privateJwk").get("d")).as("the private part of the key").isNotNull();
 		assertThat(backend.get("privateJwk").get("kid").asText()).isEqualTo(backend.get("jwksKid").asText());
@@ -90,9 +101,10 @@ class DemoModeIT extends BaseServerIT {
 	}
 
 	@Test
-	void theClinicianSignsInWithTheFileAndSeesOnlyTheTwoPatientsOfTheirCareTeam() throws Exception {
+	void theClinicianSignsInWithTheFileSeesOnlyTheTwoPatientsOfTheirCareTeamAndWritesForThem() throws Exception {
 		JsonNode credentials = credentials();
-		IGenericClient clinicianApp = signIn(credentials, "clinician");
+		// One sign-in per test and person: an authenticator code works once.
+		IGenericClient clinicianApp = signIn(credentials, "clinician", "openid fhirUser user/*.cruds");
 
 		Bundle patients = clinicianApp.search().forResource(Patient.class).returnBundle(Bundle.class).execute();
 		assertThat(patients.getEntry()).hasSize(2).anySatisfy(entry -> assertThat(entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
@@ -102,6 +114,11 @@ class DemoModeIT extends BaseServerIT {
 		Bundle ecgs = clinicianApp.search().forResource(Observation.class)
 				.where(Observation.CODE.exactly().systemAndCode(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.ECG_STRIP)).returnBundle(Bundle.class).execute();
 		assertThat(ecgs.getEntry()).as("two MIT-BIH strips and the 12-lead").hasSize(3);
+
+		Observation heartRate = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+				.setSubject(new Reference(user(credentials, "patient").get("patient").asText()));
+		heartRate.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+		assertThat(clinicianApp.create().resource(heartRate).execute().getCreated()).as("the demo app writes what a clinician writes").isTrue();
 	}
 
 	@Test
@@ -129,8 +146,69 @@ class DemoModeIT extends BaseServerIT {
 		assertThat(devices).allSatisfy(device -> assertThat(device.hasSerialNumber()).isFalse());
 	}
 
+	@Test
+	void eachDemoSystemDoesItsWork() throws Exception {
+		JsonNode credentials = credentials();
+		String gateway = systemToken(clientWithId(credentials, "demo-gateway"));
+		String message = new IdcoMessageGenerator(IdcoTermTable.load(), "DEMOGW" + UUID.randomUUID().toString().substring(0, 4)).interrogation(1, 0);
+		HttpResponse<String> ack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hl7v2"))
+				.header("Authorization", "Bearer " + gateway).header("Content-Type", OpenImdUris.HL7V2_ER7_MEDIA_TYPE)
+				.POST(HttpRequest.BodyPublishers.ofString(message, StandardCharsets.ISO_8859_1)).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(ack.body()).as("the gateway sends an interrogation").contains("MSA|AA|");
+		assertThat(get("/ingest/messages?limit=1", gateway).statusCode()).as("and sees what became of it").isEqualTo(200);
+
+		String administration = systemToken(clientWithId(credentials, "demo-administration"));
+		HttpResponse<String> account = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/users"))
+				.header("Authorization", "Bearer " + administration).header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo-new-" + UUID.randomUUID() + "\",\"password\":\"a long enough password\","
+						+ "\"role\":\"clinician\",\"fhirUser\":\"" + user(credentials, "clinician").get("practitioner").asText() + "\"}")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(account.statusCode()).as("the administration tool creates an account: " + account.body()).isEqualTo(201);
+
+		IGenericClient pharmacySystem = clientWith(systemToken(clientWithId(credentials, "demo-pharmacy-system")));
+		assertThat(pharmacySystem.search().forResource(MedicationRequest.class).returnBundle(Bundle.class).execute().getEntry())
+				.as("the pharmacy system reads its patient's pump order").hasSize(1);
+		assertThat(get("/fhir/Observation", systemToken(clientWithId(credentials, "demo-pharmacy-system"))).statusCode())
+				.as("and nothing of the cardiac record").isEqualTo(403);
+
+		IGenericClient ehr = clientWith(systemToken(client(credentials, "backend")));
+		Observation note = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+				.setSubject(new Reference(user(credentials, "patient").get("patient").asText()));
+		note.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+		assertThat(ehr.create().resource(note).execute().getCreated()).as("the EHR backend writes").isTrue();
+	}
+
+	/** An access token of a demo system, earned with its key from the credentials file and asking for all its scopes. */
+	private String systemToken(JsonNode theClient) throws Exception {
+		ECKey key = ECKey.parse(theClient.get("privateJwk").toString());
+		String assertion = TestClients.assertion(key, theClient.get("clientId").asText(), baseUrl() + "/oauth2/token", Duration.ofMinutes(1),
+				UUID.randomUUID().toString());
+		HttpResponse<String> response = TestClients.requestToken(baseUrl(), assertion, theClient.get("scopes").asText());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JSON.readTree(response.body()).get("access_token").asText();
+	}
+
+	private HttpResponse<String> get(String thePath, String theToken) throws Exception {
+		return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + thePath)).header("Authorization", "Bearer " + theToken)
+				.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode clientWithId(JsonNode theCredentials, String theClientId) {
+		for (JsonNode client : theCredentials.get("clients")) {
+			if (client.get("clientId").asText().equals(theClientId)) {
+				return client;
+			}
+		}
+		throw new AssertionError("no client " + theClientId + " in the credentials file");
+	}
+
 	/** A demo user of {@code theRole} signs in to the public app with password and TOTP, as the credentials file says. */
 	private IGenericClient signIn(JsonNode theCredentials, String theRole) throws Exception {
+		return signIn(theCredentials, theRole, "openid fhirUser user/*.rs");
+	}
+
+	/** The same, asking for {@code theScopes}. */
+	private IGenericClient signIn(JsonNode theCredentials, String theRole, String theScopes) throws Exception {
 		JsonNode person = user(theCredentials, theRole);
 		JsonNode app = client(theCredentials, "public");
 		UserAccount account = accounts.find(person.get("username").asText()).orElseThrow();
@@ -138,7 +216,7 @@ class DemoModeIT extends BaseServerIT {
 
 		AppAuthorization flow = new AppAuthorization(baseUrl());
 		flow.redirectUri = app.get("redirectUris").get(0).asText();
-		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(app.get("clientId").asText(), "openid fhirUser user/*.rs", Map.of()),
+		Map<String, String> redirect = flow.authorize(flow.authorizationUrl(app.get("clientId").asText(), theScopes, Map.of()),
 				account, person.get("password").asText());
 		JsonNode tokens = AppAuthorization.json(flow.exchangeCode(app.get("clientId").asText(), null, redirect.get("code")));
 		return clientWith(tokens.get("access_token").asText());
