@@ -1,8 +1,8 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.method.PageMethodBinding;
-import ca.uhn.fhir.context.FhirContext;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.util.FhirTerser;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,10 +28,10 @@ import org.openimd.server.security.login.Role;
  * operation that writes as the caller, passes here just before it is stored (HAPI's storage pointcuts
  * see all of them):
  * <ul>
- *   <li>A token limited to some patients writes a resource only if everything it links to, through any
- *       reference anywhere in it ({@code subject}, {@code performer}, {@code focus}, {@code derivedFrom},
- *       an extension…), is something the token may read: one link out of reach refuses the whole write.
- *       HAPI's compartment rule is satisfied by one link alone.
+ *   <li>A token limited to some patients writes a resource only if every patient it links to, through
+ *       any reference anywhere in it ({@code subject}, {@code performer}, {@code focus}, an extension…)
+ *       or through a record it links to ({@code derivedFrom}, {@code device}), is within reach: one link
+ *       out of reach refuses the whole write. HAPI's compartment rule is satisfied by one link alone.
  *   <li>Resources that grant access ({@link AccessGrantingResources}) are written only by those
  *       entitled to grant it, and each such change is audited.
  * </ul>
@@ -57,18 +58,21 @@ public class WriteGate {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void creating(IBaseResource theResource, RequestDetails theRequest) {
-		check(theRequest, theResource);
+		checkLinks(theRequest, theResource);
+		checkGrantor(theRequest, theResource);
 	}
 
+	/** What the update writes is judged by its links; both versions by who may change access, so no grant is turned into another. */
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void updating(IBaseResource theOld, IBaseResource theNew, RequestDetails theRequest) {
-		check(theRequest, theOld);
-		check(theRequest, theNew);
+		checkLinks(theRequest, theNew);
+		checkGrantor(theRequest, theOld);
+		checkGrantor(theRequest, theNew);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
 	public void deleting(IBaseResource theResource, RequestDetails theRequest) {
-		check(theRequest, theResource);
+		checkGrantor(theRequest, theResource);
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -86,15 +90,19 @@ public class WriteGate {
 		auditAccessChange(theRequest, theResource, AuditEventAction.D);
 	}
 
-	private void check(RequestDetails theRequest, IBaseResource theResource) {
-		if (!fromAClient(theRequest) || theResource == null) {
-			return;
+	private void checkLinks(RequestDetails theRequest, IBaseResource theResource) {
+		if (fromAClient(theRequest) && theResource != null) {
+			AccessContext access = AccessContext.of(theRequest, myCare);
+			if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
+				access.patientLimit().ifPresent(reachable -> refuseLinksBeyond(theResource, reachable, theRequest));
+			}
 		}
-		AccessContext access = AccessContext.of(theRequest, myCare);
-		if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
-			access.patientLimit().ifPresent(reachable -> refuseLinksBeyond(theResource, reachable, theRequest));
+	}
+
+	private void checkGrantor(RequestDetails theRequest, IBaseResource theResource) {
+		if (fromAClient(theRequest) && theResource != null) {
+			grantor(theResource).ifPresent(grantor -> refuseUnlessGrantor(AccessContext.of(theRequest, myCare), grantor, theResource));
 		}
-		grantor(theResource).ifPresent(grantor -> refuseUnlessGrantor(access, grantor, theResource));
 	}
 
 	/** Every change of who reaches what is a security event of its own, whoever made it through the API. */
@@ -118,16 +126,20 @@ public class WriteGate {
 	/**
 	 * Every patient {@code theResource} links to must be within reach: directly, or through their records
 	 * ({@code derivedFrom} another patient's Observation, {@code device} another patient's implant),
-	 * whose patients are their Patient compartment's owners, with OpenIMD's Devices and Tasks. A link to
-	 * nothing stored (a resource the same transaction creates, an external URL) is for HAPI's
-	 * referential integrity to judge, not this.
+	 * whose patients are their Patient compartment's owners, with OpenIMD's Devices and Tasks. Each linked
+	 * record is looked up once; nobody's records (practitioners, organisations, terminology) are not
+	 * looked up at all. A link to nothing stored (a resource the same transaction creates, an external
+	 * URL) is for HAPI's referential integrity to judge, not this.
 	 */
 	private void refuseLinksBeyond(IBaseResource theResource, Set<String> theReachable, RequestDetails theRequest) {
+		Set<String> judged = new HashSet<>();
 		for (IBaseReference reference : myTerser.getAllPopulatedChildElementsOfType(theResource, IBaseReference.class)) {
 			IIdType target = reference.getReferenceElement();
 			if (target == null || !target.hasResourceType() || !target.hasIdPart() || target.getValue().startsWith("#")
 					|| (target.hasBaseUrl() && !target.getBaseUrl().equals(theRequest.getFhirServerBase()))
-					|| !myDaos.isResourceTypeSupported(target.getResourceType())) {
+					|| SmartAuthorizationInterceptor.SHARED_TYPES.contains(target.getResourceType())
+					|| !myDaos.isResourceTypeSupported(target.getResourceType())
+					|| !judged.add(target.getResourceType() + "/" + target.getIdPart())) {
 				continue;
 			}
 			List<String> patients = PATIENT.equals(target.getResourceType()) ? List.of(target.getIdPart()) : patientsOf(target);
