@@ -18,8 +18,8 @@ import org.openimd.mappers.hl7v2.MessageRejectedException.Disposition;
  * nobody finds it. The patient (PID), the visit (the first PV1), each order (ORC, OBR) and its
  * observations (OBX) are laid out in the standard order; what carries nothing the mapping reads (NTE,
  * Z-segments, further PV1s, anything else) is left out. Each irregularity becomes a warning; the raw
- * message keeps everything. Only what cannot be told apart without guessing is refused: two patients,
- * or observations before the first of several orders.
+ * message keeps everything. Only what cannot be told apart without guessing is refused: two headers
+ * or two patients (two messages run together), or observations before the first of several orders.
  */
 final class SegmentOrder {
 
@@ -50,7 +50,13 @@ final class SegmentOrder {
 			int occurrence = seen.merge(name, 1, Integer::sum);
 			Hl7Location where = Hl7Location.segment(name, occurrence);
 			switch (READ.contains(name) ? name : "") {
-				case "MSH" -> header = header == null ? segment : header;
+				case "MSH" -> {
+					if (header != null) {
+						throw new MessageRejectedException(Disposition.REJECT, Hl7ErrorCode.SEGMENT_SEQUENCE_ERROR, where, "OPENIMD-1015",
+								"the message has a second MSH segment: two messages sent as one, which cannot be told apart");
+					}
+					header = segment;
+				}
 				case "PID" -> {
 					if (patient != null) {
 						throw new MessageRejectedException(Disposition.ERROR, Hl7ErrorCode.SEGMENT_SEQUENCE_ERROR, where, "OPENIMD-1015",

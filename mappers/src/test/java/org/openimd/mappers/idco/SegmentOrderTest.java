@@ -76,6 +76,12 @@ class SegmentOrderTest {
 				rejected -> assertThat(rejected.getMessage()).contains("more than one PID"));
 	}
 
+	@Test
+	void twoMessagesRunTogetherAreRefusedWithTheReason() {
+		assertThatThrownBy(() -> IdcoOruMapperTest.mapOrReject(ORIGINAL.strip() + "\r" + ORIGINAL)).isInstanceOfSatisfying(MessageRejectedException.class,
+				rejected -> assertThat(rejected.getMessage()).contains("second MSH"));
+	}
+
 	private static void assertReadAsTheOriginalWithAWarning(String theVariant, String theIrregularity) {
 		IdcoMapping mapping = IdcoOruMapperTest.map(theVariant);
 		assertThat(mapping.issues()).filteredOn(issue -> issue.openImdCode().equals(SegmentOrder.IRREGULAR))
