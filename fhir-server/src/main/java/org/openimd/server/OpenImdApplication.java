@@ -1,6 +1,8 @@
 package org.openimd.server;
 
 import java.time.Clock;
+import java.util.Arrays;
+import org.openimd.server.demo.DemoTokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -40,7 +42,11 @@ public class OpenImdApplication {
 		return Clock.systemDefaultZone();
 	}
 
+	/** Starts the server; {@code token …} instead prints a demo access token (see {@link DemoTokenCommand}) and exits. */
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals(DemoTokenCommand.NAME)) {
+			System.exit(DemoTokenCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+		}
 		SpringApplication.run(OpenImdApplication.class, args);
 	}
 }

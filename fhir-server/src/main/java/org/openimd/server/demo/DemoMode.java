@@ -131,7 +131,9 @@ class DemoMode implements ApplicationRunner {
 			ourLog.warn("Demo mode: demo data was seeded before; its credentials are in {}", file.toAbsolutePath());
 			return;
 		}
-		List<String> patients = seedDeviceData();
+		// what the documentation's examples name: records of each kind, by id
+		Map<String, Object> records = new LinkedHashMap<>();
+		List<String> patients = seedDeviceData(records);
 		String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Clinician")));
 		String reviewer = create(new Practitioner().addName(new HumanName().setFamily("Demo").addGiven("Reviewer")));
 		String pharmacy = create(new Organization().setName("Demo Intrathecal Pharmacy"));
@@ -141,8 +143,8 @@ class DemoMode implements ApplicationRunner {
 		careTeam(patients.get(0), "Practitioner/" + practitioner);
 		careTeam(patients.get(1), "Practitioner/" + practitioner);
 		careTeam(patients.get(2), "Organization/" + pharmacy);
-		seedPumpData(patients.get(2));
-		seedWaveforms(patients, "Practitioner/" + reviewer);
+		seedPumpData(patients.get(2), records);
+		seedWaveforms(patients, "Practitioner/" + reviewer, records);
 
 		List<Map<String, Object>> users = new ArrayList<>();
 		users.add(user("demo-patient", Role.PATIENT, Optional.of(patients.get(0)), Optional.empty()));
@@ -162,15 +164,17 @@ class DemoMode implements ApplicationRunner {
 						"Organization/" + pharmacy),
 				backendClient("demo-administration", "OpenIMD demo administration tool", ADMINISTRATION_SCOPES, null, null));
 		credentials.put("clients", clients);
+		credentials.put("records", records);
 		OwnerOnlyFile.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(credentials));
 		ourLog.warn("Demo mode: seeded {} synthetic patients, {} users and {} clients; their passwords, TOTP secrets and keys "
 				+ "are in {}. Never use demo mode with real patient data.", patients.size(), users.size(), clients.size(), file.toAbsolutePath());
 	}
 
 	/** Synthetic IDCO interrogations through the ingest pipeline, as a device programmer would send them; the patients they made. */
-	private List<String> seedDeviceData() {
+	private List<String> seedDeviceData(Map<String, Object> theRecords) {
 		IdcoMessageGenerator messages = new IdcoMessageGenerator(myTerms, "DEMO" + UUID.randomUUID().toString().substring(0, 4));
 		List<String> patients = new ArrayList<>();
+		List<String> interrogations = new ArrayList<>();
 		for (int patient = 0; patient < PATIENTS; patient++) {
 			String report = null;
 			for (int session = 0; session < SESSIONS; session++) {
@@ -180,7 +184,10 @@ class DemoMode implements ApplicationRunner {
 			DiagnosticReport interrogation = (DiagnosticReport) myDaos.getResourceDao("DiagnosticReport")
 					.read(new IdType(report), new SystemRequestDetails());
 			patients.add(interrogation.getSubject().getReference());
+			interrogations.add("DiagnosticReport/" + interrogation.getIdElement().getIdPart());
 		}
+		theRecords.put("patients", patients);
+		theRecords.put("interrogations", interrogations);
 		return patients;
 	}
 
@@ -189,7 +196,7 @@ class DemoMode implements ApplicationRunner {
 	 * (and nothing else of the patient's): preservative-free morphine 10 mg/mL (a Mitigo strength, S47) at
 	 * 0.5 mg/d (the top of PACC's starting range), 18 of its 20 mL in the reservoir.
 	 */
-	private void seedPumpData(String thePatient) {
+	private void seedPumpData(String thePatient, Map<String, Object> theRecords) {
 		Device pump = new Device().setModelNumber("8637-20").setPatient(new Reference(thePatient));
 		pump.addDeviceName().setName("SynchroMed II").setType(Device.DeviceNameType.MODELNAME);
 		pump.addProperty().setType(new CodeableConcept(new Coding(OpenImdUris.PUMP_PROPERTY_SYSTEM, OpenImdUris.PUMP_RESERVOIR_VOLUME, null)))
@@ -209,7 +216,8 @@ class DemoMode implements ApplicationRunner {
 		Dosage basal = order.addDosageInstruction().setText("0.5 mg/day intrathecal, continuous")
 				.setRoute(new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE, "Intrathecal route")));
 		basal.addDoseAndRate().setRate(ucum("0.5", "mg/d"));
-		create(order);
+		theRecords.put("pump", device);
+		theRecords.put("pumpOrder", "MedicationRequest/" + create(order));
 
 		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
 				.setDevice(new Reference(device)).setEffective(new DateTimeType(new Date()));
@@ -226,11 +234,13 @@ class DemoMode implements ApplicationRunner {
 	 * two strips of MIT-BIH record 208 for the first, the pydicom 12-lead for the second; and a review
 	 * group whose member is the demo reviewer, so that a strip can be sent for review at once.
 	 */
-	private void seedWaveforms(List<String> thePatients, String theReviewer) {
+	private void seedWaveforms(List<String> thePatients, String theReviewer, Map<String, Object> theRecords) {
 		List<Observation> strips = WaveformSamples.mitBih208Strips();
+		List<String> ecgStrips = new ArrayList<>();
 		for (int strip : new int[] {0, 2}) {
-			create(strips.get(strip).setSubject(new Reference(thePatients.get(0))).setEffective(new DateTimeType(new Date())));
+			ecgStrips.add("Observation/" + create(strips.get(strip).setSubject(new Reference(thePatients.get(0))).setEffective(new DateTimeType(new Date()))));
 		}
+		theRecords.put("ecgStrips", ecgStrips);
 		create(WaveformSamples.twelveLeadEcg().setSubject(new Reference(thePatients.get(1))).setEffective(new DateTimeType(new Date())));
 		CareTeam group = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setName("Demo electrophysiology review group");
 		group.addCategory().addCoding().setSystem(OpenImdUris.REVIEW_SYSTEM).setCode(ReviewCodes.REVIEW_GROUP);
@@ -239,7 +249,7 @@ class DemoMode implements ApplicationRunner {
 		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.EGM_EPISODE, null));
 		settings.addExtension("reviews", new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.INTERROGATION, null));
 		group.addParticipant().setMember(new Reference(theReviewer));
-		create(group);
+		theRecords.put("reviewGroup", "CareTeam/" + create(group));
 	}
 
 	private static Quantity ucum(String theValue, String theUnit) {

@@ -1,6 +1,7 @@
 package org.openimd.server.tls;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +35,11 @@ public record SelfSignedKeyStore(Path location, String password) {
 	public static final String TYPE = "PKCS12";
 	private static final String FILE_NAME = "openimd-self-signed.p12";
 	private static final String PASSWORD_FILE_NAME = FILE_NAME + ".password";
+	/**
+	 * The certificate alone, public, in the PEM form {@code curl --cacert} and {@code CURL_CA_BUNDLE}
+	 * take, so that a first trial can trust the server without exporting anything.
+	 */
+	public static final String CERTIFICATE_FILE_NAME = "openimd-self-signed.pem";
 	/** The longest validity browsers accept for a server certificate they are told to trust. */
 	private static final int VALIDITY_DAYS = 398;
 
@@ -48,9 +57,14 @@ public record SelfSignedKeyStore(Path location, String password) {
 		}
 		OwnerOnlyFile.refuseIfTrackedByGit(store);
 		try {
-			return Optional.of(new SelfSignedKeyStore(store, OwnerOnlyFile.read(passwordFile).strip()));
-		} catch (IOException e) {
-			throw new IllegalStateException("Cannot read " + passwordFile, e);
+			SelfSignedKeyStore found = new SelfSignedKeyStore(store, OwnerOnlyFile.read(passwordFile).strip());
+			// data directories from before the certificate was written beside the store
+			if (!Files.exists(theDirectory.resolve(CERTIFICATE_FILE_NAME))) {
+				found.writeCertificate();
+			}
+			return Optional.of(found);
+		} catch (IOException | GeneralSecurityException e) {
+			throw new IllegalStateException("Cannot read " + passwordFile + " or the store it opens", e);
 		}
 	}
 
@@ -65,10 +79,24 @@ public record SelfSignedKeyStore(Path location, String password) {
 			runKeytool(partial, password);
 			OwnerOnlyFile.write(passwordFile, password);
 			moveIntoPlace(partial, store);
-			return new SelfSignedKeyStore(store, password);
-		} catch (IOException e) {
+			SelfSignedKeyStore made = new SelfSignedKeyStore(store, password);
+			made.writeCertificate();
+			return made;
+		} catch (IOException | GeneralSecurityException e) {
 			throw new IllegalStateException("Cannot make a self-signed TLS certificate in " + theDirectory, e);
 		}
+	}
+
+	private void writeCertificate() throws IOException, GeneralSecurityException {
+		KeyStore keys = KeyStore.getInstance(TYPE);
+		try (InputStream in = Files.newInputStream(location)) {
+			keys.load(in, password.toCharArray());
+		}
+		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getCertificate(ALIAS).getEncoded());
+		Path certificate = location.resolveSibling(CERTIFICATE_FILE_NAME);
+		Path partial = Files.createTempFile(location.getParent(), CERTIFICATE_FILE_NAME, ".partial");
+		Files.writeString(partial, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+		moveIntoPlace(partial, certificate);
 	}
 
 	private static void runKeytool(Path theStore, String thePassword) throws IOException {

@@ -96,6 +96,14 @@ class DemoModeIT extends BaseServerIT {
 		assertThat(backend.get("privateJwk").get("d")).as("the private part of the key").isNotNull();
 		assertThat(backend.get("privateJwk").get("kid").asText()).isEqualTo(backend.get("jwksKid").asText());
 		assertThat(client(credentials, "confidential").get("clientSecret").asText()).isNotBlank();
+		JsonNode records = credentials.get("records");
+		assertThat(records.get("patients")).hasSize(4).allSatisfy(patient -> assertThat(patient.asText()).matches("Patient/\\d+"));
+		assertThat(records.get("patients").get(0).asText()).isEqualTo(user(credentials, "patient").get("patient").asText());
+		assertThat(records.get("interrogations")).hasSize(4).allSatisfy(report -> assertThat(report.asText()).matches("DiagnosticReport/\\d+"));
+		assertThat(records.get("ecgStrips")).hasSize(2).allSatisfy(strip -> assertThat(strip.asText()).matches("Observation/\\d+"));
+		assertThat(records.get("pump").asText()).matches("Device/\\d+");
+		assertThat(records.get("pumpOrder").asText()).matches("MedicationRequest/\\d+");
+		assertThat(records.get("reviewGroup").asText()).matches("CareTeam/\\d+");
 		assertThat(Files.getPosixFilePermissions(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE)))
 				.containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 	}
