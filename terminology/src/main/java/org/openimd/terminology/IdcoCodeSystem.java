@@ -20,6 +20,10 @@ public final class IdcoCodeSystem {
 	/** The logical id under which the server stores the CodeSystem. */
 	public static final String RESOURCE_ID = "mdc-idc";
 
+	/** The designation use of a term's readable label: SNOMED CT's "Synonym", as FHIR's designation-use value set offers. */
+	private static final String DESIGNATION_USE_SYSTEM = "http://snomed.info/sct";
+	private static final String DESIGNATION_USE_DISPLAY = "900000000000013009";
+
 	/** Concept property carrying the UCUM unit in which a term's numeric values are sent. */
 	public static final String UNIT_PROPERTY = "unit";
 
@@ -51,6 +55,8 @@ public final class IdcoCodeSystem {
 					.setCode(term.code())
 					.setDisplay(term.referenceId())
 					.setDefinition(term.description());
+			// the reference ID is the display IDCO messages and CardX-CIED use; a person reads the label
+			concept.addDesignation().setValue(term.label()).getUse().setSystem(DESIGNATION_USE_SYSTEM).setCode(DESIGNATION_USE_DISPLAY);
 			term.ucumUnit().ifPresent(unit -> concept.addProperty().setCode(UNIT_PROPERTY).setValue(new StringType(unit)));
 		}
 		return codeSystem;

@@ -13,11 +13,23 @@ public record IdcoTerm(String referenceId, String code, Optional<String> ucumUni
 
 	/** The table's descriptions open with the HL7 v2 type the term's values take, e.g. "(NM)". */
 	private static final Pattern VALUE_TYPE = Pattern.compile("^\\((NM|CWE|DTM|ST)\\)");
+	/** What a description says for the table's maintainers, not for a reader: the value type, sources, HL7 encoding notes. */
+	private static final Pattern NOT_FOR_READERS = Pattern.compile(
+			"^\\((?:NM|CWE|DTM|ST|enum value of [^)]*)\\)\\s*|\\s*\\[[^\\]]*\\]|\\s*\\((?:OBX-4|enum|also|inferred)[^)]*\\)");
 
 	/** The HL7 v2 data type (OBX-2) the term's values are defined with, where the table says it. */
 	public Optional<String> hl7ValueType() {
 		Matcher type = VALUE_TYPE.matcher(description);
 		return type.find() ? Optional.of(type.group(1)) : Optional.empty();
+	}
+
+	/**
+	 * A label a person reads ("Battery measurement: voltage", "Remote, scheduled"): the description
+	 * without the value type, sources and encoding notes. A project-written wording, like the
+	 * description it comes from, not IEEE's normative one.
+	 */
+	public String label() {
+		return NOT_FOR_READERS.matcher(description).replaceAll("").strip();
 	}
 
 	public boolean isEnumerationValue() {

@@ -41,6 +41,18 @@ class IdcoTermTableTest {
 	}
 
 	@Test
+	void labelsAreTheDescriptionsWithoutTypeSourcesAndEncodingNotes() {
+		IdcoTermTable table = IdcoTermTable.load();
+
+		assertThat(table.byReferenceId("MDC_IDC_MSMT_BATTERY_VOLTAGE").orElseThrow().label()).isEqualTo("Battery measurement: voltage");
+		assertThat(table.byReferenceId("MDC_IDC_DEV_TYPE").orElseThrow().label()).isEqualTo("Implanted device (pulse generator): device type");
+		assertThat(table.byReferenceId("MDC_IDC_ENUM_SESS_TYPE_RemoteScheduled").orElseThrow().label()).isEqualTo("Remote, scheduled");
+		assertThat(table.byReferenceId("MDC_IDC_MSMT_LEADHVCHNL_DTM").orElseThrow().label())
+				.isEqualTo("Measured high-voltage (shock) lead channel: date/time");
+		assertThat(table.terms()).allSatisfy(term -> assertThat(term.label()).isNotBlank().doesNotStartWith("(").doesNotContain("[", "OBX-"));
+	}
+
+	@Test
 	void rejectsDuplicateCode() {
 		String csv = HEADER + "MDC_IDC_DEV_TYPE,720897,,type\nMDC_IDC_DEV_MODEL,720897,,model\n";
 
