@@ -126,7 +126,11 @@ public class PumpPrescriptionReader {
 			}
 			CodeableConcept item = ingredient.getItemCodeableConcept();
 			Optional<Drug> drug = drug(item, location);
-			Optional<Excipient> excipient = names(item).stream().flatMap(name -> myKnowledge.excipientByName(name).stream()).findFirst();
+			Optional<Excipient> excipient = excipient(item, location);
+			if (drug.isPresent() && excipient.isPresent()) {
+				throw new PumpInputException(location, "the code and names of the ingredient name " + drug.get().display() + " and "
+						+ excipient.get().names().get(0));
+			}
 			boolean markedInactive = ingredient.hasIsActive() && !ingredient.getIsActive();
 			if (drug.isPresent() && !markedInactive) {
 				actives.add(new Active(drug.get(), concentration(ingredient, drug.get(), location), location));
@@ -177,9 +181,10 @@ public class PumpPrescriptionReader {
 	Optional<Drug> drug(CodeableConcept theItem, String theLocation) {
 		Optional<Drug> byCode = Optional.empty();
 		for (Coding coding : theItem.getCoding()) {
-			if (OpenImdUris.RXNORM.equals(coding.getSystem()) && coding.hasCode()) {
+			if (OpenImdUris.RXNORM.equals(coding.getSystem()) && coding.hasCode() && myKnowledge.excipientByRxNorm(coding.getCode()).isEmpty()) {
 				Optional<Drug> found = myKnowledge.drugByRxNorm(coding.getCode());
-				if (found.isEmpty() && names(theItem).stream().allMatch(name -> myKnowledge.drugByName(name).isEmpty())) {
+				if (found.isEmpty() && names(theItem).stream().allMatch(name -> myKnowledge.drugByName(name).isEmpty()
+						&& myKnowledge.excipientByName(name).isEmpty())) {
 					throw new PumpInputException(theLocation, "unknown drug: RxNorm " + coding.getCode() + " is not in the intrathecal catalogue"
 							+ " and no name given identifies a drug");
 				}
@@ -191,6 +196,18 @@ public class PumpPrescriptionReader {
 			throw new PumpInputException(theLocation, "the code and names of the ingredient name different drugs");
 		}
 		return byCode.or(() -> byName.stream().findFirst());
+	}
+
+	/** The inactive ingredient an ingredient names: by an RxNorm code of it or of a saline product, and by name; the two must agree. */
+	private Optional<Excipient> excipient(CodeableConcept theItem, String theLocation) {
+		List<Excipient> named = new ArrayList<>();
+		theItem.getCoding().stream().filter(coding -> OpenImdUris.RXNORM.equals(coding.getSystem()) && coding.hasCode())
+				.flatMap(coding -> myKnowledge.excipientByRxNorm(coding.getCode()).stream()).forEach(named::add);
+		names(theItem).stream().flatMap(name -> myKnowledge.excipientByName(name).stream()).forEach(named::add);
+		if (named.stream().distinct().count() > 1) {
+			throw new PumpInputException(theLocation, "the code and names of the ingredient name different inactive ingredients");
+		}
+		return named.stream().findFirst();
 	}
 
 	private static List<String> names(CodeableConcept theItem) {

@@ -57,7 +57,11 @@ public final class PumpInput {
 	}
 
 	PumpInput inactive(String theName) {
-		myMedication.addIngredient().setItem(new CodeableConcept().setText(theName)).setIsActive(false);
+		return inactive(new CodeableConcept().setText(theName));
+	}
+
+	PumpInput inactive(CodeableConcept theItem) {
+		myMedication.addIngredient().setItem(theItem).setIsActive(false);
 		return this;
 	}
 

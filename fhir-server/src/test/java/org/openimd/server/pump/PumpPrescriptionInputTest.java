@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -54,6 +55,29 @@ class PumpPrescriptionInputTest {
 		byCode.request().getContained().forEach(resource -> ((org.hl7.fhir.r4.model.Medication) resource).getIngredientFirstRep()
 				.setItem(new CodeableConcept(new Coding(OpenImdUris.RXNORM, "7052", null))));
 		assertThat(check(byCode).dose("Morphine").getValue()).isEqualByComparingTo("1");
+	}
+
+	@Test
+	void salineIsRecognisedByTheRxNormCodeOfTheIngredientOrOfAProductAsByName() {
+		// CONC-04: a naive pump's first ziconotide fill must not be diluted; saline by any of its codes dilutes it.
+		List<String> byName = check(PumpInput.of("ziconotide", "25", "ug/mL").inactive("sodium chloride 0.9%").basal("1.2", "ug/d").firstFill())
+				.errors();
+		assertThat(byName).containsExactly("CONC-04");
+		for (String code : List.of("9863", "313002", "1807637", "727820")) {
+			PumpInput byCode = PumpInput.of("ziconotide", "25", "ug/mL").inactive(new CodeableConcept(new Coding(OpenImdUris.RXNORM, code, null)))
+					.basal("1.2", "ug/d").firstFill();
+			assertThat(check(byCode).errors()).as("saline as RxNorm %s", code).isEqualTo(byName);
+		}
+	}
+
+	@Test
+	void anIngredientWhoseCodeAndNameDisagreeAboutWhatItIsIsRefused() {
+		PumpInput salineCalledMorphine = PumpInput.of("ziconotide", "25", "ug/mL")
+				.inactive(new CodeableConcept(new Coding(OpenImdUris.RXNORM, "9863", null)).setText("morphine")).basal("1.2", "ug/d");
+		assertThat(refusal(salineCalledMorphine).getDiagnostics()).contains("Morphine").contains("sodium chloride");
+		PumpInput salineCalledAPreservative = PumpInput.of("ziconotide", "25", "ug/mL")
+				.inactive(new CodeableConcept(new Coding(OpenImdUris.RXNORM, "313002", null)).setText("benzyl alcohol")).basal("1.2", "ug/d");
+		assertThat(refusal(salineCalledAPreservative).getDiagnostics()).contains("different inactive ingredients");
 	}
 
 	@Test

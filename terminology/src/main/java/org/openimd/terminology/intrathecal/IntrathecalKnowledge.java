@@ -118,6 +118,7 @@ public final class IntrathecalKnowledge {
 	private final Map<String, Drug> myDrugsByRxNorm = new LinkedHashMap<>();
 	private final List<Strength> myStrengths;
 	private final Map<String, Excipient> myExcipientsByName = new LinkedHashMap<>();
+	private final Map<String, Excipient> myExcipientsByRxNorm = new LinkedHashMap<>();
 	private final Map<String, Rule> myRules;
 	private final List<Limit> myLimits;
 	private final List<StabilityCap> myStability;
@@ -144,9 +145,21 @@ public final class IntrathecalKnowledge {
 		}
 		myStrengths = rows("strengths.csv").stream().map(row -> new Strength(knownDrug(row.get("drug")), decimal(row, "strength"),
 				row.get("unit"), row.get("product"), row.get("use"), citation(row))).toList();
+		Map<String, Excipient> excipients = new LinkedHashMap<>();
 		for (CSVRecord row : rows("excipients.csv")) {
 			Excipient excipient = new Excipient(row.get("excipient"), row.get("role"), names(row.get("names")), citation(row));
 			excipient.names().forEach(name -> unique(myExcipientsByName, name, excipient, "excipient name"));
+			unique(excipients, excipient.id(), excipient, "excipient");
+		}
+		for (CSVRecord row : rows("excipient-codes.csv")) {
+			Excipient excipient = Optional.ofNullable(excipients.get(row.get("excipient")))
+					.orElseThrow(() -> malformed(row, "no excipient '" + row.get("excipient") + "' in excipients.csv"));
+			citation(row);
+			String code = required(row.get("rxnorm"), "an excipient code row without a code: " + row);
+			if (myDrugsByRxNorm.containsKey(code)) {
+				throw malformed(row, "RxNorm " + code + " is a drug's code too");
+			}
+			unique(myExcipientsByRxNorm, code, excipient, "excipient RxNorm code");
 		}
 		myLimits = rows("limits.csv").stream().map(row -> new Limit(knownRule(row.get("rule")), anyOrKnownDrug(row.get("drug")),
 				row.get("measure"), row.get("comparison"), optionalDecimal(row, "value"), row.get("unit"), optionalDecimal(row, "up_to"),
@@ -194,6 +207,15 @@ public final class IntrathecalKnowledge {
 
 	public Optional<Excipient> excipientByName(String theName) {
 		return Optional.ofNullable(myExcipientsByName.get(normalised(theName)));
+	}
+
+	/**
+	 * An inactive ingredient by an RxNorm code of it or of a product that is nothing else (0.9 % saline).
+	 * Unlike drugs', recalled (R) codes count: a diluent's code only ever makes an ingredient inactive,
+	 * and one that comes with a drug's name is refused as a contradiction.
+	 */
+	public Optional<Excipient> excipientByRxNorm(String theCode) {
+		return Optional.ofNullable(myExcipientsByRxNorm.get(theCode.strip()));
 	}
 
 	public List<Strength> strengths(String theDrug) {

@@ -22,6 +22,15 @@ class IntrathecalKnowledgeTest {
 	}
 
 	@Test
+	void recognisesSalineByTheRxNormCodeOfTheIngredientAndOfItsProducts() {
+		for (String code : new String[] {"9863", "313002", "1807637", " 727820 "}) {
+			assertThat(knowledge.excipientByRxNorm(code)).as("RxNorm %s", code).map(IntrathecalKnowledge.Excipient::id).contains("sodium-chloride");
+		}
+		assertThat(knowledge.excipientByRxNorm("7052")).as("morphine's code").isEmpty();
+		assertThat(knowledge.excipientByName("Normal Saline")).map(IntrathecalKnowledge.Excipient::isDiluent).contains(true);
+	}
+
+	@Test
 	void everyThresholdKeepsItsRuleSeverityAndCitation() {
 		assertThat(knowledge.limits("morphine", "daily-dose")).filteredOn(limit -> limit.rule().equals("DOSE-01")).singleElement()
 				.satisfies(limit -> {
