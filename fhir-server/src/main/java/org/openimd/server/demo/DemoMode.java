@@ -1,6 +1,5 @@
 package org.openimd.server.demo;
 
-import org.openimd.server.security.AuthorizationServerMode;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +16,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -45,18 +47,19 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
+import org.openimd.server.OwnerOnlyFile;
 import org.openimd.server.RandomSecret;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.ingest.IngestSvc;
-import org.openimd.server.security.AuthProperties;
-import org.openimd.server.security.SmartClientRegistry;
 import org.openimd.server.security.ApiScopes;
+import org.openimd.server.security.AuthProperties;
+import org.openimd.server.security.AuthorizationServerMode;
+import org.openimd.server.security.SmartClientRegistry;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
-import org.openimd.server.OwnerOnlyFile;
-import org.openimd.terminology.IdcoTermTable;
 import org.openimd.server.waveform.WaveformSamples;
+import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 import org.slf4j.Logger;
@@ -194,7 +197,8 @@ class DemoMode implements ApplicationRunner {
 	/**
 	 * A SynchroMed II with a morphine order and a reading, so that the pharmacist has pump data to see
 	 * (and nothing else of the patient's): preservative-free morphine 10 mg/mL (a Mitigo strength, S47) at
-	 * 0.5 mg/d (the top of PACC's starting range), 18 of its 20 mL in the reservoir.
+	 * 0.5 mg/d (the top of PACC's starting range), filled by the demo pharmacy with 20 mL, 18 of which are in the
+ * reservoir at the last reading.
 	 */
 	private void seedPumpData(String thePatient, Map<String, Object> theRecords) {
 		Device pump = new Device().setModelNumber("8637-20").setPatient(new Reference(thePatient));
@@ -216,8 +220,21 @@ class DemoMode implements ApplicationRunner {
 		Dosage basal = order.addDosageInstruction().setText("0.5 mg/day intrathecal, continuous")
 				.setRoute(new CodeableConcept(new Coding(OpenImdUris.SNOMED_CT, OpenImdUris.INTRATHECAL_ROUTE, "Intrathecal route")));
 		basal.addDoseAndRate().setRate(ucum("0.5", "mg/d"));
+		String orderId = "MedicationRequest/" + create(order);
 		theRecords.put("pump", device);
-		theRecords.put("pumpOrder", "MedicationRequest/" + create(order));
+		theRecords.put("pumpOrder", orderId);
+
+		// The pharmacy filled the pump yesterday; the beyond-use date is the 90 days morphine keeps in a SynchroMed (S19).
+		Medication dispensed = morphine.copy();
+		LocalDate handedOver = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+		dispensed.getBatch().setLotNumber("DEMO-0001").setExpirationDateElement(new DateTimeType(handedOver.plusDays(90).toString()));
+		MedicationDispense fill = new MedicationDispense().setStatus(MedicationDispense.MedicationDispenseStatus.COMPLETED)
+				.setSubject(new Reference(thePatient)).setMedication(new Reference("#morphine")).setQuantity(ucum("20", "mL"))
+				.setWhenHandedOverElement(new DateTimeType(handedOver.toString()));
+		fill.addContained(dispensed);
+		fill.addAuthorizingPrescription(new Reference(orderId));
+		fill.addDosageInstruction().setRoute(basal.getRoute().copy());
+		create(fill);
 
 		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
 				.setDevice(new Reference(device)).setEffective(new DateTimeType(new Date()));

@@ -1,6 +1,5 @@
 package org.openimd.server.pump;
 
-import org.openimd.server.fhir.CheckedWhenStored;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -23,12 +22,14 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceRequest;
 import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestParameterComponent;
 import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestStatus;
+import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
+import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.pump.PumpPrescription.Active;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
@@ -36,14 +37,17 @@ import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
 /**
  * Pump configuration orders: the DeviceRequest that tells whoever programs the pump what to set
  * (drug and concentration, basal dose and volume, boluses, reservoir fill, alarm volume, refill
- * interval). {@code $pump-configuration} builds it from a pump prescription, the pump's last reading
- * (its programmed alarm volume, ERI) and the pump model's data, after the prescription checks pass.
+ * interval). {@code $pump-configuration} builds it from a pump prescription, what the pharmacy last
+ * dispensed for the pump (the concentrations and volume that are in the reservoir), the pump's last
+ * reading (its programmed alarm volume, ERI) and the pump model's data, after the prescription checks
+ * pass for what is in the pump. A dispense that differs from the prescription is flagged (CONFIG-03).
  *
  * <p>An order may be kept as a draft freely; before one becomes {@code active} (or is recorded
  * {@code completed}) it is checked as it is stored: it must rest on an active pump prescription of the
- * same patient for the same pump (CONFIG-01), say exactly what that prescription and the pump's data
- * give today (CONFIG-02), and the prescription must pass every check again with today's knowledge and
- * the pump's last reading. A refusal is a 422; warnings become DetectedIssues on the order.
+ * same patient for the same pump (CONFIG-01), rest on a dispense that says what the reservoir holds
+ * (CONFIG-04), say exactly what that prescription, the dispense and the pump's data give today
+ * (CONFIG-02), and the prescription must pass every check again with today's knowledge and the pump's
+ * last reading. A refusal is a 422; warnings become DetectedIssues on the order.
  */
 public class PumpConfigurationOrders extends CheckedWhenStored {
 
@@ -59,6 +63,7 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 	private final StoredOrders myStored;
 	private final PumpFacts myFacts;
 	private final PendingWarnings myWarnings;
+	private final PumpDispenses myDispenses;
 	private final Clock myClock;
 
 	public PumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
@@ -66,6 +71,7 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 		myStored = new StoredOrders(theOperations, theDaos, theClock);
 		myFacts = new PumpFacts(theOperations.knowledge());
 		myWarnings = new PendingWarnings(theDaos, theClock);
+		myDispenses = new PumpDispenses(theDaos, myStored);
 		myClock = theClock;
 	}
 
@@ -83,9 +89,24 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 				.setSubject(theOrder.getSubject().copy()).setCode(new Reference(versionless(pump)))
 				.setAuthoredOnElement(new DateTimeType(Date.from(myClock.instant())));
 		configuration.addBasedOn(new Reference(versionless(theOrder)));
-		built.reading().ifPresent(reading -> configuration.addSupportingInfo(new Reference(reading.getIdElement().toUnqualifiedVersionless().getValue())));
+		built.reading().ifPresent(reading -> configuration.addSupportingInfo(new Reference(versionless(reading))));
+		built.dispense().ifPresent(dispense -> configuration.addSupportingInfo(new Reference(versionless(dispense))));
 		configuration.setParameter(built.parameters());
+		// the draft says what its reviewer must know before activating it: what fills the pump, and every warning
+		built.dispense().ifPresentOrElse(dispense -> configuration.addNote().setText(PumpDispenses.label(dispense)),
+				() -> configuration.addNote().setText(note(noDispense(pump))));
+		built.warnings().forEach(warning -> configuration.addNote().setText(note(warning)));
 		return configuration;
+	}
+
+	private static String note(Finding theFinding) {
+		return theFinding.rule() + " (" + theFinding.severity().name().toLowerCase(Locale.ROOT) + "): " + theFinding.message();
+	}
+
+	/** CONFIG-04: nothing recorded says what is in the reservoir, so no order may set the pump as if something were. */
+	private Finding noDispense(Device thePump) {
+		return Finding.of(myOperations.knowledge(), "CONFIG-04", Optional.empty(), "no completed dispense for " + versionless(thePump)
+				+ " is recorded, so nothing says what its reservoir holds: the order cannot become active until the pharmacy's dispense is");
 	}
 
 	@Override
@@ -112,6 +133,9 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 			throw unprocessable(theRequest, "CONFIG-01", versionless(order) + " is not for the pump " + versionless(pump.get()));
 		}
 		Built expected = built(order, pump.get(), theRequest);
+		if (expected.dispense().isEmpty()) {
+			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(List.of(noDispense(pump.get())), null));
+		}
 		List<String> differences = differences(expected.parameters(), configuration.getParameter());
 		if (!differences.isEmpty()) {
 			throw unprocessable(theRequest, "CONFIG-02", String.join("; ", differences));
@@ -119,29 +143,41 @@ public class PumpConfigurationOrders extends CheckedWhenStored {
 		myWarnings.add(theRequest, configuration, expected.warnings());
 	}
 
-	private record Built(List<DeviceRequestParameterComponent> parameters, Optional<Observation> reading, List<Finding> warnings) {}
+	private record Built(List<DeviceRequestParameterComponent> parameters, Optional<Observation> reading, Optional<MedicationDispense> dispense,
+			List<Finding> warnings) {}
 
-	/** The configuration an active pump prescription gives with the pump's data, once the prescription passes every check. */
+	/**
+	 * The configuration an active pump prescription gives with the pump's data, once the prescription
+	 * passes every check: with what the pharmacy last dispensed for the pump in it, if anything (its
+	 * concentrations, its volume as the fill), else with the prescribed product and the full reservoir.
+	 */
 	private Built built(MedicationRequest theOrder, Device thePump, RequestDetails theRequest) {
 		if (theOrder.getStatus() != MedicationRequestStatus.ACTIVE) {
 			throw unprocessable(theRequest, "CONFIG-01", versionless(theOrder) + " is " + theOrder.getStatus().toCode() + ", not active");
 		}
 		PumpReadings.State state = myStored.pumpState(thePump);
-		PumpPrescription prescription;
+		Optional<MedicationDispense> dispense = myDispenses.last(thePump, theOrder.getSubject());
+		List<Finding> findings = new ArrayList<>();
+		PumpPrescription programmed;
 		try {
-			prescription = myOperations.reader().read(theOrder, thePump, myStored.flags(theOrder, Optional.empty(), Optional.of(state)),
-					myStored::read);
+			var flags = myStored.flags(theOrder, Optional.empty(), Optional.of(state));
+			PumpPrescription prescribed = myOperations.reader().read(theOrder, thePump, flags, myStored::read);
+			programmed = dispense.isEmpty() ? prescribed : myOperations.reader().read(PumpDispenses.asDispensed(dispense.get(), theOrder),
+					PumpDispenses.filledBy(thePump, dispense.get()), flags, myStored::read);
+			dispense.flatMap(filled -> PumpDispenses.productDifference(prescribed, programmed).map(difference -> versionless(filled)
+					+ " filled the pump with another product than " + versionless(theOrder) + " prescribes: " + difference)).ifPresent(difference ->
+					findings.add(Finding.of(myOperations.knowledge(), "CONFIG-03", Optional.empty(), difference)));
 		} catch (PumpInputException e) {
 			throw PumpAnswers.invalid(e);
 		}
-		PumpPrescriptionCheck.Result result = myOperations.check().check(prescription);
+		PumpPrescriptionCheck.Result result = myOperations.check().check(programmed);
+		findings.addAll(result.findings());
 		if (result.status() == PumpPrescriptionCheck.Status.REJECT) {
-			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(result.findings(), prescription));
+			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(findings, programmed));
 		}
-		ExactRatio alarm = myFacts.lowReservoirAlarm(prescription.pump(), prescription.lowReservoirAlarm(),
-				"low-reservoir-alarm-volume");
-		return new Built(parameters(prescription, result, alarm), state.reading(),
-				result.findings().stream().filter(finding -> finding.severity() == Severity.WARN).toList());
+		ExactRatio alarm = myFacts.lowReservoirAlarm(programmed.pump(), programmed.lowReservoirAlarm(), "low-reservoir-alarm-volume");
+		return new Built(parameters(programmed, result, alarm), state.reading(), dispense,
+				findings.stream().filter(finding -> finding.severity() == Severity.WARN).toList());
 	}
 
 	/** What the pump is to be set to, in the order a programmer enters it. */

@@ -12,14 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Device;
-import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationDispense.MedicationDispenseStatus;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Resource;
-import org.openimd.server.pump.PumpPrescription.Active;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
 
 /**
@@ -84,11 +80,11 @@ public class PumpDispenseGuard extends CheckedWhenStored {
 		PumpPrescriptionReader reader = myOperations.reader();
 		var flags = myStored.flags(thePrescribed, Optional.empty(), Optional.of(myStored.pumpState(thePump)));
 		PumpPrescription prescribed = reader.read(thePrescribed, thePump, flags, myStored::read);
-		PumpPrescription dispensed = reader.read(asDispensed(theDispense, thePrescribed), thePump, flags, myStored::read);
+		PumpPrescription dispensed = reader.read(PumpDispenses.asDispensed(theDispense, thePrescribed), thePump, flags, myStored::read);
 		List<Finding> findings = new ArrayList<>();
-		productDifference(prescribed, dispensed).ifPresent(difference ->
+		PumpDispenses.productDifference(prescribed, dispensed).ifPresent(difference ->
 				findings.add(Finding.of(myOperations.knowledge(), "DISPENSE-02", Optional.empty(), difference)));
-		ExactRatio volume = dispensedVolume(theDispense);
+		ExactRatio volume = PumpDispenses.volume(theDispense);
 		if (volume.isAbove(dispensed.pump().reservoirMl())) {
 			findings.add(Finding.of(myOperations.knowledge(), "DISPENSE-03", Optional.empty(), volume.toDecimal().toPlainString()
 					+ " mL dispensed for a " + dispensed.pump().model() + " " + dispensed.pump().modelNumber() + " of "
@@ -99,64 +95,6 @@ public class PumpDispenseGuard extends CheckedWhenStored {
 			throw new UnprocessableEntityException(theRequest.getFhirContext(), PumpAnswers.outcome(findings, dispensed));
 		}
 		myWarnings.add(theRequest, theDispense, findings.stream().filter(finding -> finding.severity() == Severity.WARN).toList());
-	}
-
-	/** The prescription with the dispense's product, and the dispense's days of supply as the interval it must last. */
-	private static MedicationRequest asDispensed(MedicationDispense theDispense, MedicationRequest thePrescribed) {
-		if (!theDispense.hasMedicationReference() || !theDispense.getMedicationReference().getReference().startsWith("#")) {
-			throw new PumpInputException("MedicationDispense.medication", "the dispensed product must be a contained Medication (medicationReference"
-					+ " '#id') whose ingredients carry their strengths");
-		}
-		MedicationRequest asDispensed = thePrescribed.copy();
-		asDispensed.getContained().clear();
-		theDispense.getContained().forEach(resource -> asDispensed.addContained((Resource) resource.copy()));
-		asDispensed.setMedication(theDispense.getMedicationReference().copy());
-		if (theDispense.hasDaysSupply()) {
-			Quantity days = theDispense.getDaysSupply();
-			asDispensed.getDispenseRequest().setExpectedSupplyDuration((Duration) new Duration().setValue(days.getValue())
-					.setUnit(days.getUnit()).setSystem(days.getSystem()).setCode(days.getCode()));
-		}
-		return asDispensed;
-	}
-
-	/** How the dispensed product differs from the prescribed one: another ingredient, or another concentration of one. */
-	private static Optional<String> productDifference(PumpPrescription thePrescribed, PumpPrescription theDispensed) {
-		List<String> differences = new ArrayList<>();
-		for (Active wanted : thePrescribed.actives()) {
-			Optional<Active> given = theDispensed.actives().stream().filter(active -> active.drug().equals(wanted.drug())).findFirst();
-			String unit = " " + wanted.drug().massUnit() + "/mL";
-			if (given.isEmpty()) {
-				differences.add(wanted.drug().display() + " prescribed, not dispensed");
-			} else if (given.get().concentration().compareTo(wanted.concentration()) != 0) {
-				differences.add(wanted.drug().display() + " dispensed at " + given.get().concentration().toDecimal().toPlainString() + unit
-						+ ", prescribed at " + wanted.concentration().toDecimal().toPlainString() + unit);
-			}
-		}
-		theDispensed.actives().stream().filter(given -> thePrescribed.actives().stream().noneMatch(wanted -> wanted.drug().equals(given.drug())))
-				.forEach(extra -> differences.add(extra.drug().display() + " dispensed, not prescribed"));
-		List<String> prescribedInactives = inactives(thePrescribed);
-		List<String> dispensedInactives = inactives(theDispensed);
-		if (!prescribedInactives.equals(dispensedInactives)) {
-			differences.add("inactive ingredients " + dispensedInactives + " dispensed, " + prescribedInactives + " prescribed");
-		}
-		return differences.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differences));
-	}
-
-	private static List<String> inactives(PumpPrescription thePrescription) {
-		return thePrescription.inactives().stream().map(excipient -> excipient.names().get(0)).sorted().toList();
-	}
-
-	private static ExactRatio dispensedVolume(MedicationDispense theDispense) {
-		Quantity quantity = theDispense.getQuantity();
-		if (!theDispense.hasQuantity() || !quantity.hasValue()) {
-			throw new PumpInputException("MedicationDispense.quantity", "the volume dispensed (in mL) is required");
-		}
-		ExactRatio volume = PumpUnits.volume(quantity.getValue(), quantity.hasCode() ? quantity.getCode() : quantity.getUnit(),
-				"MedicationDispense.quantity");
-		if (volume.signum() <= 0) {
-			throw new PumpInputException("MedicationDispense.quantity", "the volume dispensed must be greater than zero");
-		}
-		return volume;
 	}
 
 	private void refuse(RequestDetails theRequest, String theRule, String theDetail) {

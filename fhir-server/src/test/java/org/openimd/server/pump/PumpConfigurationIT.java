@@ -14,9 +14,12 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.DeviceRequest;
 import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestParameterComponent;
 import org.hl7.fhir.r4.model.DeviceRequest.DeviceRequestStatus;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -44,6 +47,14 @@ class PumpConfigurationIT extends BaseServerIT {
 		patient = client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().getIdPart();
 		pump = client.create().resource(PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + patient))).execute().getId().getIdPart();
 		prescription = prescribe(PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").bolus("0.1", "0.4", "mg"));
+	}
+
+	/** The pharmacy's dispense of morphine at {@code theStrength} mg/mL, {@code theMillilitres} mL, lot L-2211, beyond use 2027-03-01. */
+	private String dispense(String thePrescription, String theStrength, String theMillilitres) {
+		MedicationDispense dispense = PumpInput.dispense(patient, thePrescription, PumpInput.of("morphine", theStrength, "mg/mL"), theMillilitres)
+				.setWhenHandedOverElement(new DateTimeType(LocalDate.now().minusDays(1) + "T08:00:00Z"));
+		((Medication) dispense.getContained().get(0)).getBatch().setLotNumber("L-2211").setExpirationDateElement(new DateTimeType("2027-03-01"));
+		return client.create().resource(dispense).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	private String prescribe(PumpInput theInput) {
@@ -127,13 +138,66 @@ class PumpConfigurationIT extends BaseServerIT {
 		assertThat(quantity(afterReading, "low-reservoir-alarm-volume").getValue()).isEqualByComparingTo(new BigDecimal("3"));
 		assertThat(afterReading.getSupportingInfoFirstRep().getReference()).isEqualTo(reading);
 
-		afterReading.setStatus(DeviceRequestStatus.ACTIVE);
-		assertThat(client.create().resource(afterReading).execute().getCreated()).isTrue();
+		assertThat(afterReading.getNote()).extracting(note -> note.getText()).anySatisfy(note -> assertThat(note).startsWith("CONFIG-04"));
+
+		// The pharmacy dispenses 18 mL: the order fills the pump with what was dispensed, and says lot and beyond-use date.
+		String dispensed = dispense(prescription, "10", "18");
+		DeviceRequest filled = configurationOf(prescription, client);
+		assertThat(quantity(filled, "reservoir-volume").getValue()).isEqualByComparingTo(new BigDecimal("18"));
+		assertThat(quantity(filled, "concentration").getValue()).isEqualByComparingTo(new BigDecimal("10"));
+		assertThat(filled.getSupportingInfo()).extracting(Reference::getReference).containsExactly(reading, dispensed);
+		assertThat(filled.getNote()).extracting(note -> note.getText()).containsExactly("Filled from " + dispensed + ", handed over "
+				+ LocalDate.now().minusDays(1) + "T08:00:00Z: 18 mL, lot L-2211, beyond-use date 2027-03-01");
+
+		filled.setStatus(DeviceRequestStatus.ACTIVE);
+		assertThat(client.create().resource(filled).execute().getCreated()).isTrue();
 		assertThat(storedFor(patient)).singleElement().satisfies(stored -> assertThat(stored.getStatus()).isEqualTo(DeviceRequestStatus.ACTIVE));
 	}
 
 	@Test
+	void CONFIG_04_noOrderBecomesActiveUntilADispenseSaysWhatTheReservoirHolds() {
+		DeviceRequest draft = configurationOf(prescription, client);
+		assertThat(quantity(draft, "reservoir-volume").getValue()).as("the full reservoir, for want of a dispense").isEqualByComparingTo("20");
+		DeviceRequest activated = draft.copy().setStatus(DeviceRequestStatus.ACTIVE);
+		assertThat(rules(refused(() -> client.create().resource(activated).execute(), 422))).containsExactly("CONFIG-04");
+
+		// Once 18 mL are dispensed, the draft made before says otherwise than what is in the pump.
+		dispense(prescription, "10", "18");
+		OperationOutcome outcome = refused(() -> client.create().resource(activated).execute(), 422);
+		assertThat(rules(outcome)).containsExactly("CONFIG-02");
+		assertThat(outcome.getIssueFirstRep().getDetails().getText()).contains("reservoir-volume 20 mL, expected 18 mL");
+		assertThat(storedFor(patient)).isEmpty();
+
+		assertThat(client.create().resource(configurationOf(prescription, client).setStatus(DeviceRequestStatus.ACTIVE)).execute().getCreated())
+				.isTrue();
+	}
+
+	@Test
+	void CONFIG_03_aDispenseOfAnotherConcentrationThanNowPrescribedIsFlaggedAndThePumpIsSetForWhatIsInIt() {
+		String dispensed = dispense(prescription, "10", "20");
+		// The prescriber changes to 20 mg/mL; the pump still holds the 10 mg/mL dispensed.
+		MedicationRequest old = client.read().resource(MedicationRequest.class).withId(prescription).execute();
+		old.setStatus(MedicationRequest.MedicationRequestStatus.STOPPED);
+		client.update().resource(old).execute();
+		MedicationRequest stronger = PumpInput.of("morphine", "20", "mg/mL").basal("1", "mg/d").bolus("0.1", "0.4", "mg").order(patient, pump);
+		stronger.setPriorPrescription(new Reference(prescription));
+		String changed = client.create().resource(stronger).execute().getId().toUnqualifiedVersionless().getValue();
+
+		DeviceRequest order = configurationOf(changed, client);
+
+		assertThat(settings(order)).contains(Map.entry("concentration Morphine", "10 mg/mL"), Map.entry("basal-daily-dose", "1 mg/d"),
+				Map.entry("basal-daily-volume", "0.1 mL/d"));
+		assertThat(order.getNote()).extracting(note -> note.getText()).anySatisfy(note -> assertThat(note).startsWith("CONFIG-03 (warn)")
+				.contains(dispensed).contains("Morphine dispensed at 10 mg/mL, prescribed at 20 mg/mL"));
+		String stored = client.create().resource(order.setStatus(DeviceRequestStatus.ACTIVE)).execute().getId().toUnqualifiedVersionless().getValue();
+		List<DetectedIssue> issues = client.search().forResource(DetectedIssue.class).where(DetectedIssue.IMPLICATED.hasId(stored))
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (DetectedIssue) entry.getResource()).toList();
+		assertThat(issues).extracting(issue -> issue.getCode().getCodingFirstRep().getCode()).contains("CONFIG-03");
+	}
+
+	@Test
 	void CONFIG_02_anOrderThatSaysOtherwiseThanItsPrescriptionCannotBecomeActive() {
+		dispense(prescription, "10", "20");
 		DeviceRequest edited = configurationOf(prescription, client);
 		quantity(edited, "basal-daily-volume").setValue(new BigDecimal("0.2"));
 

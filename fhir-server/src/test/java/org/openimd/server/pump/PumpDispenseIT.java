@@ -65,21 +65,6 @@ class PumpDispenseIT extends BaseServerIT {
 				.toUnqualifiedVersionless().getValue();
 	}
 
-	/** What the pharmacy hands over for {@code thePrescription}: {@code theProduct}'s contained Medication, {@code theMillilitres}. */
-	private static MedicationDispense dispense(String thePatient, String thePrescription, PumpInput theProduct, String theMillilitres) {
-		MedicationRequest product = theProduct.request();
-		MedicationDispense dispense = new MedicationDispense().setStatus(MedicationDispense.MedicationDispenseStatus.COMPLETED)
-				.setSubject(new Reference("Patient/" + thePatient)).setMedication(product.getMedicationReference().copy())
-				.setQuantity(PumpInput.ucum(theMillilitres, "mL"));
-		product.getContained().forEach(resource -> dispense.addContained((Resource) resource.copy()));
-		dispense.addIdentifier(uniqueIdentifier());
-		if (thePrescription != null) {
-			dispense.addAuthorizingPrescription(new Reference(thePrescription));
-		}
-		dispense.addDosageInstruction().setRoute(PumpInput.INTRATHECAL);
-		return dispense;
-	}
-
 	private static PumpInput morphine(String theStrength) {
 		return PumpInput.of("morphine", theStrength, "mg/mL");
 	}
@@ -111,7 +96,7 @@ class PumpDispenseIT extends BaseServerIT {
 	@Test
 	void theDispenseOfThePrescribedProductIsAcceptedAndAttributedToThePharmacySystem() {
 		String prescription = prescribed(patient, pump);
-		String dispensed = pharmacySystem.create().resource(dispense(patient, prescription, morphine("10"), "20")).execute().getId()
+		String dispensed = pharmacySystem.create().resource(PumpInput.dispense(patient, prescription, morphine("10"), "20")).execute().getId()
 				.toUnqualified().getValue();
 
 		assertThat(provenanceOf(dispensed.replaceAll("/_history/.*", ""))).singleElement().satisfies(provenance -> {
@@ -127,17 +112,17 @@ class PumpDispenseIT extends BaseServerIT {
 
 	@Test
 	void DISPENSE_01_aDispenseMustFillAnActivePumpPrescriptionOfItsOwnPatient() {
-		assertThat(rules(refused(dispense(patient, null, morphine("10"), "20"), 422))).containsExactly("DISPENSE-01");
+		assertThat(rules(refused(PumpInput.dispense(patient, null, morphine("10"), "20"), 422))).containsExactly("DISPENSE-01");
 
 		MedicationRequest stopped = PumpInput.of("morphine", "10", "mg/mL").basal("1", "mg/d").order(patient, pump)
 				.setStatus(MedicationRequest.MedicationRequestStatus.STOPPED);
 		String stoppedId = client.create().resource(stopped).execute().getId().toUnqualifiedVersionless().getValue();
-		OperationOutcome notActive = refused(dispense(patient, stoppedId, morphine("10"), "20"), 422);
+		OperationOutcome notActive = refused(PumpInput.dispense(patient, stoppedId, morphine("10"), "20"), 422);
 		assertThat(rules(notActive)).containsExactly("DISPENSE-01");
 		assertThat(notActive.getIssueFirstRep().getDetails().getText()).contains("stopped");
 
 		// The other patient's prescription, handed to this pharmacy's patient.
-		OperationOutcome otherPatients = refused(dispense(patient, prescribed(otherPatient, otherPump), morphine("10"), "20"), 422);
+		OperationOutcome otherPatients = refused(PumpInput.dispense(patient, prescribed(otherPatient, otherPump), morphine("10"), "20"), 422);
 		assertThat(rules(otherPatients)).containsExactly("DISPENSE-01");
 		assertThat(otherPatients.getIssueFirstRep().getDetails().getText()).contains("another patient");
 	}
@@ -145,30 +130,30 @@ class PumpDispenseIT extends BaseServerIT {
 	@Test
 	void DISPENSE_02_anotherConcentrationOrIngredientThanPrescribedIsRefused() {
 		String prescription = prescribed(patient, pump);
-		OperationOutcome stronger = refused(dispense(patient, prescription, morphine("20"), "20"), 422);
+		OperationOutcome stronger = refused(PumpInput.dispense(patient, prescription, morphine("20"), "20"), 422);
 		assertThat(rules(stronger)).containsExactly("DISPENSE-02");
 		assertThat(stronger.getIssueFirstRep().getDetails().getText()).contains("dispensed at 20 mg/mL, prescribed at 10 mg/mL");
 
-		OperationOutcome admixed = refused(dispense(patient, prescription, morphine("10").and("bupivacaine", "10", "mg/mL"), "20"), 422);
+		OperationOutcome admixed = refused(PumpInput.dispense(patient, prescription, morphine("10").and("bupivacaine", "10", "mg/mL"), "20"), 422);
 		assertThat(rules(admixed)).contains("DISPENSE-02");
 		assertThat(admixed.getIssueFirstRep().getDetails().getText()).contains("Bupivacaine dispensed, not prescribed");
 	}
 
 	@Test
 	void DISPENSE_03_moreThanThePumpsReservoirHoldsIsRefused() {
-		OperationOutcome overfilled = refused(dispense(patient, prescribed(patient, pump), morphine("10"), "20.5"), 422);
+		OperationOutcome overfilled = refused(PumpInput.dispense(patient, prescribed(patient, pump), morphine("10"), "20.5"), 422);
 		assertThat(rules(overfilled)).containsExactly("DISPENSE-03");
 		assertThat(overfilled.getIssueFirstRep().getDetails().getText()).contains("20.5 mL dispensed for a SynchroMed II 8637-20 of 20 mL");
 	}
 
 	@Test
 	void aSupplyLongerThanTheProductIsStableIsRefusedAsThePrescriptionWouldBe() {
-		MedicationDispense tooLong = dispense(patient, prescribed(patient, pump), morphine("10"), "20");
+		MedicationDispense tooLong = PumpInput.dispense(patient, prescribed(patient, pump), morphine("10"), "20");
 		// Morphine keeps 90 days in the pump (STAB-01, S19); the reservoir would last 180.
 		tooLong.setDaysSupply(PumpInput.ucum("120", "d"));
 		assertThat(rules(refused(tooLong, 422))).containsExactly("STAB-01");
 
-		MedicationDispense withinStability = dispense(patient, prescribed(patient, pump), morphine("10"), "20");
+		MedicationDispense withinStability = PumpInput.dispense(patient, prescribed(patient, pump), morphine("10"), "20");
 		withinStability.setDaysSupply(PumpInput.ucum("90", "d"));
 		assertThat(pharmacySystem.create().resource(withinStability).execute().getCreated()).isTrue();
 	}
@@ -177,7 +162,7 @@ class PumpDispenseIT extends BaseServerIT {
 	void warningsOnWhatIsDispensedAreStoredAsDetectedIssuesOnTheDispense() {
 		String prescription = client.create().resource(PumpInput.of("hydromorphone", "10", "mg/mL").basal("1", "mg/d").order(patient, pump))
 				.execute().getId().toUnqualifiedVersionless().getValue();
-		String dispensed = pharmacySystem.create().resource(dispense(patient, prescription, PumpInput.of("hydromorphone", "10", "mg/mL"), "20"))
+		String dispensed = pharmacySystem.create().resource(PumpInput.dispense(patient, prescription, PumpInput.of("hydromorphone", "10", "mg/mL"), "20"))
 				.execute().getId().toUnqualified().getValue();
 
 		List<DetectedIssue> issues = client.search().forResource(DetectedIssue.class).where(DetectedIssue.PATIENT.hasId("Patient/" + patient))
@@ -192,11 +177,11 @@ class PumpDispenseIT extends BaseServerIT {
 
 	@Test
 	void badInputIsA400NamingTheElement() {
-		MedicationDispense noVolume = dispense(patient, prescribed(patient, pump), morphine("10"), "20");
+		MedicationDispense noVolume = PumpInput.dispense(patient, prescribed(patient, pump), morphine("10"), "20");
 		noVolume.setQuantity(null);
 		assertThat(refused(noVolume, 400).getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("MedicationDispense.quantity");
 
-		MedicationDispense inGrams = dispense(patient, prescribed(patient, pump), morphine("10"), "20");
+		MedicationDispense inGrams = PumpInput.dispense(patient, prescribed(patient, pump), morphine("10"), "20");
 		inGrams.setQuantity(PumpInput.ucum("20", "g"));
 		assertThat(refused(inGrams, 400).getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("MedicationDispense.quantity");
 	}
@@ -237,7 +222,7 @@ class PumpDispenseIT extends BaseServerIT {
 
 	@Test
 	void thePharmacySystemCannotDispenseForAPatientItsPharmacyDoesNotServe() {
-		MedicationDispense forOther = dispense(otherPatient, prescribed(otherPatient, otherPump), morphine("10"), "20");
+		MedicationDispense forOther = PumpInput.dispense(otherPatient, prescribed(otherPatient, otherPump), morphine("10"), "20");
 		refused(forOther, 403);
 	}
 }

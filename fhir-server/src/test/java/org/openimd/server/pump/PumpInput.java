@@ -11,11 +11,13 @@ import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
@@ -134,6 +136,21 @@ public final class PumpInput {
 		order.addSupportingInformation(new Reference("Device/" + thePump));
 		order.getDosageInstruction().forEach(dosage -> dosage.setRoute(INTRATHECAL));
 		return order;
+	}
+
+	/** What the pharmacy hands over for {@code thePrescription}: {@code theProduct}'s contained Medication, {@code theMillilitres}. */
+	public static MedicationDispense dispense(String thePatient, String thePrescription, PumpInput theProduct, String theMillilitres) {
+		MedicationRequest product = theProduct.myRequest;
+		MedicationDispense dispense = new MedicationDispense().setStatus(MedicationDispense.MedicationDispenseStatus.COMPLETED)
+				.setSubject(new Reference("Patient/" + thePatient)).setMedication(product.getMedicationReference().copy())
+				.setQuantity(ucum(theMillilitres, "mL"));
+		product.getContained().forEach(resource -> dispense.addContained((Resource) resource.copy()));
+		dispense.addIdentifier(BaseServerIT.uniqueIdentifier());
+		if (thePrescription != null) {
+			dispense.addAuthorizingPrescription(new Reference(thePrescription));
+		}
+		dispense.addDosageInstruction().setRoute(INTRATHECAL);
+		return dispense;
 	}
 
 	Device device() {
