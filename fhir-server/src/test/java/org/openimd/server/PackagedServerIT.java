@@ -89,6 +89,11 @@ class PackagedServerIT {
 		// then it shuts down gracefully
 		assertThat(exitStatus).isEqualTo(PackagedServer.EXIT_ON_SIGTERM);
 		assertThat(first.log()).contains("Graceful shutdown complete").doesNotContain(" ERROR ");
+		// and H2, when it is the database, recorded no failed statement in its trace file
+		Path h2Trace = myWorkDir.resolve("data/openimd.trace.db");
+		if (Files.exists(h2Trace)) {
+			assertThat(Files.readString(h2Trace)).as("H2's trace file").doesNotContain("Exception");
+		}
 
 		// and a new server on the same storage still has the Patient, its signing key, the token it issued
 		// and its certificate

@@ -101,6 +101,12 @@ class FhirJpaConfig {
 		properties.put("hibernate.cache.use_structured_entries", "false");
 		properties.put("hibernate.cache.use_minimal_puts", "false");
 		properties.put("hibernate.search.enabled", "false");
+		// At start Hibernate makes a global temporary table for each entity spread over several tables. For
+		// HAPI's four (search includes, MDM links, package versions and their resources) its DDL names a
+		// column twice, so the database refuses every one and H2 writes each refusal to its trace file.
+		// The tables can never exist; not attempting them loses nothing.
+		properties.put("hibernate.query.mutation_strategy.global_temporary.create_tables", "false");
+		properties.put("hibernate.query.mutation_strategy.global_temporary.drop_tables", "false");
 		properties.putAll(theJpaProperties.getProperties());
 		return properties;
 	}
