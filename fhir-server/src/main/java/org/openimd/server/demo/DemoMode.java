@@ -68,6 +68,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -80,6 +82,8 @@ import org.springframework.stereotype.Component;
 @Component
 @AuthorizationServerMode.Embedded
 @ConditionalOnProperty(name = "openimd.demo", havingValue = "true")
+// Last of the start-up work: its data is indexed by the guide's SearchParameters and coded with the IDCO terms.
+@Order(Ordered.LOWEST_PRECEDENCE)
 class DemoMode implements ApplicationRunner {
 
 	static final String CREDENTIALS_FILE = "demo-credentials.json";

@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallOutcomeJson;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.Arrays;
 import java.util.Optional;
 import org.openimd.ig.OpenImdIg;
@@ -12,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,16 +25,20 @@ import org.springframework.stereotype.Component;
  * every restart the guide's snapshot generation (seconds on two cores).
  */
 @Component
+// First of the start-up work: whatever is stored after it (the IDCO terms, demo data) is indexed by the guide's SearchParameters.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ImplementationGuideInstaller implements ApplicationRunner {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(ImplementationGuideInstaller.class);
 
 	private final IPackageInstallerSvc myInstaller;
 	private final IHapiPackageCacheManager myPackages;
+	private final ISearchParamRegistry mySearchParameters;
 
-	ImplementationGuideInstaller(IPackageInstallerSvc theInstaller, IHapiPackageCacheManager thePackages) {
+	ImplementationGuideInstaller(IPackageInstallerSvc theInstaller, IHapiPackageCacheManager thePackages, ISearchParamRegistry theSearchParameters) {
 		myInstaller = theInstaller;
 		myPackages = thePackages;
+		mySearchParameters = theSearchParameters;
 	}
 
 	@Override
@@ -54,6 +61,9 @@ class ImplementationGuideInstaller implements ApplicationRunner {
 				.setFetchDependencies(false);
 		spec.setReloadExisting(true);
 		PackageInstallOutcomeJson outcome = myInstaller.install(spec);
+		// The registry would take up new SearchParameters at its next scheduled refresh; a resource stored
+		// before then would never be indexed by them.
+		mySearchParameters.forceRefresh();
 		ourLog.info("Implementation guide {}#{}: {}", OpenImdIg.PACKAGE_NAME, OpenImdIg.PACKAGE_VERSION, outcome.getResourcesInstalled());
 		return true;
 	}

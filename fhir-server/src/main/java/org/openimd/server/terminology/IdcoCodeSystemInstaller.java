@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +29,8 @@ import org.springframework.stereotype.Component;
  * that an update changes nothing, but only after a second of terminology bookkeeping at every start.
  */
 @Component
+// After the implementation guide, before anything that stores IDCO data.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class IdcoCodeSystemInstaller implements ApplicationRunner {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(IdcoCodeSystemInstaller.class);

@@ -104,6 +104,14 @@ class DemoModeIT extends BaseServerIT {
 		assertThat(records.get("pump").asText()).matches("Device/\\d+");
 		assertThat(records.get("pumpOrder").asText()).matches("MedicationRequest/\\d+");
 		assertThat(records.get("reviewGroup").asText()).matches("CareTeam/\\d+");
+		// seeded after the guide's SearchParameters are active, so that they index it
+		Device generator = (Device) client.search().byUrl("Device?patient=" + records.get("patients").get(0).asText()).returnBundle(Bundle.class)
+				.execute().getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(device -> !((Device) device).hasParent())
+				.findFirst().orElseThrow();
+		assertThat(client.search().byUrl("Device?serial-number=" + generator.getSerialNumber()).returnBundle(Bundle.class).execute().getEntry())
+				.extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(generator.getIdElement().getIdPart());
+		assertThat(client.search().byUrl("DiagnosticReport?device=Device/" + generator.getIdElement().getIdPart()).returnBundle(Bundle.class)
+				.execute().getEntry()).hasSize(2);
 		assertThat(Files.getPosixFilePermissions(DATA_DIRECTORY.resolve(DemoMode.CREDENTIALS_FILE)))
 				.containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 	}
