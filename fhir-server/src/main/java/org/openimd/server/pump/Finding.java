@@ -1,8 +1,8 @@
 package org.openimd.server.pump;
 
 import java.util.Optional;
+import org.openimd.terminology.KnowledgeTables.Citation;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
-import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Citation;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Drug;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.Severity;
 

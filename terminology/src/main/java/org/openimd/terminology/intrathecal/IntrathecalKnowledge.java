@@ -1,12 +1,6 @@
 package org.openimd.terminology.intrathecal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +10,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.openimd.terminology.KnowledgeTables;
+import org.openimd.terminology.KnowledgeTables.Citation;
 
 /**
  * What OpenIMD knows about intrathecal drugs and pumps, read from the data files beside this class
@@ -33,15 +26,6 @@ import org.apache.commons.csv.CSVRecord;
 public final class IntrathecalKnowledge {
 
 	public enum Severity { REJECT, WARN, INFO }
-
-	/** Where a value comes from: source tags ({@code S1}) and confidence (V verified, R recalled, P project policy). */
-	public record Citation(List<String> sources, String confidence) {
-
-		@Override
-		public String toString() {
-			return (sources.isEmpty() ? "" : "[" + String.join("][", sources) + "] ") + confidence;
-		}
-	}
 
 	/**
 	 * @param massUnit the unit its doses are kept in ({@code mg} or {@code ug})
@@ -110,7 +94,7 @@ public final class IntrathecalKnowledge {
 	 */
 	public record Conversion(String rule, String kind, String drug, String route, Optional<BigDecimal> value, String unit, Citation citation) {}
 
-	private static final Set<String> CONFIDENCES = Set.of("V", "R", "P");
+	private static final KnowledgeTables TABLES = new KnowledgeTables(IntrathecalKnowledge.class, "intrathecal knowledge", Set.of("V", "R", "P"));
 
 	private final String myVersion;
 	private final Map<String, Drug> myDrugs;
@@ -126,55 +110,48 @@ public final class IntrathecalKnowledge {
 	private final List<PumpParameter> myPumpParameters;
 	private final List<PumpLabel> myPumpLabels;
 	private final List<Conversion> myConversions;
-	private final Set<String> mySources;
 
 	private IntrathecalKnowledge() {
-		Properties catalogue = new Properties();
-		try (InputStream in = open("catalogue.properties")) {
-			catalogue.load(in);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		myVersion = required(catalogue.getProperty("version"), "catalogue.properties has no version");
-		mySources = rows("sources.csv").stream().map(row -> row.get("id")).collect(Collectors.toCollection(TreeSet::new));
-		myRules = index(rows("rules.csv").stream().map(row -> new Rule(row.get("rule"), severity(row), row.get("summary"), citation(row))).toList(), Rule::id);
-		myDrugs = index(rows("drugs.csv").stream().map(this::drug).toList(), Drug::id);
+		Properties catalogue = TABLES.properties("catalogue.properties");
+		myVersion = TABLES.required(catalogue.getProperty("version"), "catalogue.properties has no version");
+		myRules = TABLES.index(TABLES.rows("rules.csv").stream().map(row -> new Rule(row.get("rule"), severity(row), row.get("summary"), TABLES.citation(row))).toList(), Rule::id);
+		myDrugs = TABLES.index(TABLES.rows("drugs.csv").stream().map(this::drug).toList(), Drug::id);
 		for (Drug drug : myDrugs.values()) {
-			drug.names().forEach(name -> unique(myDrugsByName, name, drug, "drug name"));
-			drug.rxnorm().ifPresent(code -> unique(myDrugsByRxNorm, code, drug, "RxNorm code"));
+			drug.names().forEach(name -> TABLES.unique(myDrugsByName, name, drug, "drug name"));
+			drug.rxnorm().ifPresent(code -> TABLES.unique(myDrugsByRxNorm, code, drug, "RxNorm code"));
 		}
-		myStrengths = rows("strengths.csv").stream().map(row -> new Strength(knownDrug(row.get("drug")), decimal(row, "strength"),
-				row.get("unit"), row.get("product"), row.get("use"), citation(row))).toList();
+		myStrengths = TABLES.rows("strengths.csv").stream().map(row -> new Strength(knownDrug(row.get("drug")), TABLES.decimal(row, "strength"),
+				row.get("unit"), row.get("product"), row.get("use"), TABLES.citation(row))).toList();
 		Map<String, Excipient> excipients = new LinkedHashMap<>();
-		for (CSVRecord row : rows("excipients.csv")) {
-			Excipient excipient = new Excipient(row.get("excipient"), row.get("role"), names(row.get("names")), citation(row));
-			excipient.names().forEach(name -> unique(myExcipientsByName, name, excipient, "excipient name"));
-			unique(excipients, excipient.id(), excipient, "excipient");
+		for (CSVRecord row : TABLES.rows("excipients.csv")) {
+			Excipient excipient = new Excipient(row.get("excipient"), row.get("role"), names(row.get("names")), TABLES.citation(row));
+			excipient.names().forEach(name -> TABLES.unique(myExcipientsByName, name, excipient, "excipient name"));
+			TABLES.unique(excipients, excipient.id(), excipient, "excipient");
 		}
-		for (CSVRecord row : rows("excipient-codes.csv")) {
+		for (CSVRecord row : TABLES.rows("excipient-codes.csv")) {
 			Excipient excipient = Optional.ofNullable(excipients.get(row.get("excipient")))
-					.orElseThrow(() -> malformed(row, "no excipient '" + row.get("excipient") + "' in excipients.csv"));
-			citation(row);
-			String code = required(row.get("rxnorm"), "an excipient code row without a code: " + row);
+					.orElseThrow(() -> TABLES.malformed(row, "no excipient '" + row.get("excipient") + "' in excipients.csv"));
+			TABLES.citation(row);
+			String code = TABLES.required(row.get("rxnorm"), "an excipient code row without a code: " + row);
 			if (myDrugsByRxNorm.containsKey(code)) {
-				throw malformed(row, "RxNorm " + code + " is a drug's code too");
+				throw TABLES.malformed(row, "RxNorm " + code + " is a drug's code too");
 			}
-			unique(myExcipientsByRxNorm, code, excipient, "excipient RxNorm code");
+			TABLES.unique(myExcipientsByRxNorm, code, excipient, "excipient RxNorm code");
 		}
-		myLimits = rows("limits.csv").stream().map(row -> new Limit(knownRule(row.get("rule")), anyOrKnownDrug(row.get("drug")),
-				row.get("measure"), row.get("comparison"), optionalDecimal(row, "value"), row.get("unit"), optionalDecimal(row, "up_to"),
-				severity(row), row.get("condition"), citation(row))).toList();
-		myStability = rows("stability.csv").stream().map(row -> new StabilityCap(formulation(row.get("formulation")), row.get("preparation"),
-				optionalDecimal(row, "days").map(BigDecimal::intValueExact), citation(row))).toList();
-		myPumpModels = rows("pumps.csv").stream().map(row -> new PumpModel(row.get("family"), row.get("model"), row.get("model_number"),
-				row.get("manufacturer"), decimal(row, "reservoir"), citation(row))).toList();
-		myPumpParameters = rows("pump-parameters.csv").stream().map(row -> new PumpParameter(row.get("family"), row.get("parameter"),
-				row.get("value"), row.get("unit"), knownRule(row.get("rule")), citation(row))).toList();
-		myPumpLabels = rows("pump-labels.csv").stream().map(row -> new PumpLabel(row.get("family"), row.get("drug"), row.get("labelling"),
-				optionalDecimal(row, "minimum_age").map(BigDecimal::intValueExact), row.get("rule").isEmpty() ? "" : knownRule(row.get("rule")),
-				citation(row))).toList();
-		myConversions = rows("conversion.csv").stream().map(row -> new Conversion(knownRule(row.get("rule")), row.get("kind"),
-				anyOrKnownDrug(row.get("drug")), row.get("route"), optionalDecimal(row, "value"), row.get("unit"), citation(row))).toList();
+		myLimits = TABLES.rows("limits.csv").stream().map(row -> new Limit(knownRule(row.get("rule")), anyOrKnownDrug(row.get("drug")),
+				row.get("measure"), row.get("comparison"), TABLES.optionalDecimal(row, "value"), row.get("unit"), TABLES.optionalDecimal(row, "up_to"),
+				severity(row), row.get("condition"), TABLES.citation(row))).toList();
+		myStability = TABLES.rows("stability.csv").stream().map(row -> new StabilityCap(formulation(row.get("formulation")), row.get("preparation"),
+				TABLES.optionalDecimal(row, "days").map(BigDecimal::intValueExact), TABLES.citation(row))).toList();
+		myPumpModels = TABLES.rows("pumps.csv").stream().map(row -> new PumpModel(row.get("family"), row.get("model"), row.get("model_number"),
+				row.get("manufacturer"), TABLES.decimal(row, "reservoir"), TABLES.citation(row))).toList();
+		myPumpParameters = TABLES.rows("pump-parameters.csv").stream().map(row -> new PumpParameter(row.get("family"), row.get("parameter"),
+				row.get("value"), row.get("unit"), knownRule(row.get("rule")), TABLES.citation(row))).toList();
+		myPumpLabels = TABLES.rows("pump-labels.csv").stream().map(row -> new PumpLabel(row.get("family"), row.get("drug"), row.get("labelling"),
+				TABLES.optionalDecimal(row, "minimum_age").map(BigDecimal::intValueExact), row.get("rule").isEmpty() ? "" : knownRule(row.get("rule")),
+				TABLES.citation(row))).toList();
+		myConversions = TABLES.rows("conversion.csv").stream().map(row -> new Conversion(knownRule(row.get("rule")), row.get("kind"),
+				anyOrKnownDrug(row.get("drug")), row.get("route"), TABLES.optionalDecimal(row, "value"), row.get("unit"), TABLES.citation(row))).toList();
 	}
 
 	private static final class Holder {
@@ -269,26 +246,8 @@ public final class IntrathecalKnowledge {
 	private Drug drug(CSVRecord theRow) {
 		boolean verified = theRow.get("rxnorm_status").equals("verified");
 		return new Drug(theRow.get("drug"), theRow.get("display"), theRow.get("unit"), bool(theRow, "opioid"), bool(theRow, "intrathecal"),
-				verified ? Optional.of(required(theRow.get("rxnorm"), "verified drug without a code: " + theRow)) : Optional.empty(),
-				names(theRow.get("names")), citation(theRow));
-	}
-
-	private Citation citation(CSVRecord theRow) {
-		String confidence = theRow.get("confidence");
-		if (!CONFIDENCES.contains(confidence)) {
-			throw malformed(theRow, "confidence must be V, R or P, not '" + confidence + "'");
-		}
-		return new Citation(sources(theRow), confidence);
-	}
-
-	private List<String> sources(CSVRecord theRow) {
-		List<String> sources = theRow.get("source").isEmpty() ? List.of() : Arrays.asList(theRow.get("source").split(";"));
-		for (String source : sources) {
-			if (!mySources.contains(source)) {
-				throw malformed(theRow, "unknown source " + source);
-			}
-		}
-		return List.copyOf(sources);
+				verified ? Optional.of(TABLES.required(theRow.get("rxnorm"), "verified drug without a code: " + theRow)) : Optional.empty(),
+				names(theRow.get("names")), TABLES.citation(theRow));
 	}
 
 	private String knownRule(String theRule) {
@@ -327,67 +286,7 @@ public final class IntrathecalKnowledge {
 		return switch (theRow.get(theColumn)) {
 			case "true" -> true;
 			case "false" -> false;
-			default -> throw malformed(theRow, theColumn + " must be true or false");
+			default -> throw TABLES.malformed(theRow, theColumn + " must be true or false");
 		};
-	}
-
-	private static BigDecimal decimal(CSVRecord theRow, String theColumn) {
-		return optionalDecimal(theRow, theColumn).orElseThrow(() -> malformed(theRow, theColumn + " is empty"));
-	}
-
-	private static Optional<BigDecimal> optionalDecimal(CSVRecord theRow, String theColumn) {
-		String value = theRow.get(theColumn);
-		try {
-			return value.isEmpty() ? Optional.empty() : Optional.of(new BigDecimal(value));
-		} catch (NumberFormatException e) {
-			throw malformed(theRow, theColumn + " '" + value + "' is not a number");
-		}
-	}
-
-	private static <T> Map<String, T> index(List<T> theValues, Function<T, String> theKey) {
-		Map<String, T> index = new LinkedHashMap<>();
-		theValues.forEach(value -> unique(index, theKey.apply(value), value, "id"));
-		return index;
-	}
-
-	private static <T> void unique(Map<String, T> theIndex, String theKey, T theValue, String theWhat) {
-		if (theIndex.putIfAbsent(theKey, theValue) != null) {
-			throw new IllegalStateException("intrathecal knowledge: " + theWhat + " '" + theKey + "' given twice");
-		}
-	}
-
-	private static String required(String theValue, String theProblem) {
-		if (theValue == null || theValue.isBlank()) {
-			throw new IllegalStateException(theProblem);
-		}
-		return theValue;
-	}
-
-	private static List<CSVRecord> rows(String theFile) {
-		try (InputStream in = open(theFile)) {
-			List<CSVRecord> rows = new ArrayList<>();
-			for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-					.parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-				if (!row.isConsistent()) {
-					throw malformed(row, "expected " + row.getParser().getHeaderNames().size() + " columns, found " + row.size());
-				}
-				rows.add(row);
-			}
-			return rows;
-		} catch (IOException e) {
-			throw new UncheckedIOException("Cannot read " + theFile, e);
-		}
-	}
-
-	private static InputStream open(String theFile) {
-		InputStream in = IntrathecalKnowledge.class.getResourceAsStream(theFile);
-		if (in == null) {
-			throw new IllegalStateException(theFile + " is missing from the classpath");
-		}
-		return in;
-	}
-
-	private static IllegalStateException malformed(CSVRecord theRow, String theReason) {
-		return new IllegalStateException("intrathecal knowledge, data row " + theRow.getRecordNumber() + ": " + theReason);
 	}
 }

@@ -1,0 +1,42 @@
+package org.openimd.terminology.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.openimd.terminology.IdcoTermTable;
+import org.openimd.terminology.alerts.AlertKnowledge.Kind;
+import org.openimd.terminology.alerts.AlertKnowledge.Priority;
+
+class AlertKnowledgeTest {
+
+	private final AlertKnowledge knowledge = AlertKnowledge.load();
+
+	@Test
+	void everyNumberHasItsSourceAndWhatNoSourceGivesHasNoDefault() {
+		assertThat(knowledge.parameter("ALERT-LEAD-01", "low").orElseThrow().value()).contains(new BigDecimal("200"));
+		assertThat(knowledge.parameter("ALERT-LEAD-01", "high").orElseThrow().value()).as("2000 or 3000 Ohm, per lead: the clinic's").isEmpty();
+		assertThat(knowledge.parameter("ALERT-LEAD-03", "relative-change").orElseThrow().value()).isEmpty();
+		assertThat(knowledge.parameter("ALERT-CAP-01", "above").orElseThrow().value()).contains(new BigDecimal("18"));
+		assertThat(knowledge.rules()).allSatisfy(rule -> knowledge.parameters(rule.id()).stream().filter(parameter -> parameter.value().isPresent())
+				.forEach(parameter -> assertThat(parameter.citation().sources()).as(parameter.toString()).isNotEmpty()));
+	}
+
+	@Test
+	void everyIdcoTermARuleReadsIsInTheTermTable() {
+		IdcoTermTable terms = IdcoTermTable.load();
+		assertThat(knowledge.rules()).filteredOn(rule -> !rule.id().startsWith("ALERT-PUMP"))
+				.allSatisfy(rule -> assertThat(rule.terms()).allSatisfy(code -> assertThat(terms.byCode(code)).as("%s reads %s", rule.id(), code).isPresent()));
+	}
+
+	@Test
+	void prioritiesAndKindsAreRead() {
+		AlertKnowledge.Rule shocks = knowledge.rule("ALERT-VT-03").orElseThrow();
+		assertThat(shocks.kind()).isEqualTo(Kind.COUNT);
+		assertThat(shocks.priority()).isEqualTo(Priority.YELLOW);
+		assertThat(shocks.projectDecision()).isFalse();
+		assertThat(knowledge.rule("ALERT-SESS-01").orElseThrow().projectDecision()).isTrue();
+		assertThat(knowledge.values("ALERT-BATT-01")).extracting(AlertKnowledge.Value::value).contains("754115", "ERI");
+		assertThat(knowledge.version()).isNotBlank();
+	}
+}
