@@ -62,9 +62,10 @@ class OpenImdIgTest {
 				"StructureDefinition-pump-refill.json",
 				"StructureDefinition-age-90-or-older.json",
 				"StructureDefinition-cardiac-waveform.json",
-				"StructureDefinition-review-group.json");
+				"StructureDefinition-review-group.json",
+				"StructureDefinition-triage-rank.json");
 		assertThat(npm.listResources("CodeSystem")).containsExactlyInAnyOrder("CodeSystem-pump-telemetry.json",
-				"CodeSystem-cardiac-waveform.json", "CodeSystem-review.json");
+				"CodeSystem-cardiac-waveform.json", "CodeSystem-review.json", "CodeSystem-remote-monitoring.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
@@ -72,7 +73,7 @@ class OpenImdIgTest {
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
-				"SearchParameter-DiagnosticReport-device.json",
+				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
 				"SearchParameter-Observation-idco-value.json");
 	}

@@ -113,5 +113,16 @@ public final class OpenImdUris {
 
 	public static final String HL7V2_ER7_MEDIA_TYPE = "x-application/hl7-v2+er7";
 
+	/** Remote monitoring: the triage Task of each transmission and the alerts on it. */
+	public static final String REMOTE_MONITORING_SYSTEM = BASE + "CodeSystem/remote-monitoring";
+
+	public static final String TRANSMISSION_REVIEW = "transmission-review";
+	public static final String ALERT_INPUT = "alert";
+	public static final String TRIAGE_RANK_EXTENSION = BASE + "StructureDefinition/triage-rank";
+	/** The alert rules (terminology's alerts/rules.csv), by id, as DetectedIssue.code. */
+	public static final String ALERT_RULE_SYSTEM = BASE + "CodeSystem/alert-rule";
+	/** One triage Task per transmission: this identifier's value is the interrogation report's id. */
+	public static final String TRANSMISSION_TRIAGE_IDENTIFIER = BASE + "sid/transmission-triage";
+
 	private OpenImdUris() {}
 }

@@ -1,0 +1,53 @@
+package org.openimd.server.alerts;
+
+import static org.openimd.server.fhir.CheckedWhenStored.registered;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.terminology.alerts.AlertKnowledge;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+/** Remote-monitoring alerts: each new interrogation judged by the alert rules after it commits, and triaged. */
+@Configuration(proxyBeanMethods = false)
+class AlertsConfig {
+
+	@Bean
+	AlertKnowledge alertKnowledge() {
+		return AlertKnowledge.load();
+	}
+
+	/** One triage at a time, off the request that stored the transmission: an ACK never waits for a judgement. */
+	@Bean
+	ThreadPoolTaskExecutor triageWorker() {
+		ThreadPoolTaskExecutor worker = new ThreadPoolTaskExecutor();
+		worker.setCorePoolSize(1);
+		worker.setMaxPoolSize(1);
+		worker.setThreadNamePrefix("openimd-triage-");
+		worker.setWaitForTasksToCompleteOnShutdown(true);
+		return worker;
+	}
+
+	@Bean
+	TransmissionTriage transmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertKnowledge theKnowledge,
+			AlertProperties theProperties, ThreadPoolTaskExecutor triageWorker, MeterRegistry theMeters, Clock theClock) {
+		return new TransmissionTriage(theDaos, theSystemDao, new AlertJudge(theKnowledge, theProperties.parameters()),
+				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, triageWorker, theMeters, theClock);
+	}
+
+	@Bean
+	InterrogationArrivals interrogationArrivals(ApplicationEventPublisher theEvents, IInterceptorService theInterceptors) {
+		return registered(theInterceptors, new InterrogationArrivals(theEvents));
+	}
+
+	@Bean
+	TriageTimes triageTimes(MeterRegistry theMeters, Clock theClock, IInterceptorService theInterceptors) {
+		return registered(theInterceptors, new TriageTimes(theMeters, theClock));
+	}
+}

@@ -1,0 +1,193 @@
+package org.openimd.server.alerts;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.openimd.server.alerts.AlertJudge.Alert;
+import org.openimd.terminology.OpenImdUris;
+import org.openimd.terminology.ReviewCodes;
+import org.openimd.terminology.alerts.AlertKnowledge;
+import org.openimd.terminology.alerts.AlertKnowledge.Priority;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Judges each new interrogation once its transaction has committed, in the background: every alert
+ * the rules raise becomes a DetectedIssue (the rule as {@code code}, its priority as {@code severity},
+ * the measurements as {@code evidence}, the device and the report {@code implicated}), and the
+ * transmission gets one triage Task, whether it alerts or not, so that none goes unseen: {@code stat}
+ * for a red alert, {@code urgent} for a yellow one, else {@code routine}; focused on the report, for
+ * the patient, owned by their care team, the alerts as inputs. The Task and its alerts are stored in
+ * one transaction, conditionally on the transmission's triage identifier, so a transmission is triaged
+ * once however often it is announced.
+ *
+ * <p>An alert whose condition is already open (the same rule, device and reading raised within the
+ * suppression window and not yet acknowledged by a {@code mitigation}) is not raised again unless its
+ * value is worse; an acknowledged one stays quiet until the value changes.
+ */
+class TransmissionTriage {
+
+	private static final Logger ourLog = LoggerFactory.getLogger(TransmissionTriage.class);
+
+	private final DaoRegistry myDaos;
+	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final AlertJudge myJudge;
+	private final AlertSuppression mySuppression;
+	private final AlertKnowledge myKnowledge;
+	private final TaskExecutor myBackground;
+	private final MeterRegistry myMeters;
+	private final Clock myClock;
+
+	TransmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertJudge theJudge, AlertSuppression theSuppression,
+			AlertKnowledge theKnowledge, TaskExecutor theBackground, MeterRegistry theMeters, Clock theClock) {
+		myDaos = theDaos;
+		mySystemDao = theSystemDao;
+		myJudge = theJudge;
+		mySuppression = theSuppression;
+		myKnowledge = theKnowledge;
+		myBackground = theBackground;
+		myMeters = theMeters;
+		myClock = theClock;
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void arrived(InterrogationArrived theArrival) {
+		myBackground.execute(() -> {
+			try {
+				triage(theArrival.reportId());
+			} catch (RuntimeException e) {
+				// the transmission is stored; what failed is its triage, which a later look at the report can redo
+				ourLog.error("Triage of {} failed", theArrival.reportId(), e);
+			}
+		});
+	}
+
+	/** The triage Task of {@code theReportId}, made now unless it exists. */
+	Task triage(String theReportId) {
+		Optional<Task> existing = triageTask(theReportId);
+		if (existing.isPresent()) {
+			return existing.get();
+		}
+		DiagnosticReport report = (DiagnosticReport) myDaos.getResourceDao(DiagnosticReport.class).read(new IdType(theReportId), system());
+		Reference device = (Reference) report.getExtensionByUrl(OpenImdUris.INTERROGATED_DEVICE_EXTENSION).getValue();
+		Observation measurements = measurements(report).orElseThrow(() -> new IllegalStateException(theReportId + " has no measurements"));
+		Optional<Observation> previous = previousReport(report, device).flatMap(this::measurements);
+		List<Alert> raised = mySuppression.newOrWorse(myJudge.judge(Transmission.of(measurements, previous)), report.getSubject(), device);
+
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		Priority highest = raised.stream().map(Alert::priority).min(Comparator.naturalOrder()).orElse(Priority.INFO);
+		Task task = task(report, device, highest);
+		for (Alert alert : raised) {
+			String fullUrl = "urn:uuid:" + UUID.randomUUID();
+			transaction.addEntry().setFullUrl(fullUrl).setResource(detectedIssue(alert, report, device, measurements)).getRequest()
+					.setMethod(Bundle.HTTPVerb.POST).setUrl("DetectedIssue");
+			task.addInput().setValue(new Reference(fullUrl)).getType().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.ALERT_INPUT,
+					"Alert"));
+		}
+		transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task")
+				.setIfNoneExist("identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + triageKey(theReportId));
+		mySystemDao.transaction(system(), transaction);
+		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
+		return triageTask(theReportId).orElseThrow();
+	}
+
+	private Optional<Task> triageTask(String theReportId) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Task.SP_IDENTIFIER,
+				new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, triageKey(theReportId)));
+		return myDaos.getResourceDao(Task.class).search(search, system()).getAllResources().stream().map(Task.class::cast).findFirst();
+	}
+
+	private static String triageKey(String theReportId) {
+		return new IdType(theReportId).getIdPart();
+	}
+
+	private Optional<Observation> measurements(DiagnosticReport theReport) {
+		return theReport.getResult().stream().findFirst().map(result -> (Observation) myDaos.getResourceDao(Observation.class)
+				.read(new IdType(result.getReference()), system()));
+	}
+
+	/** The device's interrogation before this one: its latest report of an earlier session. */
+	private Optional<DiagnosticReport> previousReport(DiagnosticReport theReport, Reference theDevice) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add("device", new ReferenceParam(theDevice.getReference()));
+		search.setSort(new SortSpec(DiagnosticReport.SP_DATE, SortOrderEnum.DESC));
+		Date session = theReport.getEffectiveDateTimeType().getValue();
+		return myDaos.getResourceDao(DiagnosticReport.class).search(search, system()).getAllResources().stream().map(DiagnosticReport.class::cast)
+				.filter(earlier -> !earlier.getIdElement().getIdPart().equals(theReport.getIdElement().getIdPart()))
+				.filter(earlier -> earlier.hasEffectiveDateTimeType() && earlier.getEffectiveDateTimeType().getValue().before(session)).findFirst();
+	}
+
+	private Task task(DiagnosticReport theReport, Reference theDevice, Priority theHighest) {
+		Task.TaskPriority priority = switch (theHighest) {
+			case RED -> Task.TaskPriority.STAT;
+			case YELLOW -> Task.TaskPriority.URGENT;
+			case INFO -> Task.TaskPriority.ROUTINE;
+		};
+		Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER).setPriority(priority)
+				.setFocus(new Reference(theReport.getIdElement().toUnqualifiedVersionless().getValue())).setFor(theReport.getSubject().copy())
+				.setAuthoredOnElement(new DateTimeType(Date.from(myClock.instant())));
+		task.addIdentifier().setSystem(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER).setValue(triageKey(theReport.getIdElement().getValue()));
+		task.getCode().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.TRANSMISSION_REVIEW, "Transmission review"));
+		task.addExtension(OpenImdUris.TRIAGE_RANK_EXTENSION, new IntegerType(theHighest.ordinal() + 1));
+		task.setDescription("Review the transmission of " + theDevice.getReference());
+		careTeam(theReport.getSubject()).ifPresent(team -> task.setOwner(new Reference(team)));
+		return task;
+	}
+
+	/** The patient's care team (not a review group), which owns the Task. */
+	private Optional<String> careTeam(Reference thePatient) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add(CareTeam.SP_SUBJECT, new ReferenceParam(thePatient.getReference()))
+				.add(CareTeam.SP_STATUS, new TokenParam("active"));
+		return myDaos.getResourceDao(CareTeam.class).search(search, system()).getAllResources().stream().map(CareTeam.class::cast)
+				.filter(team -> team.getCategory().stream().noneMatch(category -> category.hasCoding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.REVIEW_GROUP)))
+				.map(team -> team.getIdElement().toUnqualifiedVersionless().getValue()).findFirst();
+	}
+
+	private DetectedIssue detectedIssue(Alert theAlert, DiagnosticReport theReport, Reference theDevice, Observation theMeasurements) {
+		DetectedIssue issue = new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL)
+				.setCode(new CodeableConcept(new Coding(OpenImdUris.ALERT_RULE_SYSTEM, theAlert.rule().id(), theAlert.rule().alert())))
+				.setSeverity(switch (theAlert.priority()) {
+					case RED -> DetectedIssue.DetectedIssueSeverity.HIGH;
+					case YELLOW -> DetectedIssue.DetectedIssueSeverity.MODERATE;
+					case INFO -> DetectedIssue.DetectedIssueSeverity.LOW;
+				})
+				.setPatient(theReport.getSubject().copy()).setIdentified(new DateTimeType(Date.from(myClock.instant())))
+				.setDetail(theAlert.rule().alert() + ": " + theAlert.detail() + " (alert rules " + myKnowledge.version() + ", "
+						+ theAlert.rule().citation() + ")");
+		issue.addImplicated(theDevice.copy());
+		issue.addImplicated(new Reference(theReport.getIdElement().toUnqualifiedVersionless().getValue()));
+		issue.addEvidence().addDetail(new Reference(theMeasurements.getIdElement().toUnqualifiedVersionless().getValue()))
+				.addCode(new CodeableConcept().setText(AlertSuppression.conditionOf(theAlert)));
+		return issue;
+	}
+
+	private static SystemRequestDetails system() {
+		return new SystemRequestDetails();
+	}
+}
