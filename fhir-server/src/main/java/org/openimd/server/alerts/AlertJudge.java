@@ -3,8 +3,10 @@ package org.openimd.server.alerts;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,6 +81,7 @@ final class AlertJudge {
 				case DELTA -> delta(rule, read, theTransmission.previous(), alerts);
 				case COUNT -> count(rule, theTransmission, alerts);
 				case EVENT -> event(rule, theTransmission, alerts);
+				case CLUSTER -> cluster(rule, theTransmission, alerts);
 				case STATUS -> status(rule, read, alerts);
 			}
 		}
@@ -214,22 +217,60 @@ final class AlertJudge {
 				List.of(evidence.get()), Worse.NEVER)));
 	}
 
-	/** New episodes whose type the rule names, not induced, and not already in the previous transmission (same episode id and time). */
+	/** Each new episode whose type the rule names. */
 	private void event(Rule theRule, Transmission theTransmission, List<Alert> theAlerts) {
+		for (List<Reading> episode : newEpisodes(theRule, theTransmission)) {
+			List<Reading> types = episode.stream().filter(reading -> theRule.terms().contains(reading.code())).toList();
+			theAlerts.add(new Alert(theRule, theRule.priority(), "episode " + episode.get(0).instance() + ": " + types.stream().map(AlertJudge::shown)
+					.collect(Collectors.joining(", ")), episode, Worse.NEVER));
+		}
+	}
+
+	/** At least {@code count} new episodes whose type the rule names, their starts no more than {@code within} hours apart. */
+	private void cluster(Rule theRule, Transmission theTransmission, List<Alert> theAlerts) {
+		Optional<BigDecimal> count = value(theRule, "count");
+		Optional<BigDecimal> within = value(theRule, "within");
+		if (count.isEmpty() || within.isEmpty()) {
+			return;
+		}
+		List<List<Reading>> timed = newEpisodes(theRule, theTransmission).stream().filter(episode -> start(episode).isPresent())
+				.sorted(Comparator.comparing(episode -> start(episode).orElseThrow())).toList();
+		int needed = count.get().intValueExact();
+		Duration span = Duration.ofMinutes(within.get().multiply(BigDecimal.valueOf(60)).longValueExact());
+		for (int first = 0; first + needed <= timed.size(); first++) {
+			List<List<Reading>> run = timed.subList(first, first + needed);
+			if (Duration.between(start(run.get(0)).orElseThrow(), start(run.get(needed - 1)).orElseThrow()).compareTo(span) <= 0) {
+				theAlerts.add(new Alert(theRule, theRule.priority(), needed + " episodes within " + within.get().toPlainString() + " h: "
+						+ run.stream().map(episode -> "episode " + episode.get(0).instance() + " at " + start(episode).orElseThrow())
+								.collect(Collectors.joining(", ")), run.stream().flatMap(List::stream).toList(), Worse.NEVER));
+				return;
+			}
+		}
+	}
+
+	private static Optional<Instant> start(List<Reading> theEpisode) {
+		return theEpisode.stream().filter(reading -> reading.code().equals(EPISODE_TIME)).map(Reading::value).filter(DateTimeType.class::isInstance)
+				.map(value -> ((DateTimeType) value).getValue().toInstant()).findFirst();
+	}
+
+	/**
+	 * The episodes (the readings of one instance) whose type the rule names: not induced, and not in the
+	 * previous transmission already (the same episode id and time).
+	 */
+	private List<List<Reading>> newEpisodes(Rule theRule, Transmission theTransmission) {
 		Set<String> seen = episodeKeys(theTransmission.previous());
 		Set<Integer> episodes = theTransmission.readings().stream().filter(reading -> theRule.terms().contains(reading.code()) && matches(theRule, reading))
 				.map(Reading::instance).collect(Collectors.toCollection(TreeSet::new));
+		List<List<Reading>> fresh = new ArrayList<>();
 		for (int episode : episodes) {
 			List<Reading> of = theTransmission.readings().stream().filter(reading -> reading.instance() == episode).toList();
 			boolean induced = of.stream().anyMatch(reading -> reading.code().equals(INDUCED) && reading.value() instanceof BooleanType yes
 					&& yes.booleanValue());
-			if (induced || seen.contains(episodeKey(of))) {
-				continue;
+			if (!induced && !seen.contains(episodeKey(of))) {
+				fresh.add(of);
 			}
-			List<Reading> types = of.stream().filter(reading -> theRule.terms().contains(reading.code())).toList();
-			theAlerts.add(new Alert(theRule, theRule.priority(), "episode " + episode + ": " + types.stream().map(AlertJudge::shown)
-					.collect(Collectors.joining(", ")), of, Worse.NEVER));
 		}
+		return fresh;
 	}
 
 	private static Set<String> episodeKeys(List<Reading> theReadings) {

@@ -29,7 +29,7 @@ import org.openimd.terminology.alerts.AlertKnowledge.Kind;
  * of one device (the lead channel's impedance, the battery's status). Raised again are: one not raised
  * before; one still open (no {@code mitigation} on its DetectedIssue) whose value is worse than when it
  * was raised, or that has been open longer than the suppression window; one acknowledged (a
- * {@code mitigation}) whose value has changed since. New therapies and episodes are news each time.
+ * {@code mitigation}) whose value has changed since. New therapies, episodes and clusters of them are news each time.
  */
 final class AlertSuppression {
 
@@ -50,7 +50,7 @@ final class AlertSuppression {
 	}
 
 	List<Alert> newOrWorse(List<Alert> theAlerts, Reference thePatient, Reference theDevice) {
-		return theAlerts.stream().filter(alert -> alert.rule().kind() == Kind.COUNT || alert.rule().kind() == Kind.EVENT
+		return theAlerts.stream().filter(alert -> alert.rule().kind() == Kind.COUNT || alert.rule().kind() == Kind.EVENT || alert.rule().kind() == Kind.CLUSTER
 				|| raisedAgain(alert, thePatient, theDevice)).toList();
 	}
 

@@ -163,6 +163,22 @@ class AlertJudgeTest {
 	}
 
 	@Test
+	void VT_02_threeVtOrVfEpisodesWithin48Hours() {
+		assertThat(rules(vtEpisodesAt("2026-11-28T02:00:00Z", "2026-11-29T02:00:00Z", "2026-11-30T02:00:00Z"))).contains("ALERT-VT-02");
+		assertThat(rules(vtEpisodesAt("2026-11-28T02:00:00Z", "2026-11-29T02:00:00Z", "2026-11-30T02:01:00Z"))).doesNotContain("ALERT-VT-02");
+		assertThat(rules(vtEpisodesAt("2026-11-28T02:00:00Z", "2026-11-29T02:00:00Z"))).doesNotContain("ALERT-VT-02");
+	}
+
+	private static Sent vtEpisodesAt(String... theStarts) {
+		Sent sent = from("ICD");
+		for (int episode = 1; episode <= theStarts.length; episode++) {
+			sent.value("739568", episode, sent("Epis_VT")).value("739536", episode, new StringType("E" + episode))
+					.value("739552", episode, new DateTimeType(theStarts[episode - 1]));
+		}
+		return sent;
+	}
+
+	@Test
 	void VT_03_05_shocksAndAtpDeliveredSinceThePreviousInterrogation() {
 		assertThat(rules(from("ICD").value("737840", "4", "{shocks}").before("737840", "4", "{shocks}"))).isEmpty();
 		assertThat(rules(from("ICD").value("737840", "5", "{shocks}").before("737840", "4", "{shocks}"))).containsExactly("ALERT-VT-03");

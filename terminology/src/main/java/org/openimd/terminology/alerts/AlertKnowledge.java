@@ -32,6 +32,8 @@ public final class AlertKnowledge {
 		COUNT,
 		/** a new episode of a kind the rule's values name */
 		EVENT,
+		/** at least {@code count} new episodes of a kind the rule's values name {@code within} a time span */
+		CLUSTER,
 		/** a status the device declares, one of the rule's values */
 		STATUS
 	}

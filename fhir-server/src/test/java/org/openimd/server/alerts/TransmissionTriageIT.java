@@ -1,0 +1,147 @@
+package org.openimd.server.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Test;
+import org.openimd.server.BaseServerIT;
+import org.openimd.terminology.OpenImdUris;
+
+/**
+ * Transmissions judged by the alert rules once they are stored: real-shaped ICD messages over HTTP,
+ * their triage Task and DetectedIssues read back through the FHIR API, as a clinic's worklist reads them.
+ */
+class TransmissionTriageIT extends BaseServerIT {
+
+	private static final String WORKLIST = "Task?code=" + OpenImdUris.REMOTE_MONITORING_SYSTEM + "|" + OpenImdUris.TRANSMISSION_REVIEW
+			+ "&status=requested,in-progress&_sort=triage-rank,authored-on&_count=200";
+
+	/** An St. Jude ICD's remote follow-up (the public iCARDEA message's shape) of its own serial, session on {@code theDay}, with {@code theObservations}. */
+	private static String icdMessage(String theSerial, String theDay, String... theObservations) {
+		StringBuilder message = new StringBuilder()
+				.append("MSH|^~\\&||STJ|||").append(theDay).append("140000||ORU^R01^ORU_R01|").append(UUID.randomUUID().toString().substring(0, 18))
+				.append("|P|2.5\r")
+				.append("PID|||model:CD2215-36/serial:").append(theSerial).append("^^^STJ^U~").append(theSerial).append("^^^iCARDEA^SS||Test^Triage\r")
+				.append("OBR|1||").append(theDay).append("|Remote Follow-up|||").append(theDay).append("120000|||||||||||||||||F\r")
+				.append("OBX|1|CWE|720897^MDC_IDC_DEV_TYPE^MDC|1|753666^MDC_IDC_ENUM_DEV_TYPE_ICD^MDC||||||F\r")
+				.append("OBX|2|ST|720898^MDC_IDC_DEV_MODEL^MDC|1|CD2215-36||||||F\r")
+				.append("OBX|3|ST|720899^MDC_IDC_DEV_SERIAL^MDC|1|").append(theSerial).append("||||||F\r")
+				.append("OBX|4|CWE|720900^MDC_IDC_DEV_MFG^MDC|1|753751^MDC_IDC_ENUM_MFG_STJ^MDC||||||F\r")
+				.append("OBX|5|DTM|721025^MDC_IDC_SESS_DTM^MDC|1|").append(theDay).append("1000+0000||||||F\r")
+				.append("OBX|6|CWE|721026^MDC_IDC_SESS_TYPE^MDC|1|754053^MDC_IDC_ENUM_SESS_TYPE_RemoteScheduled^MDC||||||F\r");
+		int set = 7;
+		for (String observation : theObservations) {
+			// OBX-11, the result status, is F: as many fields follow as the last segment's own fields leave
+			int fields = observation.substring(observation.lastIndexOf('\r') + 1).split("\\|", -1).length;
+			message.append("OBX|").append(set++).append('|').append(observation).append("|".repeat(10 - fields)).append("F\r");
+		}
+		return message.toString();
+	}
+
+	private static String vtEpisode(int theEpisode, String theStart) {
+		return "CWE|739568^MDC_IDC_EPISODE_TYPE^MDC|" + theEpisode + "|Epis_VT^VT||||||F\rOBX|0|ST|739536^MDC_IDC_EPISODE_ID^MDC|" + theEpisode + "|"
+				+ (100 + theEpisode) + "||||||F\rOBX|0|DTM|739552^MDC_IDC_EPISODE_DTM^MDC|" + theEpisode + "|" + theStart;
+	}
+
+	private Task triageOf(String theSerial) {
+		DiagnosticReport report = client.search().byUrl("DiagnosticReport?identifier=" + OpenImdUris.INTERROGATION_IDENTIFIER + "|")
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (DiagnosticReport) entry.getResource())
+				.filter(found -> found.getIdentifierFirstRep().getValue().contains(theSerial)).reduce((first, last) -> last).orElseThrow();
+		return triageOfReport(report.getIdElement().getIdPart());
+	}
+
+	private Task triageOfReport(String theReportId) {
+		return await().atMost(Duration.ofSeconds(20)).until(() -> client.search()
+				.byUrl("Task?identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theReportId).returnBundle(Bundle.class).execute()
+				.getEntry().stream().map(entry -> (Task) entry.getResource()).findFirst(), found -> found.isPresent()).orElseThrow();
+	}
+
+	private List<DetectedIssue> alertsOf(Task theTask) {
+		return theTask.getInput().stream().map(input -> client.read().resource(DetectedIssue.class)
+				.withUrl(((Reference) input.getValue()).getReference()).execute()).toList();
+	}
+
+	private static List<String> rules(List<DetectedIssue> theIssues) {
+		return theIssues.stream().map(issue -> issue.getCode().getCodingFirstRep().getCode()).toList();
+	}
+
+	@Test
+	void anIcdWithShocksAndAVtStormGetsAStatTaskWithItsAlertsWithinSecondsOfTheAck() throws Exception {
+		String serial = "TRI" + UUID.randomUUID().toString().substring(0, 8);
+		String ack = postHl7v2(icdMessage(serial, "20261201", vtEpisode(1, "20261129020000+0000"), vtEpisode(2, "20261130020000+0000"),
+				vtEpisode(3, "20261130230000+0000"), "NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC|1|2|{shocks}"));
+		assertThat(ack).contains("MSA|AA|");
+
+		Task task = triageOf(serial);
+
+		assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+		assertThat(((IntegerType) task.getExtensionByUrl(OpenImdUris.TRIAGE_RANK_EXTENSION).getValue()).getValue()).isEqualTo(1);
+		assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+		assertThat(task.getFocus().getReference()).startsWith("DiagnosticReport/");
+		List<DetectedIssue> alerts = alertsOf(task);
+		assertThat(rules(alerts)).containsExactlyInAnyOrder("ALERT-VT-01", "ALERT-VT-01", "ALERT-VT-01", "ALERT-VT-02", "ALERT-VT-03");
+		assertThat(alerts).filteredOn(issue -> issue.getCode().getCodingFirstRep().getCode().equals("ALERT-VT-02")).singleElement()
+				.satisfies(storm -> {
+					assertThat(storm.getSeverity()).isEqualTo(DetectedIssue.DetectedIssueSeverity.HIGH);
+					assertThat(storm.getPatient().getReference()).isEqualTo(task.getFor().getReference());
+					assertThat(storm.getImplicated()).extracting(Reference::getReference).contains(task.getFocus().getReference());
+					assertThat(storm.getDetail()).contains("3 episodes within 48 h").contains("alert rules");
+				});
+	}
+
+	@Test
+	void anOngoingConditionIsNotRaisedAgainUntilItWorsensAndATransmissionWithoutAlertsStillGetsARoutineTask() throws Exception {
+		String serial = "SUP" + UUID.randomUUID().toString().substring(0, 8);
+		String lowImpedance = "NM|722433^MDC_IDC_MSMT_LEADCHNL_RV_IMPEDANCE_VALUE^MDC|1|";
+
+		postHl7v2(icdMessage(serial, "20261101", lowImpedance + "190|Ohm"));
+		Task first = triageOf(serial);
+		assertThat(first.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+		assertThat(rules(alertsOf(first))).containsExactly("ALERT-LEAD-01");
+
+		postHl7v2(icdMessage(serial, "20261102", lowImpedance + "190|Ohm"));
+		Task same = triageOf(serial);
+		assertThat(same.getIdElement().getIdPart()).isNotEqualTo(first.getIdElement().getIdPart());
+		assertThat(same.getPriority()).as("unchanged and still open: quiet, yet the transmission is seen").isEqualTo(Task.TaskPriority.ROUTINE);
+		assertThat(same.getInput()).isEmpty();
+
+		postHl7v2(icdMessage(serial, "20261103", lowImpedance + "150|Ohm"));
+		assertThat(rules(alertsOf(triageOf(serial)))).as("worse").containsExactly("ALERT-LEAD-01");
+
+		// acknowledged: quiet until the value changes
+		DetectedIssue acknowledged = alertsOf(triageOf(serial)).get(0);
+		acknowledged.addMitigation().setDate(new Date()).getAction().setText("lead checked in clinic");
+		client.update().resource(acknowledged).execute();
+		postHl7v2(icdMessage(serial, "20261104", lowImpedance + "150|Ohm"));
+		assertThat(triageOf(serial).getInput()).isEmpty();
+		postHl7v2(icdMessage(serial, "20261105", lowImpedance + "160|Ohm"));
+		assertThat(rules(alertsOf(triageOf(serial)))).containsExactly("ALERT-LEAD-01");
+	}
+
+	@Test
+	void theWorklistListsTheMostUrgentFirstAndTheOldestFirstWithinAPriority() throws Exception {
+		String routineSerial = "WLR" + UUID.randomUUID().toString().substring(0, 8);
+		String statSerial = "WLS" + UUID.randomUUID().toString().substring(0, 8);
+		postHl7v2(icdMessage(routineSerial, "20261201"));
+		Task routine = triageOf(routineSerial);
+		postHl7v2(icdMessage(statSerial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
+		Task stat = triageOf(statSerial);
+
+		List<String> worklist = client.search().byUrl(WORKLIST).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+
+		assertThat(worklist).containsSubsequence(stat.getIdElement().getIdPart(), routine.getIdElement().getIdPart());
+		assertThat(routine.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+		assertThat(stat.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+	}
+}
