@@ -53,10 +53,10 @@ class TransmissionTriageIT extends BaseServerIT {
 				+ (100 + theEpisode) + "||||||F\rOBX|0|DTM|739552^MDC_IDC_EPISODE_DTM^MDC|" + theEpisode + "|" + theStart;
 	}
 
-	private Task triageOf(String theSerial) {
-		DiagnosticReport report = client.search().byUrl("DiagnosticReport?identifier=" + OpenImdUris.INTERROGATION_IDENTIFIER + "|")
-				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (DiagnosticReport) entry.getResource())
-				.filter(found -> found.getIdentifierFirstRep().getValue().contains(theSerial)).reduce((first, last) -> last).orElseThrow();
+	/** The triage Task of the transmission of {@code theSerial} on {@code theDay} (the message's OBR-3), once it is there. */
+	private Task triageOf(String theSerial, String theDay) {
+		DiagnosticReport report = (DiagnosticReport) client.search().byUrl("DiagnosticReport?identifier=" + OpenImdUris.INTERROGATION_IDENTIFIER
+				+ "|STJ/CD2215-36/" + theSerial + "/" + theDay).returnBundle(Bundle.class).execute().getEntry().get(0).getResource();
 		return triageOfReport(report.getIdElement().getIdPart());
 	}
 
@@ -82,7 +82,7 @@ class TransmissionTriageIT extends BaseServerIT {
 				vtEpisode(3, "20261130230000+0000"), "NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC|1|2|{shocks}"));
 		assertThat(ack).contains("MSA|AA|");
 
-		Task task = triageOf(serial);
+		Task task = triageOf(serial, "20261201");
 
 		assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.STAT);
 		assertThat(((IntegerType) task.getExtensionByUrl(OpenImdUris.TRIAGE_RANK_EXTENSION).getValue()).getValue()).isEqualTo(1);
@@ -105,27 +105,28 @@ class TransmissionTriageIT extends BaseServerIT {
 		String lowImpedance = "NM|722433^MDC_IDC_MSMT_LEADCHNL_RV_IMPEDANCE_VALUE^MDC|1|";
 
 		postHl7v2(icdMessage(serial, "20261101", lowImpedance + "190|Ohm"));
-		Task first = triageOf(serial);
+		Task first = triageOf(serial, "20261101");
 		assertThat(first.getPriority()).isEqualTo(Task.TaskPriority.STAT);
 		assertThat(rules(alertsOf(first))).containsExactly("ALERT-LEAD-01");
 
 		postHl7v2(icdMessage(serial, "20261102", lowImpedance + "190|Ohm"));
-		Task same = triageOf(serial);
+		Task same = triageOf(serial, "20261102");
 		assertThat(same.getIdElement().getIdPart()).isNotEqualTo(first.getIdElement().getIdPart());
 		assertThat(same.getPriority()).as("unchanged and still open: quiet, yet the transmission is seen").isEqualTo(Task.TaskPriority.ROUTINE);
 		assertThat(same.getInput()).isEmpty();
 
 		postHl7v2(icdMessage(serial, "20261103", lowImpedance + "150|Ohm"));
-		assertThat(rules(alertsOf(triageOf(serial)))).as("worse").containsExactly("ALERT-LEAD-01");
+		List<DetectedIssue> worse = alertsOf(triageOf(serial, "20261103"));
+		assertThat(rules(worse)).as("worse").containsExactly("ALERT-LEAD-01");
 
 		// acknowledged: quiet until the value changes
-		DetectedIssue acknowledged = alertsOf(triageOf(serial)).get(0);
+		DetectedIssue acknowledged = worse.get(0);
 		acknowledged.addMitigation().setDate(new Date()).getAction().setText("lead checked in clinic");
 		client.update().resource(acknowledged).execute();
 		postHl7v2(icdMessage(serial, "20261104", lowImpedance + "150|Ohm"));
-		assertThat(triageOf(serial).getInput()).isEmpty();
+		assertThat(triageOf(serial, "20261104").getInput()).isEmpty();
 		postHl7v2(icdMessage(serial, "20261105", lowImpedance + "160|Ohm"));
-		assertThat(rules(alertsOf(triageOf(serial)))).containsExactly("ALERT-LEAD-01");
+		assertThat(rules(alertsOf(triageOf(serial, "20261105")))).containsExactly("ALERT-LEAD-01");
 	}
 
 	@Test
@@ -133,14 +134,16 @@ class TransmissionTriageIT extends BaseServerIT {
 		String routineSerial = "WLR" + UUID.randomUUID().toString().substring(0, 8);
 		String statSerial = "WLS" + UUID.randomUUID().toString().substring(0, 8);
 		postHl7v2(icdMessage(routineSerial, "20261201"));
-		Task routine = triageOf(routineSerial);
+		Task routine = triageOf(routineSerial, "20261201");
 		postHl7v2(icdMessage(statSerial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
-		Task stat = triageOf(statSerial);
+		Task stat = triageOf(statSerial, "20261201");
 
-		List<String> worklist = client.search().byUrl(WORKLIST).returnBundle(Bundle.class).execute().getEntry().stream()
+		// the worklist of a clinician caring for just these two patients
+		List<String> worklist = client.search().byUrl(WORKLIST + "&patient=" + routine.getFor().getReference() + "," + stat.getFor().getReference())
+				.returnBundle(Bundle.class).execute().getEntry().stream()
 				.map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
 
-		assertThat(worklist).containsSubsequence(stat.getIdElement().getIdPart(), routine.getIdElement().getIdPart());
+		assertThat(worklist).containsExactly(stat.getIdElement().getIdPart(), routine.getIdElement().getIdPart());
 		assertThat(routine.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
 		assertThat(stat.getPriority()).isEqualTo(Task.TaskPriority.STAT);
 	}
