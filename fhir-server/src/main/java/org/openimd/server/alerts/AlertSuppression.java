@@ -89,7 +89,9 @@ final class AlertSuppression {
 				.filter(issue -> issue.getImplicated().stream().anyMatch(implicated -> Objects.equals(implicated.getReference(), theDevice.getReference())))
 				.filter(issue -> issue.getEvidence().stream().flatMap(evidence -> evidence.getCode().stream())
 						.anyMatch(code -> condition.equals(code.getText())))
-				.max(Comparator.comparing(issue -> issue.getIdentifiedDateTimeType().getValue()));
+				// raised within the same millisecond, the later stored is the later raised
+				.max(Comparator.comparing((DetectedIssue issue) -> issue.getIdentifiedDateTimeType().getValue())
+						.thenComparing(issue -> issue.getIdElement().getIdPartAsLong()));
 	}
 
 	/** The reading's value when {@code theIssue} was raised, from the measurements it names as evidence. */

@@ -3,6 +3,7 @@ package org.openimd.server.alerts;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -177,7 +178,8 @@ class TransmissionTriage {
 					case YELLOW -> DetectedIssue.DetectedIssueSeverity.MODERATE;
 					case INFO -> DetectedIssue.DetectedIssueSeverity.LOW;
 				})
-				.setPatient(theReport.getSubject().copy()).setIdentified(new DateTimeType(Date.from(myClock.instant())))
+				.setPatient(theReport.getSubject().copy())
+				.setIdentified(new DateTimeType(Date.from(myClock.instant()), TemporalPrecisionEnum.MILLI))
 				.setDetail(theAlert.rule().alert() + ": " + theAlert.detail() + " (alert rules " + myKnowledge.version() + ", "
 						+ theAlert.rule().citation() + ")");
 		issue.addImplicated(theDevice.copy());
