@@ -9,12 +9,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.terminology.alerts.AlertKnowledge;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-/** Remote-monitoring alerts: each new interrogation judged by the alert rules after it commits, and triaged. */
+/** Remote-monitoring alerts: each new transmission judged by the alert rules after it commits, and triaged. */
 @Configuration(proxyBeanMethods = false)
 class AlertsConfig {
 
@@ -38,12 +39,13 @@ class AlertsConfig {
 	TransmissionTriage transmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertKnowledge theKnowledge,
 			AlertProperties theProperties, ThreadPoolTaskExecutor triageWorker, MeterRegistry theMeters, Clock theClock) {
 		return new TransmissionTriage(theDaos, theSystemDao, new AlertJudge(theKnowledge, theProperties.parameters()),
-				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, triageWorker, theMeters, theClock);
+				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, IntrathecalKnowledge.load(), triageWorker, theMeters,
+				theClock);
 	}
 
 	@Bean
-	InterrogationArrivals interrogationArrivals(ApplicationEventPublisher theEvents, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new InterrogationArrivals(theEvents));
+	TransmissionArrivals transmissionArrivals(ApplicationEventPublisher theEvents, IInterceptorService theInterceptors) {
+		return registered(theInterceptors, new TransmissionArrivals(theEvents));
 	}
 
 	@Bean

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -33,6 +34,7 @@ import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertKnowledge.Priority;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.task.TaskExecutor;
@@ -40,7 +42,8 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Judges each new interrogation once its transaction has committed, in the background: every alert
+ * Judges each new transmission (an interrogation, or a pump's status reading) once its transaction has
+ * committed, in the background: every alert
  * the rules raise becomes a DetectedIssue (the rule as {@code code}, its priority as {@code severity},
  * the measurements as {@code evidence}, the device and the report {@code implicated}), and the
  * transmission gets one triage Task, whether it alerts or not, so that none goes unseen: {@code stat}
@@ -62,71 +65,86 @@ class TransmissionTriage {
 	private final AlertJudge myJudge;
 	private final AlertSuppression mySuppression;
 	private final AlertKnowledge myKnowledge;
+	private final IntrathecalKnowledge myPumps;
 	private final TaskExecutor myBackground;
 	private final MeterRegistry myMeters;
 	private final Clock myClock;
 
 	TransmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertJudge theJudge, AlertSuppression theSuppression,
-			AlertKnowledge theKnowledge, TaskExecutor theBackground, MeterRegistry theMeters, Clock theClock) {
+			AlertKnowledge theKnowledge, IntrathecalKnowledge thePumps, TaskExecutor theBackground, MeterRegistry theMeters, Clock theClock) {
 		myDaos = theDaos;
 		mySystemDao = theSystemDao;
 		myJudge = theJudge;
 		mySuppression = theSuppression;
 		myKnowledge = theKnowledge;
+		myPumps = thePumps;
 		myBackground = theBackground;
 		myMeters = theMeters;
 		myClock = theClock;
 	}
 
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-	void arrived(InterrogationArrived theArrival) {
+	void arrived(TransmissionArrived theArrival) {
 		myBackground.execute(() -> {
 			try {
-				triage(theArrival.reportId());
+				triage(theArrival.transmission());
 			} catch (RuntimeException e) {
-				// the transmission is stored; what failed is its triage, which a later look at the report can redo
-				ourLog.error("Triage of {} failed", theArrival.reportId(), e);
+				// the transmission is stored; what failed is its triage, which a later look at it can redo
+				ourLog.error("Triage of {} failed", theArrival.transmission(), e);
 			}
 		});
 	}
 
-	/** The triage Task of {@code theReportId}, made now unless it exists. */
-	Task triage(String theReportId) {
-		Optional<Task> existing = triageTask(theReportId);
+	/** A transmission as the triage reads it: what it is, whose, from which device, its measurements. */
+	private record Sent(String transmission, Reference subject, Reference device, Observation measurements, Transmission judged) {}
+
+	/** The triage Task of {@code theTransmission} ({@code DiagnosticReport/…} or {@code Observation/…}), made now unless it exists. */
+	Task triage(String theTransmission) {
+		Optional<Task> existing = triageTask(theTransmission);
 		if (existing.isPresent()) {
 			return existing.get();
 		}
-		DiagnosticReport report = (DiagnosticReport) myDaos.getResourceDao(DiagnosticReport.class).read(new IdType(theReportId), system());
-		Reference device = (Reference) report.getExtensionByUrl(OpenImdUris.INTERROGATED_DEVICE_EXTENSION).getValue();
-		Observation measurements = measurements(report).orElseThrow(() -> new IllegalStateException(theReportId + " has no measurements"));
-		Optional<Observation> previous = previousReport(report, device).flatMap(this::measurements);
-		List<Alert> raised = mySuppression.newOrWorse(myJudge.judge(Transmission.of(measurements, previous)), report.getSubject(), device);
+		Sent sent = theTransmission.startsWith("DiagnosticReport/") ? interrogation(theTransmission) : pumpReading(theTransmission);
+		List<Alert> raised = mySuppression.newOrWorse(myJudge.judge(sent.judged()), sent.subject(), sent.device());
 
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		Priority highest = raised.stream().map(Alert::priority).min(Comparator.naturalOrder()).orElse(Priority.INFO);
-		Task task = task(report, device, highest);
+		Task task = task(sent, highest);
 		for (Alert alert : raised) {
 			String fullUrl = "urn:uuid:" + UUID.randomUUID();
-			transaction.addEntry().setFullUrl(fullUrl).setResource(detectedIssue(alert, report, device, measurements)).getRequest()
-					.setMethod(Bundle.HTTPVerb.POST).setUrl("DetectedIssue");
+			transaction.addEntry().setFullUrl(fullUrl).setResource(detectedIssue(alert, sent)).getRequest().setMethod(Bundle.HTTPVerb.POST)
+					.setUrl("DetectedIssue");
 			task.addInput().setValue(new Reference(fullUrl)).getType().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.ALERT_INPUT,
 					"Alert"));
 		}
 		transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task")
-				.setIfNoneExist("identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + triageKey(theReportId));
+				.setIfNoneExist("identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theTransmission);
 		mySystemDao.transaction(system(), transaction);
 		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
-		return triageTask(theReportId).orElseThrow();
+		return triageTask(theTransmission).orElseThrow();
 	}
 
-	private Optional<Task> triageTask(String theReportId) {
+	/** An interrogation: its measurements, judged against the same device's previous interrogation. */
+	private Sent interrogation(String theReport) {
+		DiagnosticReport report = (DiagnosticReport) myDaos.getResourceDao(DiagnosticReport.class).read(new IdType(theReport), system());
+		Reference device = (Reference) report.getExtensionByUrl(OpenImdUris.INTERROGATED_DEVICE_EXTENSION).getValue();
+		Observation measurements = measurements(report).orElseThrow(() -> new IllegalStateException(theReport + " has no measurements"));
+		Optional<Observation> previous = previousReport(report, device).flatMap(this::measurements);
+		return new Sent(theReport, report.getSubject(), device, measurements, Transmission.of(measurements, previous));
+	}
+
+	/** A pump's status reading: what the pump reports, judged by the rules of its family. */
+	private Sent pumpReading(String theReading) {
+		Observation reading = (Observation) myDaos.getResourceDao(Observation.class).read(new IdType(theReading), system());
+		Device pump = (Device) myDaos.getResourceDao(Device.class).read(new IdType(reading.getDevice().getReference()), system());
+		Optional<String> family = myPumps.pumpModel(pump).map(IntrathecalKnowledge.PumpModel::family);
+		return new Sent(theReading, reading.getSubject(), reading.getDevice(), reading, new Transmission(family, Transmission.readings(reading), List.of()));
+	}
+
+	private Optional<Task> triageTask(String theTransmission) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Task.SP_IDENTIFIER,
-				new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, triageKey(theReportId)));
+				new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, theTransmission));
 		return myDaos.getResourceDao(Task.class).search(search, system()).getAllResources().stream().map(Task.class::cast).findFirst();
-	}
-
-	private static String triageKey(String theReportId) {
-		return new IdType(theReportId).getIdPart();
 	}
 
 	private Optional<Observation> measurements(DiagnosticReport theReport) {
@@ -144,20 +162,20 @@ class TransmissionTriage {
 				.filter(earlier -> earlier.hasEffectiveDateTimeType() && earlier.getEffectiveDateTimeType().getValue().before(session)).findFirst();
 	}
 
-	private Task task(DiagnosticReport theReport, Reference theDevice, Priority theHighest) {
+	private Task task(Sent theSent, Priority theHighest) {
 		Task.TaskPriority priority = switch (theHighest) {
 			case RED -> Task.TaskPriority.STAT;
 			case YELLOW -> Task.TaskPriority.URGENT;
 			case INFO -> Task.TaskPriority.ROUTINE;
 		};
 		Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER).setPriority(priority)
-				.setFocus(new Reference(theReport.getIdElement().toUnqualifiedVersionless().getValue())).setFor(theReport.getSubject().copy())
+				.setFocus(new Reference(theSent.transmission())).setFor(theSent.subject().copy())
 				.setAuthoredOnElement(new DateTimeType(Date.from(myClock.instant())));
-		task.addIdentifier().setSystem(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER).setValue(triageKey(theReport.getIdElement().getValue()));
+		task.addIdentifier().setSystem(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER).setValue(theSent.transmission());
 		task.getCode().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.TRANSMISSION_REVIEW, "Transmission review"));
 		task.addExtension(OpenImdUris.TRIAGE_RANK_EXTENSION, new IntegerType(theHighest.ordinal() + 1));
-		task.setDescription("Review the transmission of " + theDevice.getReference());
-		careTeam(theReport.getSubject()).ifPresent(team -> task.setOwner(new Reference(team)));
+		task.setDescription("Review the transmission of " + theSent.device().getReference());
+		careTeam(theSent.subject()).ifPresent(team -> task.setOwner(new Reference(team)));
 		return task;
 	}
 
@@ -170,7 +188,7 @@ class TransmissionTriage {
 				.map(team -> team.getIdElement().toUnqualifiedVersionless().getValue()).findFirst();
 	}
 
-	private DetectedIssue detectedIssue(Alert theAlert, DiagnosticReport theReport, Reference theDevice, Observation theMeasurements) {
+	private DetectedIssue detectedIssue(Alert theAlert, Sent theSent) {
 		DetectedIssue issue = new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL)
 				.setCode(new CodeableConcept(new Coding(OpenImdUris.ALERT_RULE_SYSTEM, theAlert.rule().id(), theAlert.rule().alert())))
 				.setSeverity(switch (theAlert.priority()) {
@@ -178,13 +196,15 @@ class TransmissionTriage {
 					case YELLOW -> DetectedIssue.DetectedIssueSeverity.MODERATE;
 					case INFO -> DetectedIssue.DetectedIssueSeverity.LOW;
 				})
-				.setPatient(theReport.getSubject().copy())
+				.setPatient(theSent.subject().copy())
 				.setIdentified(new DateTimeType(Date.from(myClock.instant()), TemporalPrecisionEnum.MILLI))
 				.setDetail(theAlert.rule().alert() + ": " + theAlert.detail() + " (alert rules " + myKnowledge.version() + ", "
 						+ theAlert.rule().citation() + ")");
-		issue.addImplicated(theDevice.copy());
-		issue.addImplicated(new Reference(theReport.getIdElement().toUnqualifiedVersionless().getValue()));
-		issue.addEvidence().addDetail(new Reference(theMeasurements.getIdElement().toUnqualifiedVersionless().getValue()))
+		issue.addImplicated(theSent.device().copy());
+		if (!theSent.transmission().equals(theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue())) {
+			issue.addImplicated(new Reference(theSent.transmission()));
+		}
+		issue.addEvidence().addDetail(new Reference(theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue()))
 				.addCode(new CodeableConcept().setText(AlertSuppression.conditionOf(theAlert)));
 		return issue;
 	}

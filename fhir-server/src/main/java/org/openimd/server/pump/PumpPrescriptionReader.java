@@ -7,7 +7,6 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -287,22 +286,7 @@ public class PumpPrescriptionReader {
 
 	/** The pump model a Device names (model number first, then model name), when OpenIMD knows it. */
 	Optional<PumpModel> knownModel(Device thePump) {
-		List<String> names = new ArrayList<>();
-		if (thePump.hasModelNumber()) {
-			names.add(thePump.getModelNumber());
-		}
-		thePump.getDeviceName().forEach(name -> names.add(name.getName()));
-		for (String name : names) {
-			String wanted = normalised(name);
-			Optional<PumpModel> byNumber = myKnowledge.pumpModels().stream().filter(model -> normalised(model.modelNumber()).equals(wanted)).findFirst();
-			// A name alone does not tell a 20 mL from a 40 mL reservoir: the larger bounds the volume check.
-			Optional<PumpModel> byName = myKnowledge.pumpModels().stream().filter(model -> normalised(model.model()).equals(wanted))
-					.max((a, b) -> a.reservoirMl().compareTo(b.reservoirMl()));
-			if (byNumber.or(() -> byName).isPresent()) {
-				return byNumber.or(() -> byName);
-			}
-		}
-		return Optional.empty();
+		return myKnowledge.pumpModel(thePump);
 	}
 
 	private PumpModel pumpModel(Device thePump) {
@@ -312,9 +296,6 @@ public class PumpPrescriptionReader {
 				+ myKnowledge.pumpModels().stream().map(model -> model.model() + " (" + model.modelNumber() + ")").toList()));
 	}
 
-	private static String normalised(String theName) {
-		return theName.replace("®", "").replace("™", "").strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-	}
 
 	/** The volume in the reservoir: the property typed {@code reservoir-volume}, else the only property in mL. */
 	private static ExactRatio reservoirVolume(Device thePump) {

@@ -3,18 +3,26 @@ package org.openimd.server.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
+import org.openimd.server.pump.PumpInput;
 import org.openimd.terminology.OpenImdUris;
 
 /**
@@ -57,12 +65,12 @@ class TransmissionTriageIT extends BaseServerIT {
 	private Task triageOf(String theSerial, String theDay) {
 		DiagnosticReport report = (DiagnosticReport) client.search().byUrl("DiagnosticReport?identifier=" + OpenImdUris.INTERROGATION_IDENTIFIER
 				+ "|STJ/CD2215-36/" + theSerial + "/" + theDay).returnBundle(Bundle.class).execute().getEntry().get(0).getResource();
-		return triageOfReport(report.getIdElement().getIdPart());
+		return triageOfTransmission(report.getIdElement().toUnqualifiedVersionless().getValue());
 	}
 
-	private Task triageOfReport(String theReportId) {
+	private Task triageOfTransmission(String theTransmission) {
 		return await().atMost(Duration.ofSeconds(20)).until(() -> client.search()
-				.byUrl("Task?identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theReportId).returnBundle(Bundle.class).execute()
+				.byUrl("Task?identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theTransmission).returnBundle(Bundle.class).execute()
 				.getEntry().stream().map(entry -> (Task) entry.getResource()).findFirst(), found -> found.isPresent()).orElseThrow();
 	}
 
@@ -146,5 +154,38 @@ class TransmissionTriageIT extends BaseServerIT {
 		assertThat(worklist).containsExactly(stat.getIdElement().getIdPart(), routine.getIdElement().getIdPart());
 		assertThat(routine.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
 		assertThat(stat.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+	}
+
+	@Test
+	void aPumpReportingAMotorStallGetsAStatTaskAndALowReservoirAnUrgentOne() {
+		String patient = client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().toUnqualifiedVersionless().getValue();
+		String pump = client.create().resource(PumpInput.pump("8637-20", "20").setPatient(new Reference(patient))).execute().getId()
+				.toUnqualifiedVersionless().getValue();
+
+		Task stalled = triageOfTransmission(postPumpReading(patient, pump, "motor-stall"));
+		assertThat(stalled.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+		assertThat(rules(alertsOf(stalled))).containsExactly("ALERT-PUMP-03");
+		assertThat(alertsOf(stalled).get(0).getImplicated()).extracting(Reference::getReference).containsExactly(pump);
+
+		Task low = triageOfTransmission(postPumpReading(patient, pump, "low-reservoir"));
+		assertThat(low.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+		assertThat(rules(alertsOf(low))).containsExactly("ALERT-PUMP-01");
+	}
+
+	/** The pump's status as its programmer reads it out: 18 mL left at 0.2 mL/d, and {@code theAlarm}. */
+	private String postPumpReading(String thePatient, String thePump, String theAlarm) {
+		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
+				.setDevice(new Reference(thePump)).setEffective(new DateTimeType(new Date()));
+		reading.getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, OpenImdUris.PUMP_STATUS, null));
+		reading.addComponent().setValue(millilitres("18", "mL")).getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "reservoir-volume", null));
+		reading.addComponent().setValue(millilitres("0.2", "mL/d")).getCode()
+				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "basal-daily-volume", null));
+		reading.addComponent().setValue(new CodeableConcept(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, theAlarm, null))).getCode()
+				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "alarm", null));
+		return client.create().resource(reading).execute().getId().toUnqualifiedVersionless().getValue();
+	}
+
+	private static Quantity millilitres(String theValue, String theUnit) {
+		return new Quantity().setValue(new BigDecimal(theValue)).setUnit(theUnit).setSystem(OpenImdUris.UCUM).setCode(theUnit);
 	}
 }

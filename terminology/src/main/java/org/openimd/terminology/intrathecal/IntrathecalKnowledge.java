@@ -1,6 +1,7 @@
 package org.openimd.terminology.intrathecal;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.csv.CSVRecord;
+import org.hl7.fhir.r4.model.Device;
 import org.openimd.terminology.KnowledgeTables;
 import org.openimd.terminology.KnowledgeTables.Citation;
 
@@ -237,6 +239,33 @@ public final class IntrathecalKnowledge {
 				.filter(conversion -> conversion.drug().equals(theDrug) || conversion.drug().equals("*"))
 				.filter(conversion -> conversion.route().equals(theRoute) || conversion.route().equals("*"))
 				.findFirst();
+	}
+
+	/**
+	 * The pump model a Device names: by its model number, else by a model name, whatever the case and
+	 * spacing, ® and ™ aside.
+	 */
+	public Optional<PumpModel> pumpModel(Device thePump) {
+		List<String> numbersAndNames = new ArrayList<>();
+		if (thePump.hasModelNumber()) {
+			numbersAndNames.add(thePump.getModelNumber());
+		}
+		thePump.getDeviceName().forEach(name -> numbersAndNames.add(name.getName()));
+		for (String name : numbersAndNames) {
+			String wanted = modelName(name);
+			Optional<PumpModel> byNumber = myPumpModels.stream().filter(model -> modelName(model.modelNumber()).equals(wanted)).findFirst();
+			// A name alone does not tell a 20 mL from a 40 mL reservoir: the larger bounds the volume check.
+			Optional<PumpModel> byName = myPumpModels.stream().filter(model -> modelName(model.model()).equals(wanted))
+					.max((a, b) -> a.reservoirMl().compareTo(b.reservoirMl()));
+			if (byNumber.or(() -> byName).isPresent()) {
+				return byNumber.or(() -> byName);
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static String modelName(String theName) {
+		return normalised(theName.replace("®", "").replace("™", ""));
 	}
 
 	static String normalised(String theName) {
