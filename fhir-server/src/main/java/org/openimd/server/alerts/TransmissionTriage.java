@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -95,7 +96,7 @@ class TransmissionTriage {
 		});
 	}
 
-	/** A transmission as the triage reads it: what it is, whose, from which device, its measurements. */
+	/** A transmission as the triage reads it: what it is, whose, from which device, its measurements (null when it has none). */
 	private record Sent(String transmission, Reference subject, Reference device, Observation measurements, Transmission judged) {}
 
 	/** The triage Task of {@code theTransmission} ({@code DiagnosticReport/…} or {@code Observation/…}), made now unless it exists. */
@@ -124,13 +125,20 @@ class TransmissionTriage {
 		return triageTask(theTransmission).orElseThrow();
 	}
 
-	/** An interrogation: its measurements, judged against the same device's previous interrogation. */
+	/**
+	 * An interrogation: its measurements, judged against the same device's previous interrogation. One
+	 * that names no device or carries no measurements is judged as what it is, nothing, and still gets
+	 * its Task: no transmission goes unseen.
+	 */
 	private Sent interrogation(String theReport) {
 		DiagnosticReport report = (DiagnosticReport) myDaos.getResourceDao(DiagnosticReport.class).read(new IdType(theReport), system());
-		Reference device = (Reference) report.getExtensionByUrl(OpenImdUris.INTERROGATED_DEVICE_EXTENSION).getValue();
-		Observation measurements = measurements(report).orElseThrow(() -> new IllegalStateException(theReport + " has no measurements"));
-		Optional<Observation> previous = previousReport(report, device).flatMap(this::measurements);
-		return new Sent(theReport, report.getSubject(), device, measurements, Transmission.of(measurements, previous));
+		Extension interrogated = report.getExtensionByUrl(OpenImdUris.INTERROGATED_DEVICE_EXTENSION);
+		Reference device = interrogated != null && interrogated.getValue() instanceof Reference named ? named : new Reference();
+		Optional<Observation> measurements = measurements(report);
+		Optional<Observation> previous = device.hasReference() ? previousReport(report, device).flatMap(this::measurements) : Optional.empty();
+		Transmission judged = measurements.map(found -> Transmission.of(found, previous))
+				.orElseGet(() -> new Transmission(Optional.empty(), List.of(), List.of()));
+		return new Sent(theReport, report.getSubject(), device, measurements.orElse(null), judged);
 	}
 
 	/** A pump's status reading: what the pump reports, judged by the rules of its family. */
@@ -174,9 +182,14 @@ class TransmissionTriage {
 		task.addIdentifier().setSystem(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER).setValue(theSent.transmission());
 		task.getCode().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.TRANSMISSION_REVIEW, "Transmission review"));
 		task.addExtension(OpenImdUris.TRIAGE_RANK_EXTENSION, new IntegerType(theHighest.ordinal() + 1));
-		task.setDescription("Review the transmission of " + theSent.device().getReference());
+		task.setDescription(theSent.device().hasReference() ? "Review the transmission of " + theSent.device().getReference() : "Review the transmission");
 		careTeam(theSent.subject()).ifPresent(team -> task.setOwner(new Reference(team)));
 		return task;
+	}
+
+	/** What an alert rests on: the measurements (an alert is only ever raised on some). */
+	private static String evidence(Sent theSent) {
+		return theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue();
 	}
 
 	/** The patient's care team (not a review group), which owns the Task. */
@@ -201,10 +214,10 @@ class TransmissionTriage {
 				.setDetail(theAlert.rule().alert() + ": " + theAlert.detail() + " (alert rules " + myKnowledge.version() + ", "
 						+ theAlert.rule().citation() + ")");
 		issue.addImplicated(theSent.device().copy());
-		if (!theSent.transmission().equals(theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue())) {
+		if (!theSent.transmission().equals(evidence(theSent))) {
 			issue.addImplicated(new Reference(theSent.transmission()));
 		}
-		issue.addEvidence().addDetail(new Reference(theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue()))
+		issue.addEvidence().addDetail(new Reference(evidence(theSent)))
 				.addCode(new CodeableConcept().setText(AlertSuppression.conditionOf(theAlert)));
 		return issue;
 	}

@@ -188,4 +188,19 @@ class TransmissionTriageIT extends BaseServerIT {
 	private static Quantity millilitres(String theValue, String theUnit) {
 		return new Quantity().setValue(new BigDecimal(theValue)).setUnit(theUnit).setSystem(OpenImdUris.UCUM).setCode(theUnit);
 	}
+
+	@Test
+	void aReportStoredThroughFhirWithoutMeasurementsStillGetsItsRoutineTask() {
+		String patient = client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().toUnqualifiedVersionless().getValue();
+		DiagnosticReport report = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL).setSubject(new Reference(patient));
+		report.getMeta().addProfile(OpenImdUris.INTERROGATION_REPORT_PROFILE);
+		report.getCode().addCoding(new Coding("http://loinc.org", "10191-5", null));
+		String stored = client.create().resource(report).execute().getId().toUnqualifiedVersionless().getValue();
+
+		Task task = triageOfTransmission(stored);
+
+		assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+		assertThat(task.getInput()).isEmpty();
+		assertThat(task.getFor().getReference()).isEqualTo(patient);
+	}
 }
