@@ -148,7 +148,8 @@ class ApiSecurityConfig {
 	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
 			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers,
-			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources, AuditTrail theAudit,
+			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources,
+			List<AddressedResources> theAddressedResources, AuditTrail theAudit,
 			DaoRegistry theDaos) {
 		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers);
 		return new FhirApiGuards(List.of(
@@ -158,7 +159,7 @@ class ApiSecurityConfig {
 				new OutOfScopeResources(rules, theCare),
 				rules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
-				new WriteGate(theCare, theGrantingResources, theFhir, theAudit, theDaos),
+				new WriteGate(theCare, theGrantingResources, theAddressedResources, theFhir, theAudit, theDaos),
 				new SmartCapabilityStatement(theDiscovery)));
 	}
 }

@@ -1,5 +1,4 @@
 package org.openimd.server.security;
-
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -19,6 +18,8 @@ import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.IdType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.login.Role;
@@ -43,14 +44,16 @@ public class WriteGate {
 
 	private final CareRelationships myCare;
 	private final List<AccessGrantingResources> myGrantingResources;
+	private final List<AddressedResources> myAddressedResources;
 	private final FhirTerser myTerser;
 	private final DaoRegistry myDaos;
 	private final AuditTrail myAudit;
 
-	WriteGate(CareRelationships theCare, List<AccessGrantingResources> theGrantingResources, FhirContext theFhir, AuditTrail theAudit,
-			DaoRegistry theDaos) {
+	WriteGate(CareRelationships theCare, List<AccessGrantingResources> theGrantingResources, List<AddressedResources> theAddressedResources,
+			FhirContext theFhir, AuditTrail theAudit, DaoRegistry theDaos) {
 		myCare = theCare;
 		myGrantingResources = theGrantingResources;
+		myAddressedResources = theAddressedResources;
 		myTerser = theFhir.newTerser();
 		myDaos = theDaos;
 		myAudit = theAudit;
@@ -94,7 +97,10 @@ public class WriteGate {
 		if (fromAClient(theRequest) && theResource != null) {
 			AccessContext access = AccessContext.of(theRequest, myCare);
 			if (access.policy().filter(Role.ADMIN::equals).isEmpty()) {
-				access.patientLimit().ifPresent(reachable -> refuseLinksBeyond(theResource, reachable, theRequest));
+				access.patientLimit().ifPresent(reachable -> {
+					refuseLinksBeyond(theResource, reachable, theRequest);
+					refuseAddresseesBeyond(theResource, reachable);
+				});
 			}
 		}
 	}
@@ -112,6 +118,35 @@ public class WriteGate {
 			myAudit.record(AuditEvents.accessChanged(id, theAction,
 					id + " " + theAction.getDisplay().toLowerCase(Locale.ROOT) + ": it decides who reaches which patients",
 					AuditEvents.remoteAddress(theRequest)));
+		}
+	}
+
+	/**
+	 * A message goes only to a patient within reach, or to someone on the care team of one (a patient's
+	 * own care team; a clinician's colleagues caring for the same patients), or to such a care team.
+	 */
+	private void refuseAddresseesBeyond(IBaseResource theResource, Set<String> theReachable) {
+		for (String addressee : myAddressedResources.stream().flatMap(declared -> declared.addresseesOf(theResource).stream()).toList()) {
+			IdType target = new IdType(addressee);
+			boolean reached = switch (String.valueOf(target.getResourceType())) {
+				case PATIENT -> theReachable.contains(target.getIdPart());
+				case "CareTeam" -> careTeamSubject(target).filter(theReachable::contains).isPresent();
+				default -> myCare.patientsOf(target.toUnqualifiedVersionless().getValue()).stream().anyMatch(theReachable::contains);
+			};
+			if (!reached) {
+				throw new ForbiddenOperationException(theResource.fhirType() + " addressed to " + addressee + ": a message goes only to the"
+						+ " patients the caller reaches and to those on their care teams");
+			}
+		}
+	}
+
+	private Optional<String> careTeamSubject(IdType theCareTeam) {
+		try {
+			CareTeam team = (CareTeam) myDaos.getResourceDao("CareTeam").read(theCareTeam.toUnqualifiedVersionless(), new SystemRequestDetails());
+			return Optional.of(team.getSubject().getReferenceElement()).filter(subject -> PATIENT.equals(subject.getResourceType()))
+					.map(IIdType::getIdPart);
+		} catch (ResourceNotFoundException | ResourceGoneException noSuchTeam) {
+			return Optional.empty();
 		}
 	}
 
