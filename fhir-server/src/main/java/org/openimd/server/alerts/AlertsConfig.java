@@ -8,7 +8,9 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
+import org.openimd.terminology.alerts.AlertRuleCodeSystem;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +24,12 @@ class AlertsConfig {
 	@Bean
 	AlertKnowledge alertKnowledge() {
 		return AlertKnowledge.load();
+	}
+
+	/** The rules as the CodeSystem of the DetectedIssues' codes. */
+	@Bean
+	GeneratedCodeSystem alertRules(AlertKnowledge theRules) {
+		return () -> AlertRuleCodeSystem.from(theRules);
 	}
 
 	/** One triage at a time, off the request that stored the transmission: an ACK never waits for a judgement. */

@@ -14,13 +14,16 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
+import org.openimd.terminology.IdcoCodeSystem;
+import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.Mdc;
+import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 
-class IdcoCodeSystemInstallerIT extends BaseServerIT {
+class CodeSystemInstallerIT extends BaseServerIT {
 
 	@Autowired
-	private IdcoCodeSystemInstaller myInstaller;
+	private CodeSystemInstaller myInstaller;
 
 	@Autowired
 	private DaoRegistry myDaos;
@@ -56,7 +59,7 @@ class IdcoCodeSystemInstallerIT extends BaseServerIT {
 		String versionBefore = client.read().resource(CodeSystem.class).withId("mdc-idc").execute()
 				.getMeta().getVersionId();
 
-		IIdType again = myInstaller.install();
+		IIdType again = myInstaller.install(IdcoCodeSystem.from(IdcoTermTable.load()));
 
 		assertThat(again.getVersionIdPart()).isEqualTo(versionBefore);
 		assertThat(client.read().resource(CodeSystem.class).withId("mdc-idc").execute().getMeta().getVersionId())
@@ -69,17 +72,28 @@ class IdcoCodeSystemInstallerIT extends BaseServerIT {
 		altered.getConcept().remove(0);
 		IIdType alteredVersion = myDaos.getResourceDao(CodeSystem.class).update(altered, new SystemRequestDetails()).getId();
 
-		IIdType installed = myInstaller.install();
+		IIdType installed = myInstaller.install(IdcoCodeSystem.from(IdcoTermTable.load()));
 
 		assertThat(installed.getVersionIdPartAsLong()).isEqualTo(alteredVersion.getVersionIdPartAsLong() + 1);
 		assertThat(client.read().resource(CodeSystem.class).withId("mdc-idc").execute().getConcept()).hasSize(457);
 	}
 
+	@Test
+	void theAlertRulesAreACodeSystemTooSoThatEveryAlertsCodeLooksUp() {
+		Parameters result = lookup(OpenImdUris.ALERT_RULE_SYSTEM, "ALERT-VT-02");
+
+		assertThat(result.getParameterValue("display").primitiveValue()).startsWith("VT/VF cluster");
+	}
+
 	private Parameters lookup(String theCode) {
+		return lookup(Mdc.SYSTEM, theCode);
+	}
+
+	private Parameters lookup(String theSystem, String theCode) {
 		return client.operation()
 				.onType(CodeSystem.class)
 				.named("$lookup")
-				.withParameter(Parameters.class, "system", new UriType(Mdc.SYSTEM))
+				.withParameter(Parameters.class, "system", new UriType(theSystem))
 				.andParameter("code", new CodeType(theCode))
 				.useHttpGet()
 				.execute();
