@@ -117,6 +117,12 @@ public final class OpenImdUris {
 	public static final String REMOTE_MONITORING_SYSTEM = BASE + "CodeSystem/remote-monitoring";
 
 	public static final String TRANSMISSION_REVIEW = "transmission-review";
+	public static final String TRANSMISSION_SCHEDULE = "transmission-schedule";
+	public static final String MISSED_TRANSMISSION = "missed-transmission";
+	/** One transmission schedule per device: this identifier's value is the Device, {@code Device/5}. */
+	public static final String TRANSMISSION_SCHEDULE_IDENTIFIER = BASE + "sid/transmission-schedule";
+	/** One missed-transmission Task per schedule and due date: {@code CarePlan/7@2027-06-01T10:00:00Z}. */
+	public static final String MISSED_TRANSMISSION_IDENTIFIER = BASE + "sid/missed-transmission";
 	public static final String ALERT_INPUT = "alert";
 	public static final String TRIAGE_RANK_EXTENSION = BASE + "StructureDefinition/triage-rank";
 	/** The alert rules (terminology's alerts/rules.csv), by id, as DetectedIssue.code. */

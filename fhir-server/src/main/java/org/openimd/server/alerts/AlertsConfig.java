@@ -7,15 +7,18 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.ScheduledFuture;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertRuleCodeSystem;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /** Remote-monitoring alerts: each new transmission judged by the alert rules after it commits, and triaged. */
 @Configuration(proxyBeanMethods = false)
@@ -47,8 +50,33 @@ class AlertsConfig {
 	TransmissionTriage transmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertKnowledge theKnowledge,
 			AlertProperties theProperties, ThreadPoolTaskExecutor triageWorker, MeterRegistry theMeters, Clock theClock) {
 		return new TransmissionTriage(theDaos, theSystemDao, new AlertJudge(theKnowledge, theProperties.parameters()),
-				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, IntrathecalKnowledge.load(), triageWorker, theMeters,
-				theClock);
+				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, IntrathecalKnowledge.load(),
+				new ClinicTasks(theDaos, theClock), new TransmissionSchedules(theDaos, theSystemDao, theKnowledge), triageWorker, theMeters, theClock);
+	}
+
+	/** Missed transmissions, looked for every {@code openimd.schedules.check-every} once the clinic has set a grace period. */
+	@Bean
+	@ConditionalOnProperty("openimd.schedules.grace")
+	MissedTransmissions missedTransmissions(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, ScheduleProperties theProperties,
+			Clock theClock) {
+		return new MissedTransmissions(theDaos, theSystemDao, new ClinicTasks(theDaos, theClock), theProperties.grace());
+	}
+
+	@Bean
+	@ConditionalOnProperty("openimd.schedules.grace")
+	ThreadPoolTaskScheduler missedTransmissionWatch() {
+		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
+		watch.setThreadNamePrefix("openimd-missed-transmissions-");
+		return watch;
+	}
+
+	/** The look for missed transmissions, first one period after the start, then every period. */
+	@Bean
+	@ConditionalOnProperty("openimd.schedules.grace")
+	ScheduledFuture<?> missedTransmissionChecks(ThreadPoolTaskScheduler missedTransmissionWatch, MissedTransmissions theMissed,
+			ScheduleProperties theProperties, Clock theClock) {
+		return missedTransmissionWatch.scheduleWithFixedDelay(() -> theMissed.check(theClock.instant()),
+				theClock.instant().plus(theProperties.checkEvery()), theProperties.checkEvery());
 	}
 
 	@Bean

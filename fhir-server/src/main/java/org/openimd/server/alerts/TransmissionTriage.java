@@ -67,18 +67,23 @@ class TransmissionTriage {
 	private final AlertSuppression mySuppression;
 	private final AlertKnowledge myKnowledge;
 	private final IntrathecalKnowledge myPumps;
+	private final ClinicTasks myTasks;
+	private final TransmissionSchedules mySchedules;
 	private final TaskExecutor myBackground;
 	private final MeterRegistry myMeters;
 	private final Clock myClock;
 
 	TransmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertJudge theJudge, AlertSuppression theSuppression,
-			AlertKnowledge theKnowledge, IntrathecalKnowledge thePumps, TaskExecutor theBackground, MeterRegistry theMeters, Clock theClock) {
+			AlertKnowledge theKnowledge, IntrathecalKnowledge thePumps, ClinicTasks theTasks, TransmissionSchedules theSchedules, TaskExecutor theBackground,
+			MeterRegistry theMeters, Clock theClock) {
 		myDaos = theDaos;
 		mySystemDao = theSystemDao;
 		myJudge = theJudge;
 		mySuppression = theSuppression;
 		myKnowledge = theKnowledge;
 		myPumps = thePumps;
+		myTasks = theTasks;
+		mySchedules = theSchedules;
 		myBackground = theBackground;
 		myMeters = theMeters;
 		myClock = theClock;
@@ -97,7 +102,8 @@ class TransmissionTriage {
 	}
 
 	/** A transmission as the triage reads it: what it is, whose, from which device, its measurements (null when it has none). */
-	private record Sent(String transmission, Reference subject, Reference device, Observation measurements, Transmission judged) {}
+	private record Sent(String transmission, Reference subject, Reference device, Observation measurements, Transmission judged,
+			Optional<Date> session) {}
 
 	/** The triage Task of {@code theTransmission} ({@code DiagnosticReport/…} or {@code Observation/…}), made now unless it exists. */
 	Task triage(String theTransmission) {
@@ -106,7 +112,8 @@ class TransmissionTriage {
 			return existing.get();
 		}
 		Sent sent = theTransmission.startsWith("DiagnosticReport/") ? interrogation(theTransmission) : pumpReading(theTransmission);
-		List<Alert> raised = mySuppression.newOrWorse(myJudge.judge(sent.judged()), sent.subject(), sent.device());
+		List<Alert> judged = myJudge.judge(sent.judged());
+		List<Alert> raised = mySuppression.newOrWorse(judged, sent.subject(), sent.device());
 
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		Priority highest = raised.stream().map(Alert::priority).min(Comparator.naturalOrder()).orElse(Priority.INFO);
@@ -122,6 +129,10 @@ class TransmissionTriage {
 				.setIfNoneExist("identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theTransmission);
 		mySystemDao.transaction(system(), transaction);
 		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
+		if (sent.session().isPresent() && sent.judged().deviceKind().isPresent() && sent.device().hasReference()) {
+			boolean depleting = judged.stream().anyMatch(alert -> alert.rule().id().startsWith("ALERT-BATT-"));
+			mySchedules.received(sent.subject(), sent.device(), sent.judged().deviceKind().get(), sent.session().get(), depleting);
+		}
 		return triageTask(theTransmission).orElseThrow();
 	}
 
@@ -138,7 +149,8 @@ class TransmissionTriage {
 		Optional<Observation> previous = device.hasReference() ? previousReport(report, device).flatMap(this::measurements) : Optional.empty();
 		Transmission judged = measurements.map(found -> Transmission.of(found, previous))
 				.orElseGet(() -> new Transmission(Optional.empty(), List.of(), List.of()));
-		return new Sent(theReport, report.getSubject(), device, measurements.orElse(null), judged);
+		return new Sent(theReport, report.getSubject(), device, measurements.orElse(null), judged,
+				Optional.ofNullable(report.hasEffectiveDateTimeType() ? report.getEffectiveDateTimeType().getValue() : null));
 	}
 
 	/** A pump's status reading: what the pump reports, judged by the rules of its family. */
@@ -146,13 +158,12 @@ class TransmissionTriage {
 		Observation reading = (Observation) myDaos.getResourceDao(Observation.class).read(new IdType(theReading), system());
 		Device pump = (Device) myDaos.getResourceDao(Device.class).read(new IdType(reading.getDevice().getReference()), system());
 		Optional<String> family = myPumps.pumpModel(pump).map(IntrathecalKnowledge.PumpModel::family);
-		return new Sent(theReading, reading.getSubject(), reading.getDevice(), reading, new Transmission(family, Transmission.readings(reading), List.of()));
+		return new Sent(theReading, reading.getSubject(), reading.getDevice(), reading, new Transmission(family, Transmission.readings(reading), List.of()),
+				Optional.empty());
 	}
 
 	private Optional<Task> triageTask(String theTransmission) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous().add(Task.SP_IDENTIFIER,
-				new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, theTransmission));
-		return myDaos.getResourceDao(Task.class).search(search, system()).getAllResources().stream().map(Task.class::cast).findFirst();
+		return myTasks.find(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, theTransmission);
 	}
 
 	private Optional<Observation> measurements(DiagnosticReport theReport) {
@@ -171,34 +182,20 @@ class TransmissionTriage {
 	}
 
 	private Task task(Sent theSent, Priority theHighest) {
-		Task.TaskPriority priority = switch (theHighest) {
-			case RED -> Task.TaskPriority.STAT;
-			case YELLOW -> Task.TaskPriority.URGENT;
-			case INFO -> Task.TaskPriority.ROUTINE;
-		};
-		Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER).setPriority(priority)
-				.setFocus(new Reference(theSent.transmission())).setFor(theSent.subject().copy())
-				.setAuthoredOnElement(new DateTimeType(Date.from(myClock.instant())));
-		task.addIdentifier().setSystem(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER).setValue(theSent.transmission());
-		task.getCode().addCoding(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.TRANSMISSION_REVIEW, "Transmission review"));
+		Task task = myTasks.newTask(OpenImdUris.TRANSMISSION_REVIEW, "Transmission review", theSent.subject(), OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER,
+				theSent.transmission()).setPriority(switch (theHighest) {
+					case RED -> Task.TaskPriority.STAT;
+					case YELLOW -> Task.TaskPriority.URGENT;
+					case INFO -> Task.TaskPriority.ROUTINE;
+				}).setFocus(new Reference(theSent.transmission()));
 		task.addExtension(OpenImdUris.TRIAGE_RANK_EXTENSION, new IntegerType(theHighest.ordinal() + 1));
 		task.setDescription(theSent.device().hasReference() ? "Review the transmission of " + theSent.device().getReference() : "Review the transmission");
-		careTeam(theSent.subject()).ifPresent(team -> task.setOwner(new Reference(team)));
 		return task;
 	}
 
 	/** What an alert rests on: the measurements (an alert is only ever raised on some). */
 	private static String evidence(Sent theSent) {
 		return theSent.measurements().getIdElement().toUnqualifiedVersionless().getValue();
-	}
-
-	/** The patient's care team (not a review group), which owns the Task. */
-	private Optional<String> careTeam(Reference thePatient) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous().add(CareTeam.SP_SUBJECT, new ReferenceParam(thePatient.getReference()))
-				.add(CareTeam.SP_STATUS, new TokenParam("active"));
-		return myDaos.getResourceDao(CareTeam.class).search(search, system()).getAllResources().stream().map(CareTeam.class::cast)
-				.filter(team -> team.getCategory().stream().noneMatch(category -> category.hasCoding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.REVIEW_GROUP)))
-				.map(team -> team.getIdElement().toUnqualifiedVersionless().getValue()).findFirst();
 	}
 
 	private DetectedIssue detectedIssue(Alert theAlert, Sent theSent) {

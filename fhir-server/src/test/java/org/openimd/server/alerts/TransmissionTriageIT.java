@@ -35,7 +35,7 @@ class TransmissionTriageIT extends BaseServerIT {
 			+ "&status=requested,in-progress&_sort=triage-rank,authored-on&_count=200";
 
 	/** An St. Jude ICD's remote follow-up (the public iCARDEA message's shape) of its own serial, session on {@code theDay}, with {@code theObservations}. */
-	private static String icdMessage(String theSerial, String theDay, String... theObservations) {
+	static String icdMessage(String theSerial, String theDay, String... theObservations) {
 		StringBuilder message = new StringBuilder()
 				.append("MSH|^~\\&||STJ|||").append(theDay).append("140000||ORU^R01^ORU_R01|").append(UUID.randomUUID().toString().substring(0, 18))
 				.append("|P|2.5\r")

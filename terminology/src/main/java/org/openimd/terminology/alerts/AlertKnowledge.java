@@ -62,6 +62,13 @@ public final class AlertKnowledge {
 	 */
 	public record Value(String rule, String term, String match, String value, Citation citation) {}
 
+	/**
+	 * The longest a device may go without a check, by device kind ({@code PM} … {@code ILR}) or
+	 * {@code battery-depletion} once its battery is at RRT/ERI: the minimum frequency of remote or
+	 * in-person monitoring, whose upper bound is the next transmission's due date.
+	 */
+	public record Schedule(String device, int months, Citation citation) {}
+
 	private static final KnowledgeTables TABLES = new KnowledgeTables(AlertKnowledge.class, "alert rules", Set.of("V", "M", "P"));
 	private static final Set<String> MATCHES = Set.of("code", "text");
 
@@ -69,6 +76,7 @@ public final class AlertKnowledge {
 	private final Map<String, Rule> myRules;
 	private final List<Parameter> myParameters;
 	private final List<Value> myValues;
+	private final Map<String, Schedule> mySchedules;
 
 	private AlertKnowledge() {
 		myVersion = TABLES.required(TABLES.properties("catalogue.properties").getProperty("version"), "catalogue.properties has no version");
@@ -82,6 +90,12 @@ public final class AlertKnowledge {
 			return new Value(knownRule(row), row.get("term"), row.get("match"), TABLES.required(row.get("value"), "a value row without a value"),
 					TABLES.citation(row));
 		}).toList();
+		mySchedules = TABLES.index(TABLES.rows("schedules.csv").stream().map(row -> {
+			if (!row.get("unit").equals("mo")) {
+				throw TABLES.malformed(row, "schedules are in months (mo)");
+			}
+			return new Schedule(row.get("device"), TABLES.decimal(row, "interval").intValueExact(), TABLES.citation(row));
+		}).toList(), Schedule::device);
 		for (Value value : myValues) {
 			if (!myRules.get(value.rule()).terms().contains(value.term())) {
 				throw new IllegalStateException("alert rules: " + value.rule() + " does not read the term " + value.term() + " its values name");
@@ -117,6 +131,11 @@ public final class AlertKnowledge {
 
 	public List<Parameter> parameters(String theRule) {
 		return myParameters.stream().filter(parameter -> parameter.rule().equals(theRule)).toList();
+	}
+
+	/** The transmission schedule of a device kind, or of {@code battery-depletion}. */
+	public Optional<Schedule> schedule(String theDevice) {
+		return Optional.ofNullable(mySchedules.get(theDevice));
 	}
 
 	public List<Value> values(String theRule) {

@@ -39,4 +39,13 @@ class AlertKnowledgeTest {
 		assertThat(knowledge.values("ALERT-BATT-01")).extracting(AlertKnowledge.Value::value).contains("754115", "ERI");
 		assertThat(knowledge.version()).isNotBlank();
 	}
+
+	@Test
+	void schedulesFollowTheMinimumMonitoringFrequencyByDeviceKind() {
+		assertThat(knowledge.schedule("PM").orElseThrow().months()).isEqualTo(12);
+		assertThat(knowledge.schedule("ICD").orElseThrow().months()).isEqualTo(6);
+		assertThat(knowledge.schedule("ILR").orElseThrow().months()).isEqualTo(6);
+		assertThat(knowledge.schedule("battery-depletion").orElseThrow().months()).isEqualTo(3);
+		assertThat(knowledge.schedule("PM").orElseThrow().citation().sources()).contains("S3");
+	}
 }
