@@ -51,6 +51,7 @@ final class AlertJudge {
 	private static final String INDUCED = "739584";
 	private static final String EPISODE_ID = "739536";
 	private static final String EPISODE_TIME = "739552";
+	private static final String CHARGE_TIME = "721728";
 	private static final String CHARGE_TYPE = "721856";
 	private static final String SHOCK_CHARGE = "754177";
 	private static final String AT_WINDOW_START = "737665";
@@ -112,7 +113,7 @@ final class AlertJudge {
 			for (Reading reading : theReadings) {
 				switch (parameter.name()) {
 					case "above" -> {
-						if (!fullEnergyShockOrUnsaid(theTransmission)) {
+						if (reading.code().equals(CHARGE_TIME) && !shockChargeOrUnsaid(theTransmission)) {
 							continue;
 						}
 						quantity(reading, parameter.unit()).filter(value -> value.compareTo(limit.get()) > 0).ifPresent(value -> theAlerts.add(
@@ -155,8 +156,8 @@ final class AlertJudge {
 				.filter(DateTimeType.class::isInstance).map(DateTimeType.class::cast).findFirst();
 	}
 
-	/** A charge time counts when its charge was for a shock, or the transmission does not say what it was for. */
-	private static boolean fullEnergyShockOrUnsaid(Transmission theTransmission) {
+	/** A capacitor's charge time counts when its charge was for a shock, or the transmission does not say what it was for. */
+	private static boolean shockChargeOrUnsaid(Transmission theTransmission) {
 		return theTransmission.readings().stream().filter(reading -> reading.code().equals(CHARGE_TYPE))
 				.allMatch(reading -> codes(reading.value()).contains(SHOCK_CHARGE));
 	}
