@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
@@ -154,6 +156,37 @@ class TransmissionTriageIT extends BaseServerIT {
 		assertThat(worklist).containsExactly(stat.getIdElement().getIdPart(), routine.getIdElement().getIdPart());
 		assertThat(routine.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
 		assertThat(stat.getPriority()).isEqualTo(Task.TaskPriority.STAT);
+	}
+
+	@Test
+	void theTimesFromArrivalToFirstActionAndToCompletionAreMetrics() throws Exception {
+		String serial = "MET" + UUID.randomUUID().toString().substring(0, 8);
+		postHl7v2(icdMessage(serial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
+		Task task = triageOf(serial, "20261201");
+		String before = metrics();
+
+		task.setStatus(Task.TaskStatus.INPROGRESS);
+		client.update().resource(task).execute();
+		Task started = client.read().resource(Task.class).withId(task.getIdElement().toUnqualifiedVersionless()).execute();
+		started.setStatus(Task.TaskStatus.COMPLETED);
+		client.update().resource(started).execute();
+
+		String after = metrics();
+		assertThat(count(after, "openimd_triage_first_action_seconds_count")).isEqualTo(count(before, "openimd_triage_first_action_seconds_count") + 1);
+		assertThat(count(after, "openimd_triage_completion_seconds_count")).isEqualTo(count(before, "openimd_triage_completion_seconds_count") + 1);
+		assertThat(count(after, "openimd_triage_transmissions_total")).isPositive();
+	}
+
+	private String metrics() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient().send(authorized("/actuator/prometheus").build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	/** The value of the stat-priority series {@code theName} in Prometheus' text, 0 before it exists. */
+	private static long count(String theMetrics, String theName) {
+		return theMetrics.lines().filter(line -> line.startsWith(theName + "{") && line.contains("priority=\"stat\""))
+				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
 	}
 
 	@Test
