@@ -51,7 +51,7 @@ class AlertsConfig {
 			AlertProperties theProperties, ThreadPoolTaskExecutor triageWorker, MeterRegistry theMeters, Clock theClock) {
 		return new TransmissionTriage(theDaos, theSystemDao, new AlertJudge(theKnowledge, theProperties.parameters()),
 				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, IntrathecalKnowledge.load(),
-				new ClinicTasks(theDaos, theClock), new TransmissionSchedules(theDaos, theSystemDao, theKnowledge), triageWorker, theMeters, theClock);
+				new ClinicTasks(theDaos, theClock), new TransmissionSchedules(theDaos, theKnowledge), triageWorker, theMeters, theClock);
 	}
 
 	/** Missed transmissions, looked for every {@code openimd.schedules.check-every} once the clinic has set a grace period. */

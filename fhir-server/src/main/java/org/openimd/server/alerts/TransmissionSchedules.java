@@ -1,7 +1,6 @@
 package org.openimd.server.alerts;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -30,17 +29,18 @@ import org.openimd.terminology.alerts.AlertKnowledge.Schedule;
 final class TransmissionSchedules {
 
 	private final DaoRegistry myDaos;
-	private final IFhirSystemDao<Bundle, ?> mySystemDao;
 	private final AlertKnowledge myKnowledge;
 
-	TransmissionSchedules(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertKnowledge theKnowledge) {
+	TransmissionSchedules(DaoRegistry theDaos, AlertKnowledge theKnowledge) {
 		myDaos = theDaos;
-		mySystemDao = theSystemDao;
 		myKnowledge = theKnowledge;
 	}
 
-	/** The device's schedule from {@code theSession} on, unless it already counts from a later transmission. */
-	void received(Reference thePatient, Reference theDevice, String theKind, Date theSession, boolean theBatteryDepleting) {
+	/**
+	 * Adds to {@code theTransaction} the device's schedule from {@code theSession} on, unless it already
+	 * counts from a later transmission, and the completion of the misses this transmission ends.
+	 */
+	void received(Bundle theTransaction, Reference thePatient, Reference theDevice, String theKind, Date theSession, boolean theBatteryDepleting) {
 		Optional<Schedule> schedule = myKnowledge.schedule(theBatteryDepleting ? "battery-depletion" : theKind);
 		if (schedule.isEmpty()) {
 			return;
@@ -60,15 +60,13 @@ final class TransmissionSchedules {
 				.setCode(new CodeableConcept(new Coding(OpenImdUris.REMOTE_MONITORING_SYSTEM, "transmission", "Transmission")))
 				.setDescription("The next transmission, due " + schedule.get().months() + " months after the last (" + schedule.get().device() + ", "
 						+ schedule.get().citation() + ")");
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		transaction.addEntry().setResource(plan).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+		theTransaction.addEntry().setResource(plan).getRequest().setMethod(Bundle.HTTPVerb.PUT)
 				.setUrl("CarePlan?identifier=" + OpenImdUris.TRANSMISSION_SCHEDULE_IDENTIFIER + "|" + theDevice.getReference());
 		stored.ifPresent(existing -> openMisses(existing).forEach(missed -> {
 			missed.setStatus(Task.TaskStatus.COMPLETED).getStatusReason().setText("a transmission arrived: " + theSession.toInstant());
-			transaction.addEntry().setResource(missed).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+			theTransaction.addEntry().setResource(missed).getRequest().setMethod(Bundle.HTTPVerb.PUT)
 					.setUrl("Task/" + missed.getIdElement().getIdPart());
 		}));
-		mySystemDao.transaction(new SystemRequestDetails(), transaction);
 	}
 
 	private Optional<CarePlan> of(Reference theDevice) {

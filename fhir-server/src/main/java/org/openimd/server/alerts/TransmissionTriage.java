@@ -50,8 +50,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * transmission gets one triage Task, whether it alerts or not, so that none goes unseen: {@code stat}
  * for a red alert, {@code urgent} for a yellow one, else {@code routine}; focused on the report, for
  * the patient, owned by their care team, the alerts as inputs. The Task and its alerts are stored in
- * one transaction, conditionally on the transmission's triage identifier, so a transmission is triaged
- * once however often it is announced.
+ * one transaction with the device's renewed transmission schedule, conditionally on the
+ * transmission's triage identifier, so a transmission is triaged once however often it is announced.
  *
  * <p>An alert whose condition is already open (the same rule, device and reading raised within the
  * suppression window and not yet acknowledged by a {@code mitigation}) is not raised again unless its
@@ -127,12 +127,12 @@ class TransmissionTriage {
 		}
 		transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task")
 				.setIfNoneExist("identifier=" + OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER + "|" + theTransmission);
-		mySystemDao.transaction(system(), transaction);
-		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
 		if (sent.session().isPresent() && sent.judged().deviceKind().isPresent() && sent.device().hasReference()) {
 			boolean depleting = judged.stream().anyMatch(alert -> alert.rule().id().startsWith("ALERT-BATT-"));
-			mySchedules.received(sent.subject(), sent.device(), sent.judged().deviceKind().get(), sent.session().get(), depleting);
+			mySchedules.received(transaction, sent.subject(), sent.device(), sent.judged().deviceKind().get(), sent.session().get(), depleting);
 		}
+		mySystemDao.transaction(system(), transaction);
+		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
 		return triageTask(theTransmission).orElseThrow();
 	}
 
