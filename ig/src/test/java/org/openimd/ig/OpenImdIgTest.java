@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -42,6 +43,10 @@ class OpenImdIgTest {
 				"Observation-pump-refill.json",
 				"Observation-ecg-strip.json");
 	}
+
+	private static final List<String> TOPICS = List.of("transmission", "alert", "review", "similar-case", "message", "pump-refill-due");
+	private static final String TOPIC_URL_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.url";
+	private static final String TOPIC_TRIGGER_EXTENSION = "http://hl7.org/fhir/4.3/StructureDefinition/extension-SubscriptionTopic.resourceTrigger";
 
 	@Test
 	void packageHoldsTheProfilesExtensionsAndSearchParameters() throws IOException {
@@ -75,7 +80,30 @@ class OpenImdIgTest {
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
-				"SearchParameter-Observation-idco-value.json");
+				"SearchParameter-Observation-idco-value.json", "SearchParameter-Communication-topic.json");
+		assertThat(npm.listResources("Basic")).containsExactlyInAnyOrder(TOPICS.stream().map(topic -> "Basic-topic-" + topic + ".json").toArray(String[]::new));
+	}
+
+	/**
+	 * Each subscription topic is the R4 backport's Basic form of a SubscriptionTopic, valid R4, found by
+	 * its canonical URL both as HAPI's topic loader reads it (the extension) and as the package installer
+	 * stores it (the identifier). The R5 elements travel as cross-version extensions, whose definitions
+	 * (the xver packages) the validator does not hold: only that complaint is let through.
+	 */
+	@Test
+	void subscriptionTopicsAreValidR4AndNamedByTheirCanonicalUrl() throws IOException {
+		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
+		for (String topic : TOPICS) {
+			try (InputStream in = npm.loadResource("Basic-topic-" + topic + ".json")) {
+				Basic basic = (Basic) FHIR.newJsonParser().parseResource(in);
+				String url = "https://openimd.org/fhir/SubscriptionTopic/" + topic;
+				assertThat(errors(basic)).as(topic).allMatch(error -> error.getMessageId().equals("Extension_EXT_Version_Invalid"));
+				assertThat(basic.getCode().getCodingFirstRep().getCode()).isEqualTo("SubscriptionTopic");
+				assertThat(basic.getExtensionByUrl(TOPIC_URL_EXTENSION).getValue().primitiveValue()).isEqualTo(url);
+				assertThat(basic.getIdentifierFirstRep().getValue()).isEqualTo(url);
+				assertThat(basic.getExtensionsByUrl(TOPIC_TRIGGER_EXTENSION)).as(topic).isNotEmpty();
+			}
+		}
 	}
 
 	@ParameterizedTest
