@@ -54,7 +54,7 @@ class MissedTransmissionsIT extends BaseServerIT {
 	@Test
 	void anIcdIsDueSixMonthsAfterItsLastTransmissionIsMissedAfterTheGraceAndALateArrivalClosesIt() throws Exception {
 		String serial = "MIS" + UUID.randomUUID().toString().substring(0, 8);
-		postHl7v2(TransmissionTriageIT.icdMessage(serial, "20261201"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261201"));
 		CarePlan schedule = scheduleOf(serial);
 		Instant due = schedule.getActivityFirstRep().getDetail().getScheduledPeriod().getEnd().toInstant();
 		assertThat(due).isEqualTo(Instant.parse("2027-06-01T10:00:00Z"));
@@ -78,7 +78,7 @@ class MissedTransmissionsIT extends BaseServerIT {
 		});
 
 		// the device transmits late: the miss is closed and the next transmission due six months on
-		postHl7v2(TransmissionTriageIT.icdMessage(serial, "20270615"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20270615"));
 		await().atMost(Duration.ofSeconds(20)).until(() -> missesOf(schedule).get(0).getStatus() == Task.TaskStatus.COMPLETED);
 		assertThat(scheduleOf(serial).getActivityFirstRep().getDetail().getScheduledPeriod().getEnd().toInstant())
 				.isEqualTo(Instant.parse("2027-12-15T10:00:00Z"));
@@ -87,7 +87,7 @@ class MissedTransmissionsIT extends BaseServerIT {
 	@Test
 	void aBatteryAtItsReplacementTimeIsDueWithinThreeMonths() throws Exception {
 		String serial = "RRT" + UUID.randomUUID().toString().substring(0, 8);
-		postHl7v2(TransmissionTriageIT.icdMessage(serial, "20261201", "CWE|721280^MDC_IDC_MSMT_BATTERY_STATUS^MDC|1|754115^MDC_IDC_ENUM_BATTERY_STATUS_RRT^MDC"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261201", "CWE|721280^MDC_IDC_MSMT_BATTERY_STATUS^MDC|1|754115^MDC_IDC_ENUM_BATTERY_STATUS_RRT^MDC"));
 
 		assertThat(scheduleOf(serial).getActivityFirstRep().getDetail().getScheduledPeriod().getEnd().toInstant())
 				.isEqualTo(Instant.parse("2027-03-01T10:00:00Z"));

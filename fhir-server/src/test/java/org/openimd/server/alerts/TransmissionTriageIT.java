@@ -3,7 +3,6 @@ package org.openimd.server.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -11,15 +10,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
@@ -35,33 +30,6 @@ class TransmissionTriageIT extends BaseServerIT {
 
 	private static final String WORKLIST = "Task?code=" + OpenImdUris.REMOTE_MONITORING_SYSTEM + "|" + OpenImdUris.TRANSMISSION_REVIEW
 			+ "&status=requested,in-progress&_sort=triage-rank,authored-on&_count=200";
-
-	/** An St. Jude ICD's remote follow-up (the public iCARDEA message's shape) of its own serial, session on {@code theDay}, with {@code theObservations}. */
-	static String icdMessage(String theSerial, String theDay, String... theObservations) {
-		StringBuilder message = new StringBuilder()
-				.append("MSH|^~\\&||STJ|||").append(theDay).append("140000||ORU^R01^ORU_R01|").append(UUID.randomUUID().toString().substring(0, 18))
-				.append("|P|2.5\r")
-				.append("PID|||model:CD2215-36/serial:").append(theSerial).append("^^^STJ^U~").append(theSerial).append("^^^iCARDEA^SS||Test^Triage\r")
-				.append("OBR|1||").append(theDay).append("|Remote Follow-up|||").append(theDay).append("120000|||||||||||||||||F\r")
-				.append("OBX|1|CWE|720897^MDC_IDC_DEV_TYPE^MDC|1|753666^MDC_IDC_ENUM_DEV_TYPE_ICD^MDC||||||F\r")
-				.append("OBX|2|ST|720898^MDC_IDC_DEV_MODEL^MDC|1|CD2215-36||||||F\r")
-				.append("OBX|3|ST|720899^MDC_IDC_DEV_SERIAL^MDC|1|").append(theSerial).append("||||||F\r")
-				.append("OBX|4|CWE|720900^MDC_IDC_DEV_MFG^MDC|1|753751^MDC_IDC_ENUM_MFG_STJ^MDC||||||F\r")
-				.append("OBX|5|DTM|721025^MDC_IDC_SESS_DTM^MDC|1|").append(theDay).append("1000+0000||||||F\r")
-				.append("OBX|6|CWE|721026^MDC_IDC_SESS_TYPE^MDC|1|754053^MDC_IDC_ENUM_SESS_TYPE_RemoteScheduled^MDC||||||F\r");
-		int set = 7;
-		for (String observation : theObservations) {
-			// OBX-11, the result status, is F: as many fields follow as the last segment's own fields leave
-			int fields = observation.substring(observation.lastIndexOf('\r') + 1).split("\\|", -1).length;
-			message.append("OBX|").append(set++).append('|').append(observation).append("|".repeat(10 - fields)).append("F\r");
-		}
-		return message.toString();
-	}
-
-	private static String vtEpisode(int theEpisode, String theStart) {
-		return "CWE|739568^MDC_IDC_EPISODE_TYPE^MDC|" + theEpisode + "|Epis_VT^VT||||||F\rOBX|0|ST|739536^MDC_IDC_EPISODE_ID^MDC|" + theEpisode + "|"
-				+ (100 + theEpisode) + "||||||F\rOBX|0|DTM|739552^MDC_IDC_EPISODE_DTM^MDC|" + theEpisode + "|" + theStart;
-	}
 
 	/** The triage Task of the transmission of {@code theSerial} on {@code theDay} (the message's OBR-3), once it is there. */
 	private Task triageOf(String theSerial, String theDay) {
@@ -88,8 +56,8 @@ class TransmissionTriageIT extends BaseServerIT {
 	@Test
 	void anIcdWithShocksAndAVtStormGetsAStatTaskWithItsAlertsWithinSecondsOfTheAck() throws Exception {
 		String serial = "TRI" + UUID.randomUUID().toString().substring(0, 8);
-		String ack = postHl7v2(icdMessage(serial, "20261201", vtEpisode(1, "20261129020000+0000"), vtEpisode(2, "20261130020000+0000"),
-				vtEpisode(3, "20261130230000+0000"), "NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC|1|2|{shocks}"));
+		String ack = postHl7v2(TransmissionMessages.icdMessage(serial, "20261201", TransmissionMessages.vtEpisode(1, "20261129020000+0000"), TransmissionMessages.vtEpisode(2, "20261130020000+0000"),
+				TransmissionMessages.vtEpisode(3, "20261130230000+0000"), "NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC|1|2|{shocks}"));
 		assertThat(ack).contains("MSA|AA|");
 
 		Task task = triageOf(serial, "20261201");
@@ -114,18 +82,18 @@ class TransmissionTriageIT extends BaseServerIT {
 		String serial = "SUP" + UUID.randomUUID().toString().substring(0, 8);
 		String lowImpedance = "NM|722433^MDC_IDC_MSMT_LEADCHNL_RV_IMPEDANCE_VALUE^MDC|1|";
 
-		postHl7v2(icdMessage(serial, "20261101", lowImpedance + "190|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261101", lowImpedance + "190|Ohm"));
 		Task first = triageOf(serial, "20261101");
 		assertThat(first.getPriority()).isEqualTo(Task.TaskPriority.STAT);
 		assertThat(rules(alertsOf(first))).containsExactly("ALERT-LEAD-01");
 
-		postHl7v2(icdMessage(serial, "20261102", lowImpedance + "190|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261102", lowImpedance + "190|Ohm"));
 		Task same = triageOf(serial, "20261102");
 		assertThat(same.getIdElement().getIdPart()).isNotEqualTo(first.getIdElement().getIdPart());
 		assertThat(same.getPriority()).as("unchanged and still open: quiet, yet the transmission is seen").isEqualTo(Task.TaskPriority.ROUTINE);
 		assertThat(same.getInput()).isEmpty();
 
-		postHl7v2(icdMessage(serial, "20261103", lowImpedance + "150|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261103", lowImpedance + "150|Ohm"));
 		List<DetectedIssue> worse = alertsOf(triageOf(serial, "20261103"));
 		assertThat(rules(worse)).as("worse").containsExactly("ALERT-LEAD-01");
 
@@ -133,9 +101,9 @@ class TransmissionTriageIT extends BaseServerIT {
 		DetectedIssue acknowledged = worse.get(0);
 		acknowledged.addMitigation().setDate(new Date()).getAction().setText("lead checked in clinic");
 		client.update().resource(acknowledged).execute();
-		postHl7v2(icdMessage(serial, "20261104", lowImpedance + "150|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261104", lowImpedance + "150|Ohm"));
 		assertThat(triageOf(serial, "20261104").getInput()).isEmpty();
-		postHl7v2(icdMessage(serial, "20261105", lowImpedance + "160|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261105", lowImpedance + "160|Ohm"));
 		assertThat(rules(alertsOf(triageOf(serial, "20261105")))).containsExactly("ALERT-LEAD-01");
 	}
 
@@ -143,9 +111,9 @@ class TransmissionTriageIT extends BaseServerIT {
 	void theWorklistListsTheMostUrgentFirstAndTheOldestFirstWithinAPriority() throws Exception {
 		String routineSerial = "WLR" + UUID.randomUUID().toString().substring(0, 8);
 		String statSerial = "WLS" + UUID.randomUUID().toString().substring(0, 8);
-		postHl7v2(icdMessage(routineSerial, "20261201"));
+		postHl7v2(TransmissionMessages.icdMessage(routineSerial, "20261201"));
 		Task routine = triageOf(routineSerial, "20261201");
-		postHl7v2(icdMessage(statSerial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(statSerial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
 		Task stat = triageOf(statSerial, "20261201");
 
 		// the worklist of a clinician caring for just these two patients
@@ -161,7 +129,7 @@ class TransmissionTriageIT extends BaseServerIT {
 	@Test
 	void theTimesFromArrivalToFirstActionAndToCompletionAreMetrics() throws Exception {
 		String serial = "MET" + UUID.randomUUID().toString().substring(0, 8);
-		postHl7v2(icdMessage(serial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
+		postHl7v2(TransmissionMessages.icdMessage(serial, "20261201", "NM|722624^MDC_IDC_MSMT_LEADHVCHNL_IMPEDANCE^MDC|1|250|Ohm"));
 		Task task = triageOf(serial, "20261201");
 		String before = metrics();
 
@@ -205,21 +173,8 @@ class TransmissionTriageIT extends BaseServerIT {
 		assertThat(rules(alertsOf(low))).containsExactly("ALERT-PUMP-01");
 	}
 
-	/** The pump's status as its programmer reads it out: 18 mL left at 0.2 mL/d, and {@code theAlarm}. */
 	private String postPumpReading(String thePatient, String thePump, String theAlarm) {
-		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
-				.setDevice(new Reference(thePump)).setEffective(new DateTimeType(new Date()));
-		reading.getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, OpenImdUris.PUMP_STATUS, null));
-		reading.addComponent().setValue(millilitres("18", "mL")).getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "reservoir-volume", null));
-		reading.addComponent().setValue(millilitres("0.2", "mL/d")).getCode()
-				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "basal-daily-volume", null));
-		reading.addComponent().setValue(new CodeableConcept(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, theAlarm, null))).getCode()
-				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "alarm", null));
-		return client.create().resource(reading).execute().getId().toUnqualifiedVersionless().getValue();
-	}
-
-	private static Quantity millilitres(String theValue, String theUnit) {
-		return new Quantity().setValue(new BigDecimal(theValue)).setUnit(theUnit).setSystem(OpenImdUris.UCUM).setCode(theUnit);
+		return client.create().resource(PumpInput.statusReading(thePatient, thePump, theAlarm)).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	@Test

@@ -1,10 +1,12 @@
 package org.openimd.server.pump;
 
 import java.math.BigDecimal;
+import java.util.Date;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Dosage;
@@ -13,6 +15,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
@@ -136,6 +139,19 @@ public final class PumpInput {
 		order.addSupportingInformation(new Reference("Device/" + thePump));
 		order.getDosageInstruction().forEach(dosage -> dosage.setRoute(INTRATHECAL));
 		return order;
+	}
+
+	/** A pump's status as its programmer reads it out: 18 mL left at 0.2 mL/d, and {@code theAlarm}. */
+	public static Observation statusReading(String thePatient, String thePump, String theAlarm) {
+		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
+				.setDevice(new Reference(thePump)).setEffective(new DateTimeType(new Date()));
+		reading.getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, OpenImdUris.PUMP_STATUS, null));
+		reading.addComponent().setValue(ucum("18", "mL")).getCode().addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "reservoir-volume", null));
+		reading.addComponent().setValue(ucum("0.2", "mL/d")).getCode()
+				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "basal-daily-volume", null));
+		reading.addComponent().setValue(new CodeableConcept(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, theAlarm, null))).getCode()
+				.addCoding(new Coding(OpenImdUris.PUMP_TELEMETRY_SYSTEM, "alarm", null));
+		return reading;
 	}
 
 	/** What the pharmacy hands over for {@code thePrescription}: {@code theProduct}'s contained Medication, {@code theMillilitres}. */

@@ -21,7 +21,6 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
@@ -505,28 +504,12 @@ class ReviewIT extends BaseServerIT {
 	}
 
 	private String reviewGroup(boolean theOpen, String theAssignment, String... theMembers) {
-		CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setName("Electrophysiology review " + UUID.randomUUID());
-		team.addCategory().addCoding().setSystem(OpenImdUris.REVIEW_SYSTEM).setCode(ReviewCodes.REVIEW_GROUP);
-		Extension settings = team.addExtension().setUrl(OpenImdUris.REVIEW_GROUP_EXTENSION);
-		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.ECG_STRIP, null));
-		settings.addExtension("reviews", new Coding(OpenImdUris.CARDIAC_WAVEFORM_SYSTEM, OpenImdUris.EGM_EPISODE, null));
-		settings.addExtension("reviews", new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.INTERROGATION, null));
-		settings.addExtension("openReview", new org.hl7.fhir.r4.model.BooleanType(theOpen));
-		settings.addExtension("assignment", new org.hl7.fhir.r4.model.CodeType(theAssignment));
-		for (String member : theMembers) {
-			team.addParticipant().setMember(new Reference(member)).addRole(new CodeableConcept(new Coding(SNOMED, "17561000", "Cardiologist")));
-		}
-		return "CareTeam/" + create(team);
+		return "CareTeam/" + create(ReviewGroupInput.group(theOpen, theAssignment, theMembers));
 	}
 
 	private static Task submit(IGenericClient theClient, String theGroup, String... theDataSet) {
-		Parameters input = new Parameters();
-		for (String item : theDataSet) {
-			input.addParameter().setName("dataSet").setValue(new Reference(item));
-		}
-		input.addParameter().setName("group").setValue(new Reference(theGroup));
-		input.addParameter().setName("question").setValue(new StringType("VT or SVT with aberrancy?"));
-		return theClient.operation().onServer().named("$submit-for-review").withParameters(input).returnResourceType(Task.class).execute();
+		return theClient.operation().onServer().named("$submit-for-review").withParameters(ReviewGroupInput.submission(theGroup, theDataSet))
+				.returnResourceType(Task.class).execute();
 	}
 
 	private static Parameters analysis(String theConclusion, CodeableConcept theCode) {
