@@ -215,8 +215,9 @@ class Reviews {
 	}
 
 	private void notify(String theTopic, Optional<Reference> thePatient, List<String> theAbout, String theRecipient, String theText) {
+		// Its kind as category too: R4 searches a Communication by category, not by topic, and the review subscription topic triggers on it.
 		Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
-				.setTopic(code(theTopic));
+				.setTopic(code(theTopic)).addCategory(code(theTopic));
 		thePatient.ifPresent(notice::setSubject);
 		theAbout.forEach(about -> notice.addAbout(new Reference(about)));
 		notice.addRecipient(new Reference(theRecipient));

@@ -158,6 +158,8 @@ public class SimilarCases implements AutoCloseable {
 			Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
 					.setSubject(new Reference(patient))
 					.setTopic(new CodeableConcept(new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.SIMILAR_CASE, "Similar earlier case")));
+			// Its kind as category too: R4 searches a Communication by category, and the similar-case subscription topic triggers on it.
+			notice.addCategory(notice.getTopic().copy());
 			// The earlier case is named by its diagnoses and score alone: its ids would point into another patient's record.
 			notice.addAbout(new Reference(dataSet));
 			match.diagnoses().forEach(diagnosis -> notice.addReasonCode(diagnosis.copy()));
