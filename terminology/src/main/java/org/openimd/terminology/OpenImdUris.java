@@ -130,5 +130,13 @@ public final class OpenImdUris {
 	/** One triage Task per transmission: this identifier's value is the interrogation report's id. */
 	public static final String TRANSMISSION_TRIAGE_IDENTIFIER = BASE + "sid/transmission-triage";
 
+	/** Subscriptions: the topics' canonical URLs start here ({@code …/SubscriptionTopic/alert}). */
+	public static final String SUBSCRIPTION_TOPIC_BASE = BASE + "SubscriptionTopic/";
+	/**
+	 * The tag saying who owns a resource that belongs to whoever created it (a Subscription): its code
+	 * stands for the person (or system) and app, and names neither.
+	 */
+	public static final String RESOURCE_OWNER_SYSTEM = BASE + "CodeSystem/resource-owner";
+
 	private OpenImdUris() {}
 }

@@ -76,25 +76,39 @@ public final class AccessContext {
 		return (AccessContext) theRequest.getUserData().computeIfAbsent(USER_DATA_KEY, key -> compute(theRequest, theCare));
 	}
 
+	/**
+	 * The access {@code theToken} has now, for work done later on its behalf without a request of its
+	 * own (a subscription's notification): the care relationships are those of today, not of when the
+	 * token was used.
+	 */
+	static AccessContext standing(RequestDetails theRequest, Jwt theToken, CareRelationships theCare) {
+		AccessContext access = compute(theRequest, theToken, theCare);
+		theRequest.getUserData().put(USER_DATA_KEY, access);
+		return access;
+	}
+
 	private static AccessContext compute(RequestDetails theRequest, CareRelationships theCare) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (!(authentication instanceof JwtAuthenticationToken jwt)) {
 			return new AccessContext(Optional.empty(), false, Optional.empty(), List.of());
 		}
-		Jwt token = jwt.getToken();
-		boolean forThisServer = token.getAudience() != null && token.getAudience().contains(theRequest.getFhirServerBase());
-		Optional<Role> person = role(token, SmartClaims.ROLE);
-		Optional<Role> policy = person.or(() -> role(token, SmartClaims.ACTS_AS));
+		return compute(theRequest, jwt.getToken(), theCare);
+	}
+
+	private static AccessContext compute(RequestDetails theRequest, Jwt theToken, CareRelationships theCare) {
+		boolean forThisServer = theToken.getAudience() != null && theToken.getAudience().contains(theRequest.getFhirServerBase());
+		Optional<Role> person = role(theToken, SmartClaims.ROLE);
+		Optional<Role> policy = person.or(() -> role(theToken, SmartClaims.ACTS_AS));
 		// One care-team lookup per request, whatever the number of scopes.
 		Optional<Set<String>> reachable = policy.flatMap(role -> theCare.reachableBy(role,
-				token.getClaimAsString(SmartClaims.FHIR_USER), token.getClaimAsString(SmartClaims.ORGANIZATION)));
+				theToken.getClaimAsString(SmartClaims.FHIR_USER), theToken.getClaimAsString(SmartClaims.ORGANIZATION)));
 		Set<String> types = policy.filter(Role.PHARMACIST::equals).isPresent() ? PHARMACY_TYPES : Set.of();
 		List<Grant> grants = new ArrayList<>();
-		List<String> scopes = Optional.ofNullable(token.getClaimAsStringList("scope")).orElse(List.of());
+		List<String> scopes = Optional.ofNullable(theToken.getClaimAsStringList("scope")).orElse(List.of());
 		for (SmartScope scope : SmartScope.parseAll(scopes)) {
-			grant(scope, token, person.isPresent(), reachable.orElse(null), types).ifPresent(grants::add);
+			grant(scope, theToken, person.isPresent(), reachable.orElse(null), types).ifPresent(grants::add);
 		}
-		return new AccessContext(Optional.of(token), forThisServer, policy, List.copyOf(grants));
+		return new AccessContext(Optional.of(theToken), forThisServer, policy, List.copyOf(grants));
 	}
 
 	private static Optional<Role> role(Jwt theToken, String theClaim) {
@@ -192,6 +206,15 @@ public final class AccessContext {
 		boolean devices = myGrants.stream().anyMatch(grant -> grant.permits("Device", 'r') || grant.permits("Device", 's'));
 		return myPolicy.filter(Role.MANUFACTURER::equals).filter(role -> devices)
 				.flatMap(role -> myToken.map(token -> token.getClaimAsString(SmartClaims.ORGANIZATION)));
+	}
+
+	/**
+	 * Whether a scope names {@code theType} for {@code theInteraction}, whoever the token reaches: for what
+	 * belongs to the caller rather than to a patient ({@link OwnedResources}).
+	 */
+	public boolean scopeNames(String theType, char theInteraction) {
+		return myGrants.stream().map(Grant::scope)
+				.anyMatch(scope -> scope.permits(theInteraction) && (scope.anyResourceType() || scope.resourceType().equals(theType)));
 	}
 
 	public boolean permits(String theType, char theInteraction) {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.audit.RefusedRequestAudit;
 import org.openimd.server.cds.CdsServicesController;
 import org.openimd.server.security.login.Role;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,6 +30,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
@@ -114,6 +117,8 @@ class ApiSecurityConfig {
 						.requestMatchers(paths("/admin/**")).access(systemsAndAdministrators(ApiScopes.ADMIN))
 						.requestMatchers(paths("/actuator/**")).access(systemsAndAdministrators(ApiScopes.OPERATIONS))
 						.requestMatchers(paths("/fhir/**")).authenticated()
+						// Subscription notifications over a websocket: the upgrade request carries the bearer token.
+						.requestMatchers(paths("/websocket")).authenticated()
 						.anyRequest().denyAll())
 				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(theAccessTokens)))
 				// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
@@ -146,20 +151,33 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
+	SmartAuthorizationInterceptor smartAuthorizationRules(CareRelationships theCare, SearchParamMatcher theMatcher,
+			PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, List<OwnedResources> theOwnedResources) {
+		return new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers, theOwnedResources);
+	}
+
+	@Bean
+	StandingAccess standingAccess(JdbcTemplate theJdbc, SecuritySchema theSchema, CareRelationships theCare,
+			SmartAuthorizationInterceptor theRules, Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir,
+			ObjectProvider<RestfulServer> theServer, Clock theClock) {
+		return new StandingAccess(theJdbc, theCare, theRules, theAuthorizations, theFhir, theServer, theClock);
+	}
+
+	@Bean
 	FhirApiGuards fhirApiGuards(CareRelationships theCare, FhirContext theFhir, ISearchParamExtractor theSearchParams,
-			SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers,
-			SmartDiscovery theDiscovery, SearchOwners theOwners, List<AccessGrantingResources> theGrantingResources,
-			List<AddressedResources> theAddressedResources, AuditTrail theAudit,
-			DaoRegistry theDaos) {
-		SmartAuthorizationInterceptor rules = new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers);
+			ReviewerReach theReviewers, SmartDiscovery theDiscovery, SearchOwners theOwners,
+			List<AccessGrantingResources> theGrantingResources, List<AddressedResources> theAddressedResources,
+			List<OwnedResources> theOwnedResources, SmartAuthorizationInterceptor theRules, StandingAccess theStanding,
+			AuditTrail theAudit, DaoRegistry theDaos) {
 		return new FhirApiGuards(List.of(
-				new SmartRequestGate(theCare),
+				new SmartRequestGate(theCare, ResourceOwners.types(theOwnedResources)),
 				new SearchGate(theCare, theReviewers, theOwners),
 				new PatientSearchNarrowing(theCare),
-				new OutOfScopeResources(rules, theCare),
-				rules,
+				new OutOfScopeResources(theRules, theCare),
+				theRules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
 				new WriteGate(theCare, theGrantingResources, theAddressedResources, theFhir, theAudit, theDaos),
+				new ResourceOwners(ResourceOwners.types(theOwnedResources), theCare, theStanding),
 				new SmartCapabilityStatement(theDiscovery)));
 	}
 }

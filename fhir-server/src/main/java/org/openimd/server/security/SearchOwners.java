@@ -35,18 +35,13 @@ class SearchOwners {
 	void record(String theSearch, Jwt theToken) {
 		Timestamp now = Timestamp.from(myClock.instant());
 		myJdbc.update("delete from openimd_search_owner where created_at < ?", Timestamp.from(myClock.instant().minus(KEPT)));
-		myJdbc.update("insert into openimd_search_owner (search_uuid, owner, created_at) values (?, ?, ?)", theSearch, owner(theToken), now);
+		myJdbc.update("insert into openimd_search_owner (search_uuid, owner, created_at) values (?, ?, ?)", theSearch, TokenOwner.of(theToken), now);
 	}
 
 	void refuseUnlessOwnedBy(String theSearch, Optional<Jwt> theToken) {
 		List<String> owners = myJdbc.queryForList("select owner from openimd_search_owner where search_uuid = ?", String.class, theSearch);
-		if (theToken.isEmpty() || owners.isEmpty() || !owners.get(0).equals(owner(theToken.get()))) {
+		if (theToken.isEmpty() || owners.isEmpty() || !owners.get(0).equals(TokenOwner.of(theToken.get()))) {
 			throw new ResourceGoneException(myFhir.getLocalizer().getMessage(PageMethodBinding.class, "unknownSearchId", theSearch));
 		}
-	}
-
-	/** The person (or system) and the app: another app of the same person is another owner. */
-	private static String owner(Jwt theToken) {
-		return theToken.getSubject() + " " + Optional.ofNullable(theToken.getClaimAsString(SmartClaims.CLIENT_ID)).orElse("");
 	}
 }

@@ -1,5 +1,6 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
 import ca.uhn.fhir.jpa.searchparam.matcher.AuthorizationSearchParamMatcher;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -96,16 +98,20 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private final CareRelationships myCare;
 	private final PumpDataOnly myPumpDataOnly;
 	private final ReviewerReach myReviewers;
+	private final List<OwnedResources> myOwnedResources;
+	private final IAuthRuleTester myNotTheCallers;
 
 	/** Who sends data sets for review and looks for similar cases: the patient's clinicians and administrators, and systems. */
 	private static final Set<Role> REQUESTERS_OF_REVIEW = Set.of(Role.CLINICIAN, Role.ADMIN);
 
 	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly,
-			ReviewerReach theReviewers) {
+			ReviewerReach theReviewers, List<OwnedResources> theOwnedResources) {
 		super(PolicyEnum.DENY);
 		myCare = theCare;
 		myPumpDataOnly = thePumpDataOnly;
 		myReviewers = theReviewers;
+		myOwnedResources = theOwnedResources;
+		myNotTheCallers = ResourceOwners.notTheCallers(ResourceOwners.types(theOwnedResources), theCare);
 		setAuthorizationSearchParamMatcher(new AuthorizationSearchParamMatcher(theMatcher));
 	}
 
@@ -124,6 +130,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.deny("the audit trail is for administrators").read().resourcesOfType(AUDIT_EVENT).withAnyId().withTester(AUDIT_TRAIL);
 			rules.deny("the audit trail is for administrators").write().resourcesOfType(AUDIT_EVENT).withAnyId().withTester(AUDIT_TRAIL);
 		}
+		ownedResourceRules(rules, access);
 		// First every rule that allows creation, then the denials of creation to update-only grants, then
 		// the rest: HAPI applies the first rule that decides, and its write is create or update.
 		for (AccessContext.Grant grant : grants) {
@@ -199,6 +206,42 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$manufacturer-export").onServer().andAllowAllResponses();
 		}
 		return rules.denyAll("no scope of the access token permits this").build();
+	}
+
+	/**
+	 * Resources that belong to whoever created them ({@link OwnedResources}), not to a patient: any token
+	 * whose scopes name the type keeps its own, an administrator sees all. Someone else's answers as a
+	 * resource that does not exist; an update of it is refused by {@link ResourceOwners}.
+	 */
+	private void ownedResourceRules(IAuthRuleBuilder theRules, AccessContext theAccess) {
+		boolean administrator = theAccess.policy().filter(Role.ADMIN::equals).isPresent();
+		for (OwnedResources owned : myOwnedResources) {
+			String type = owned.resourceType();
+			if (!administrator) {
+				theRules.deny("it belongs to whoever created it").read().resourcesOfType(type).withAnyId().withTester(myNotTheCallers);
+				theRules.deny("it belongs to whoever created it").delete().resourcesOfType(type).withAnyId().withTester(myNotTheCallers);
+			}
+			boolean creates = theAccess.scopeNames(type, 'c');
+			if (creates) {
+				theRules.allow().create().resourcesOfType(type).withAnyId();
+			}
+			if (theAccess.scopeNames(type, 'u')) {
+				if (!creates) {
+					// HAPI's write is create or update.
+					theRules.deny("this token may update, not create, " + type).create().resourcesOfType(type).withAnyId();
+				}
+				theRules.allow().write().resourcesOfType(type).withAnyId();
+			}
+			if (theAccess.scopeNames(type, 'd')) {
+				theRules.allow().delete().resourcesOfType(type).withAnyId();
+			}
+			if (theAccess.scopeNames(type, 'r') || theAccess.scopeNames(type, 's')) {
+				theRules.allow().read().resourcesOfType(type).withAnyId();
+				Class<? extends IBaseResource> resourceClass = FhirContext.forR4Cached().getResourceDefinition(type).getImplementingClass();
+				owned.instanceOperations().forEach(
+						operation -> theRules.allow().operation().named(operation).onInstancesOfType(resourceClass).andAllowAllResponses());
+			}
+		}
 	}
 
 	/**

@@ -27,9 +27,11 @@ public class SmartRequestGate {
 			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GRAPHQL_REQUEST);
 
 	private final CareRelationships myCare;
+	private final Set<String> myOwnedTypes;
 
-	public SmartRequestGate(CareRelationships theCare) {
+	public SmartRequestGate(CareRelationships theCare, Set<String> theOwnedTypes) {
 		myCare = theCare;
+		myOwnedTypes = theOwnedTypes;
 	}
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
@@ -39,15 +41,20 @@ public class SmartRequestGate {
 		}
 		AccessContext access = AccessContext.of(theRequest, myCare);
 		String type = theRequest.getResourceName();
-		if (READS.contains(theOperation) && !access.permits(type, 'r')) {
+		if (READS.contains(theOperation) && !permits(access, type, 'r')) {
 			throw new ForbiddenOperationException("no scope of the access token permits reading " + type + " by id");
 		}
-		if (SEARCHES.contains(theOperation) && !access.permits(type, 's')) {
+		if (SEARCHES.contains(theOperation) && !permits(access, type, 's')) {
 			throw new ForbiddenOperationException("no scope of the access token permits searching " + type);
 		}
 		if (access.policy().isPresent()
 				&& (NOT_FOR_LIMITED_TOKENS.contains(theOperation) || "$graphql".equals(theRequest.getOperation()))) {
 			throw new ForbiddenOperationException(theOperation.getCode() + " is not available to tokens limited by a role");
 		}
+	}
+
+	/** What belongs to the caller ({@link OwnedResources}) is theirs whichever patients they reach, even none. */
+	private boolean permits(AccessContext theAccess, String theType, char theInteraction) {
+		return myOwnedTypes.contains(theType) ? theAccess.scopeNames(theType, theInteraction) : theAccess.permits(theType, theInteraction);
 	}
 }

@@ -102,3 +102,11 @@ CREATE TABLE IF NOT EXISTS openimd_search_owner (
     created_at ${instant} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS openimd_search_owner_created ON openimd_search_owner (created_at);
+CREATE TABLE IF NOT EXISTS openimd_resource_owner (
+    resource_id varchar(200) PRIMARY KEY,
+    owner varchar(64) NOT NULL,
+    claims varchar(8000) NOT NULL,
+    authorization_id varchar(100),
+    expires_at ${instant} NOT NULL,
+    server_base varchar(400) NOT NULL
+);
