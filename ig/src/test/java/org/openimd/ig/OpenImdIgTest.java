@@ -80,7 +80,7 @@ class OpenImdIgTest {
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
-				"SearchParameter-Observation-idco-value.json", "SearchParameter-Communication-topic.json");
+				"SearchParameter-Observation-idco-value.json");
 		assertThat(npm.listResources("Basic")).containsExactlyInAnyOrder(TOPICS.stream().map(topic -> "Basic-topic-" + topic + ".json").toArray(String[]::new));
 	}
 
