@@ -85,6 +85,9 @@ public abstract class BaseServerIT {
 		theRegistry.add("openimd.ingest.application-ack-attempts", () -> "2");
 		TestClients.registrations().forEach((key, value) -> theRegistry.add(key, () -> value));
 		theRegistry.add("openimd.deid.hmac-key", () -> DEID_KEY);
+		// Test subscribers listen on loopback HTTP; heartbeats are looked for often enough for a test to hear one.
+		theRegistry.add("openimd.subscriptions.allow-loopback-http", () -> "true");
+		theRegistry.add("openimd.subscriptions.heartbeat-check-every", () -> "PT1S");
 	}
 
 	/** An access token of {@link TestClients#FULL_ACCESS}, which every helper here sends. */

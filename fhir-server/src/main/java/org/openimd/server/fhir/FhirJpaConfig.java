@@ -11,6 +11,11 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
+import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
+import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -37,7 +42,10 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 	JpaBatch2Config.class,
 	Batch2JobsConfig.class,
 	ThreadPoolFactoryConfig.class,
-	SubscriptionChannelConfig.class
+	SubscriptionChannelConfig.class,
+	SubscriptionSubmitterConfig.class,
+	SubscriptionProcessorConfig.class,
+	SubscriptionTopicConfig.class
 })
 class FhirJpaConfig {
 
@@ -64,7 +72,22 @@ class FhirJpaConfig {
 
 	@Bean
 	SubscriptionSettings subscriptionSettings() {
-		return new SubscriptionSettings();
+		SubscriptionSettings settings = new SubscriptionSettings();
+		// Topic-based subscriptions (R4 Subscriptions Backport) deliver by rest-hook or over a websocket.
+		settings.addSupportedSubscriptionType(SubscriptionChannelType.RESTHOOK);
+		settings.addSupportedSubscriptionType(SubscriptionChannelType.WEBSOCKET);
+		return settings;
+	}
+
+	/**
+	 * HAPI's subscription delivery wants an e-mail sender even where e-mail is no channel: notifications
+	 * carry patient data, and OpenIMD offers only rest-hook and websocket (see the settings above).
+	 */
+	@Bean
+	IEmailSender noEmailChannel() {
+		return details -> {
+			throw new UnsupportedOperationException("OpenIMD delivers no subscription by e-mail");
+		};
 	}
 
 	@Primary

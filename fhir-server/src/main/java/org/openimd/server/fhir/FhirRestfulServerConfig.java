@@ -9,17 +9,19 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.review.ReviewOperationsProvider;
-import org.openimd.server.similar.SimilarCasesProvider;
-import org.openimd.server.waveform.WaveformOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
+import org.openimd.server.similar.SimilarCasesProvider;
+import org.openimd.server.subscriptions.SubscriptionCapability;
+import org.openimd.server.subscriptions.SubscriptionOperationsProvider;
+import org.openimd.server.waveform.WaveformOperationsProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -63,6 +65,8 @@ class FhirRestfulServerConfig {
 			WaveformOperationsProvider theWaveformOperations,
 			ReviewOperationsProvider theReviewOperations,
 			SimilarCasesProvider theSimilarCases,
+			SubscriptionOperationsProvider theSubscriptionOperations,
+			SubscriptionCapability theSubscriptionCapability,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
@@ -77,6 +81,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theWaveformOperations);
 		server.registerProvider(theReviewOperations);
 		server.registerProvider(theSimilarCases);
+		server.registerProvider(theSubscriptionOperations);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 
@@ -94,6 +99,7 @@ class FhirRestfulServerConfig {
 		server.registerInterceptor(new RequestSizeLimits(theProperties.maxRequestBytes(), theProperties.maxBundleEntries()));
 		theGuards.interceptors().forEach(server::registerInterceptor);
 		server.registerInterceptor(theAudit);
+		server.registerInterceptor(theSubscriptionCapability);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		return server;

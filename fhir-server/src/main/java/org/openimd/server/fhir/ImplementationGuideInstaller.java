@@ -4,9 +4,13 @@ import ca.uhn.fhir.jpa.packages.IHapiPackageCacheManager;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallOutcomeJson;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
+import ca.uhn.fhir.jpa.packages.util.PackageUtils;
+import ca.uhn.fhir.jpa.topic.ISubscriptionTopicLoader;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.openimd.ig.OpenImdIg;
 import org.slf4j.Logger;
@@ -19,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Installs the OpenIMD implementation guide (module ig) before the server reports itself ready: its
- * StructureDefinitions make {@code $validate?profile=…} work, its SearchParameters become searchable.
+ * StructureDefinitions make {@code $validate?profile=…} work, its SearchParameters become searchable,
+ * its subscription topics (Basic resources, as the R4 Subscriptions Backport has them) subscribable.
  * A guide whose bytes differ from the stored copy's, even under the same version, is installed again,
  * so a changed guide never stays behind a stale copy; an unchanged one is left as it is, which spares
  * every restart the guide's snapshot generation (seconds on two cores).
@@ -29,15 +34,20 @@ import org.springframework.stereotype.Component;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ImplementationGuideInstaller implements ApplicationRunner {
 
+	/** The resource type an R4 subscription topic is stored as. */
+	private static final String TOPIC_TYPE = "Basic";
 	private static final Logger ourLog = LoggerFactory.getLogger(ImplementationGuideInstaller.class);
 
 	private final IPackageInstallerSvc myInstaller;
 	private final IHapiPackageCacheManager myPackages;
 	private final ISearchParamRegistry mySearchParameters;
+	private final ISubscriptionTopicLoader myTopics;
 
-	ImplementationGuideInstaller(IPackageInstallerSvc theInstaller, IHapiPackageCacheManager thePackages, ISearchParamRegistry theSearchParameters) {
+	ImplementationGuideInstaller(IPackageInstallerSvc theInstaller, IHapiPackageCacheManager thePackages, ISearchParamRegistry theSearchParameters,
+			ISubscriptionTopicLoader theTopics) {
 		myInstaller = theInstaller;
 		myPackages = thePackages;
+		myTopics = theTopics;
 		mySearchParameters = theSearchParameters;
 	}
 
@@ -59,11 +69,15 @@ class ImplementationGuideInstaller implements ApplicationRunner {
 				.setInstallMode(PackageInstallationSpec.InstallModeEnum.STORE_AND_INSTALL)
 				// Its only dependency, the R4 core, is built into the server; nothing is fetched.
 				.setFetchDependencies(false);
+		List<String> types = new ArrayList<>(PackageUtils.DEFAULT_INSTALL_TYPES);
+		types.add(TOPIC_TYPE);
+		spec.setInstallResourceTypes(types);
 		spec.setReloadExisting(true);
 		PackageInstallOutcomeJson outcome = myInstaller.install(spec);
 		// The registry would take up new SearchParameters at its next scheduled refresh; a resource stored
 		// before then would never be indexed by them.
 		mySearchParameters.forceRefresh();
+		myTopics.requestRefresh();
 		ourLog.info("Implementation guide {}#{}: {}", OpenImdIg.PACKAGE_NAME, OpenImdIg.PACKAGE_VERSION, outcome.getResourcesInstalled());
 		return true;
 	}

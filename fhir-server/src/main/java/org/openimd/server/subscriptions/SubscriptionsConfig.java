@@ -1,0 +1,149 @@
+package org.openimd.server.subscriptions;
+
+import static org.openimd.server.fhir.CheckedWhenStored.registered;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.SubscriptionWebsocketHandler;
+import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.WebsocketConnectionValidator;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionCanonicalizer;
+import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import javax.sql.DataSource;
+import org.openimd.server.DatabaseSchema;
+import org.openimd.server.security.OwnedResources;
+import org.openimd.server.security.StandingAccess;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+/**
+ * Topic-based subscriptions (R4 Subscriptions Backport) on HAPI's subscription machinery: HAPI matches
+ * each stored resource against the topics and delivers; OpenIMD decides who may subscribe to what, lets
+ * a notification go only where its owner may read it, numbers events, shakes hands, beats hearts and
+ * answers {@code $status} and {@code $events}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class SubscriptionsConfig {
+
+	/** Where a websocket subscriber connects and binds its subscription. */
+	static final String WEBSOCKET_PATH = "/websocket";
+
+	@Bean
+	OwnedResources subscriptionOwnership() {
+		return new OwnedResources() {
+			@Override
+			public String resourceType() {
+				return "Subscription";
+			}
+
+			@Override
+			public Set<String> instanceOperations() {
+				return SubscriptionOperationsProvider.OPERATIONS;
+			}
+		};
+	}
+
+	@Bean
+	SubscriptionEvents subscriptionEvents(DataSource theDataSource, DataSourceProperties theDataSourceProperties,
+			PlatformTransactionManager theTransactions, SubscriptionProperties theProperties, Clock theClock) {
+		DatabaseSchema.create(theDataSource, theDataSourceProperties.determineUrl(), "org/openimd/server/subscriptions/schema.sql");
+		return new SubscriptionEvents(new JdbcTemplate(theDataSource), new TransactionTemplate(theTransactions), theClock, theProperties.eventsKept());
+	}
+
+	@Bean
+	SubscriptionRequests subscriptionRequests(SubscriptionCanonicalizer theCanonicalizer, SubscriptionTopicRegistry theTopics,
+			SubscriptionEvents theEvents, ApplicationEventPublisher thePublisher, SubscriptionProperties theProperties,
+			IInterceptorService theInterceptors) {
+		return registered(theInterceptors,
+				new SubscriptionRequests(theCanonicalizer, theTopics, theEvents, thePublisher, theProperties.allowLoopbackHttp()));
+	}
+
+	@Bean
+	NotificationGate notificationGate(FhirContext theFhir, DaoRegistry theDaos, StandingAccess theStanding, SubscriptionEvents theEvents,
+			MeterRegistry theMeters, Clock theClock, IInterceptorService theInterceptors) {
+		NotificationGate gate = new NotificationGate(theFhir, theDaos, theStanding, theEvents, theMeters, theClock);
+		// Subscription pointcuts fire outside any request: only interceptors registered with storage see them.
+		theInterceptors.registerInterceptor(gate);
+		return gate;
+	}
+
+	@Bean
+	Notifications notifications(FhirContext theFhir, SubscriptionProperties theProperties) {
+		return new Notifications(theFhir, theProperties.deliveryTimeout());
+	}
+
+	/** Handshakes, off the request that stored the subscription: its answer never waits for the subscriber's endpoint. */
+	@Bean
+	ThreadPoolTaskExecutor subscriberContactWorker() {
+		ThreadPoolTaskExecutor worker = new ThreadPoolTaskExecutor();
+		worker.setCorePoolSize(1);
+		worker.setMaxPoolSize(1);
+		worker.setThreadNamePrefix("openimd-subscriber-contact-");
+		return worker;
+	}
+
+	@Bean
+	SubscriberContact subscriberContact(DaoRegistry theDaos, Notifications theNotifications, SubscriptionEvents theEvents,
+			StandingAccess theStanding, ThreadPoolTaskExecutor subscriberContactWorker, Clock theClock) {
+		return new SubscriberContact(theDaos, theNotifications, theEvents, theStanding, subscriberContactWorker, theClock);
+	}
+
+	@Bean
+	ThreadPoolTaskScheduler heartbeatWatch() {
+		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
+		watch.setThreadNamePrefix("openimd-heartbeats-");
+		return watch;
+	}
+
+	@Bean
+	ScheduledFuture<?> heartbeats(ThreadPoolTaskScheduler heartbeatWatch, SubscriberContact theContact, SubscriptionProperties theProperties,
+			Clock theClock) {
+		return heartbeatWatch.scheduleWithFixedDelay(theContact::beatDue, theClock.instant().plus(theProperties.heartbeatCheckEvery()),
+				theProperties.heartbeatCheckEvery());
+	}
+
+	@Bean
+	SubscriptionOperationsProvider subscriptionOperations(DaoRegistry theDaos, SubscriptionEvents theEvents) {
+		return new SubscriptionOperationsProvider(theDaos, theEvents);
+	}
+
+	@Bean
+	SubscriptionCapability subscriptionCapability() {
+		return new SubscriptionCapability();
+	}
+
+	@Bean
+	WebsocketConnectionValidator websocketConnectionValidator() {
+		return new WebsocketConnectionValidator();
+	}
+
+	@Bean
+	SubscriptionWebsocketHandler subscriptionWebSocketHandler() {
+		return new SubscriptionWebsocketHandler();
+	}
+
+	@Bean
+	WebSocketConfigurer subscriptionWebsockets(SubscriptionWebsocketHandler theHandler, DaoRegistry theDaos) {
+		return new WebSocketConfigurer() {
+			@Override
+			public void registerWebSocketHandlers(WebSocketHandlerRegistry theRegistry) {
+				theRegistry.addHandler(new OwnerBoundWebsocket(theHandler, theDaos), WEBSOCKET_PATH);
+			}
+		};
+	}
+}
