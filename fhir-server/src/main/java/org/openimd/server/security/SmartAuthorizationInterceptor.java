@@ -213,6 +213,12 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	 * whose scopes name the type keeps its own, an administrator sees all. Someone else's answers as a
 	 * resource that does not exist; an update of it is refused by {@link ResourceOwners}.
 	 */
+	/**
+	 * Named, so that each is a rule builder of its own: HAPI's unnamed {@code allow()} is one builder
+	 * whose {@code write()} stays {@code create()} once {@code create()} was asked first.
+	 */
+	private static final String OWNED = "what belongs to whoever created it";
+
 	private void ownedResourceRules(IAuthRuleBuilder theRules, AccessContext theAccess) {
 		boolean administrator = theAccess.policy().filter(Role.ADMIN::equals).isPresent();
 		for (OwnedResources owned : myOwnedResources) {
@@ -223,23 +229,23 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			}
 			boolean creates = theAccess.scopeNames(type, 'c');
 			if (creates) {
-				theRules.allow().create().resourcesOfType(type).withAnyId();
+				theRules.allow(OWNED).create().resourcesOfType(type).withAnyId();
 			}
 			if (theAccess.scopeNames(type, 'u')) {
 				if (!creates) {
 					// HAPI's write is create or update.
 					theRules.deny("this token may update, not create, " + type).create().resourcesOfType(type).withAnyId();
 				}
-				theRules.allow().write().resourcesOfType(type).withAnyId();
+				theRules.allow(OWNED).write().resourcesOfType(type).withAnyId();
 			}
 			if (theAccess.scopeNames(type, 'd')) {
-				theRules.allow().delete().resourcesOfType(type).withAnyId();
+				theRules.allow(OWNED).delete().resourcesOfType(type).withAnyId();
 			}
 			if (theAccess.scopeNames(type, 'r') || theAccess.scopeNames(type, 's')) {
-				theRules.allow().read().resourcesOfType(type).withAnyId();
+				theRules.allow(OWNED).read().resourcesOfType(type).withAnyId();
 				Class<? extends IBaseResource> resourceClass = FhirContext.forR4Cached().getResourceDefinition(type).getImplementingClass();
 				owned.instanceOperations().forEach(
-						operation -> theRules.allow().operation().named(operation).onInstancesOfType(resourceClass).andAllowAllResponses());
+						operation -> theRules.allow(OWNED).operation().named(operation).onInstancesOfType(resourceClass).andAllowAllResponses());
 			}
 		}
 	}
