@@ -120,20 +120,25 @@ class SubscriptionRequests extends CheckedWhenStored {
 		if (type != Subscription.SubscriptionChannelType.RESTHOOK) {
 			throw refused("the channel is rest-hook or websocket");
 		}
+		refusalOfEndpoint(theSubscription.getChannel().getEndpoint(), myLoopbackHttp).ifPresent(reason -> {
+			throw refused(reason);
+		});
+	}
+
+	/** Why a rest-hook may not go to {@code theEndpoint}; empty when it may. */
+	static Optional<String> refusalOfEndpoint(String theEndpoint, boolean theLoopbackHttp) {
 		URI endpoint;
 		try {
-			endpoint = new URI(theSubscription.getChannel().getEndpoint());
+			endpoint = new URI(theEndpoint);
 		} catch (URISyntaxException | NullPointerException e) {
-			throw refused("a rest-hook needs an absolute endpoint URL");
+			return Optional.of("a rest-hook needs an absolute endpoint URL");
 		}
 		String scheme = Optional.ofNullable(endpoint.getScheme()).orElse("").toLowerCase(Locale.ROOT);
-		if (scheme.equals("https") && endpoint.getHost() != null) {
-			return;
+		if (scheme.equals("https") && endpoint.getHost() != null
+				|| scheme.equals("http") && theLoopbackHttp && loopback(endpoint.getHost())) {
+			return Optional.empty();
 		}
-		if (scheme.equals("http") && myLoopbackHttp && loopback(endpoint.getHost())) {
-			return;
-		}
-		throw refused("a rest-hook endpoint must be https" + (myLoopbackHttp ? ", or http to a loopback address" : "")
+		return Optional.of("a rest-hook endpoint must be https" + (theLoopbackHttp ? ", or http to a loopback address" : "")
 				+ ": notifications carry patient data");
 	}
 
