@@ -130,6 +130,11 @@ public final class OpenImdUris {
 	/** One triage Task per transmission: this identifier's value is the interrogation report's id. */
 	public static final String TRANSMISSION_TRIAGE_IDENTIFIER = BASE + "sid/transmission-triage";
 
+	/** A device's connectivity status as CardX-CIED models it: one Observation per device, this identifier's value the Device. */
+	public static final String CONNECTIVITY_STATUS_IDENTIFIER = BASE + "sid/connectivity-status";
+	public static final String CARDX_CONNECTIVITY_SYSTEM = "http://hl7.org/fhir/uv/cardx-cied/CodeSystem/cied-connectivity";
+	public static final String CARDX_CONNECTIVITY_PROFILE = "http://hl7.org/fhir/uv/cardx-cied/StructureDefinition/cied-connectivity-status";
+
 	/** Subscriptions: the topics' canonical URLs start here ({@code …/SubscriptionTopic/alert}). */
 	public static final String SUBSCRIPTION_TOPIC_BASE = BASE + "SubscriptionTopic/";
 	/**

@@ -69,6 +69,14 @@ public final class AlertKnowledge {
 	 */
 	public record Schedule(String device, int months, Citation citation) {}
 
+	/**
+	 * A remote monitoring period by device kind: how long it lasts, the CPT codes billed once per period
+	 * for its interpretation ({@code professional}) and data acquisition ({@code technical}, none where
+	 * no verified source names one), and the least monitoring it must hold to be reported.
+	 */
+	public record MonitoringPeriod(String device, int days, String professional, Optional<String> technical, Optional<Integer> minimumDays,
+			Citation citation) {}
+
 	private static final KnowledgeTables TABLES = new KnowledgeTables(AlertKnowledge.class, "alert rules", Set.of("V", "M", "P"));
 	private static final Set<String> MATCHES = Set.of("code", "text");
 
@@ -77,6 +85,7 @@ public final class AlertKnowledge {
 	private final List<Parameter> myParameters;
 	private final List<Value> myValues;
 	private final Map<String, Schedule> mySchedules;
+	private final Map<String, MonitoringPeriod> myPeriods;
 
 	private AlertKnowledge() {
 		myVersion = TABLES.required(TABLES.properties("catalogue.properties").getProperty("version"), "catalogue.properties has no version");
@@ -96,6 +105,11 @@ public final class AlertKnowledge {
 			}
 			return new Schedule(row.get("device"), TABLES.decimal(row, "interval").intValueExact(), TABLES.citation(row));
 		}).toList(), Schedule::device);
+		myPeriods = TABLES.index(TABLES.rows("monitoring-periods.csv").stream().map(row -> new MonitoringPeriod(row.get("device"),
+				TABLES.decimal(row, "period_days").intValueExact(), TABLES.required(row.get("professional"), "a period without its professional code"),
+				Optional.of(row.get("technical")).filter(code -> !code.isEmpty()),
+				TABLES.optionalDecimal(row, "minimum_days").map(days -> days.intValueExact()), TABLES.citation(row))).toList(),
+				MonitoringPeriod::device);
 		for (Value value : myValues) {
 			if (!myRules.get(value.rule()).terms().contains(value.term())) {
 				throw new IllegalStateException("alert rules: " + value.rule() + " does not read the term " + value.term() + " its values name");
@@ -131,6 +145,11 @@ public final class AlertKnowledge {
 
 	public List<Parameter> parameters(String theRule) {
 		return myParameters.stream().filter(parameter -> parameter.rule().equals(theRule)).toList();
+	}
+
+	/** The remote monitoring period of a device kind ({@code PM} … {@code ILR}). */
+	public Optional<MonitoringPeriod> monitoringPeriod(String theDevice) {
+		return Optional.ofNullable(myPeriods.get(theDevice));
 	}
 
 	/** The transmission schedule of a device kind, or of {@code battery-depletion}. */

@@ -41,6 +41,25 @@ class AlertKnowledgeTest {
 	}
 
 	@Test
+	void monitoringPeriodsAreNinetyDaysForPacemakersAndIcdsAndThirtyForLoopRecordersWithTheirCptCodes() {
+		assertThat(knowledge.monitoringPeriod("PM").orElseThrow()).satisfies(period -> {
+			assertThat(period.days()).isEqualTo(90);
+			assertThat(period.professional()).isEqualTo("93294");
+			assertThat(period.technical()).contains("93296");
+			assertThat(period.minimumDays()).contains(30);
+			assertThat(period.citation().sources()).containsExactly("S39");
+		});
+		assertThat(knowledge.monitoringPeriod("CRT-D").orElseThrow().professional()).isEqualTo("93295");
+		assertThat(knowledge.monitoringPeriod("ILR").orElseThrow()).satisfies(period -> {
+			assertThat(period.days()).isEqualTo(30);
+			assertThat(period.professional()).isEqualTo("93298");
+			assertThat(period.technical()).as("G2066 reportedly deleted; no verified successor").isEmpty();
+			assertThat(period.minimumDays()).isEmpty();
+		});
+		assertThat(knowledge.monitoringPeriod("synchromed-ii")).as("pumps are not billed by monitoring period").isEmpty();
+	}
+
+	@Test
 	void schedulesFollowTheMinimumMonitoringFrequencyByDeviceKind() {
 		assertThat(knowledge.schedule("PM").orElseThrow().months()).isEqualTo(12);
 		assertThat(knowledge.schedule("ICD").orElseThrow().months()).isEqualTo(6);
