@@ -24,9 +24,10 @@ import org.openimd.terminology.OpenImdUris;
 /**
  * A transmission not received by its due date plus the clinic's grace period raises, once per due
  * date, a {@code missed-transmission} Task for the clinic (focus the schedule) and a Communication to
- * the patient, in one transaction; the next transmission that arrives completes the Task
- * ({@link TransmissionSchedules}). Without a grace period configured nothing is raised: the sources
- * give none, so the clinic must.
+ * the patient, and marks the device disconnected ({@link ConnectivityStatus}), in one transaction; the
+ * next transmission that arrives completes the Task and connects the device again
+ * ({@link TransmissionSchedules}). Without a grace period configured nothing is raised: the sources give
+ * none, so the clinic must.
  */
 final class MissedTransmissions {
 
@@ -83,6 +84,7 @@ final class MissedTransmissions {
 				.setIfNoneExist("identifier=" + OpenImdUris.MISSED_TRANSMISSION_IDENTIFIER + "|" + theKey);
 		transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(toThePatient).getRequest().setMethod(Bundle.HTTPVerb.POST)
 				.setUrl("Communication");
+		transaction.addEntry(ConnectivityStatus.disconnected(thePlan.getSubject(), device, thePlan.getPeriod().getStart(), theDue, Date.from(theNow)));
 		mySystemDao.transaction(new SystemRequestDetails(), transaction);
 	}
 }

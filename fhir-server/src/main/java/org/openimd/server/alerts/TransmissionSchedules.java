@@ -24,7 +24,7 @@ import org.openimd.terminology.alerts.AlertKnowledge.Schedule;
  * Each device's transmission schedule, as a CarePlan: after each transmission the next is due within
  * the longest interval its device kind allows (every 12 months a pacemaker, 6 an ICD or loop recorder;
  * 3 once its battery is at RRT/ERI). A transmission that arrives closes the missed-transmission Tasks
- * still open on the schedule.
+ * still open on the schedule and records the device as connected ({@link ConnectivityStatus}).
  */
 final class TransmissionSchedules {
 
@@ -62,6 +62,7 @@ final class TransmissionSchedules {
 						+ schedule.get().citation() + ")");
 		theTransaction.addEntry().setResource(plan).getRequest().setMethod(Bundle.HTTPVerb.PUT)
 				.setUrl("CarePlan?identifier=" + OpenImdUris.TRANSMISSION_SCHEDULE_IDENTIFIER + "|" + theDevice.getReference());
+		theTransaction.addEntry(ConnectivityStatus.connected(thePatient, theDevice, theSession, due));
 		stored.ifPresent(existing -> openMisses(existing).forEach(missed -> {
 			missed.setStatus(Task.TaskStatus.COMPLETED).getStatusReason().setText("a transmission arrived: " + theSession.toInstant());
 			theTransaction.addEntry().setResource(missed).getRequest().setMethod(Bundle.HTTPVerb.PUT)

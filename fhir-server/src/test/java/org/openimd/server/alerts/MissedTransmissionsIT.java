@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Type;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
@@ -60,6 +64,7 @@ class MissedTransmissionsIT extends BaseServerIT {
 		assertThat(due).isEqualTo(Instant.parse("2027-06-01T10:00:00Z"));
 		assertThat(schedule.getSubject().getReference()).startsWith("Patient/");
 
+		assertThat(connectivityOf(serial)).as("transmitting").isEqualTo("connected 2026-12-01 2027-06-01");
 		missed.check(due.plus(Duration.ofDays(7)));
 		assertThat(missesOf(schedule)).as("within the grace period").isEmpty();
 
@@ -70,6 +75,7 @@ class MissedTransmissionsIT extends BaseServerIT {
 			assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
 			assertThat(task.getFor().getReference()).isEqualTo(schedule.getSubject().getReference());
 		});
+		assertThat(connectivityOf(serial)).as("missed").isEqualTo("disconnected 2026-12-01 2027-06-01");
 		List<Communication> toThePatient = client.search().byUrl("Communication?subject=" + schedule.getSubject().getReference()).returnBundle(Bundle.class)
 				.execute().getEntry().stream().map(entry -> (Communication) entry.getResource()).toList();
 		assertThat(toThePatient).singleElement().satisfies(notice -> {
@@ -82,6 +88,23 @@ class MissedTransmissionsIT extends BaseServerIT {
 		await().atMost(Duration.ofSeconds(20)).until(() -> missesOf(schedule).get(0).getStatus() == Task.TaskStatus.COMPLETED);
 		assertThat(scheduleOf(serial).getActivityFirstRep().getDetail().getScheduledPeriod().getEnd().toInstant())
 				.isEqualTo(Instant.parse("2027-12-15T10:00:00Z"));
+		assertThat(connectivityOf(serial)).as("back").isEqualTo("connected 2027-06-15 2027-12-15");
+	}
+
+	/** The device's CardX connectivity status: its state, its last remote interrogation's day and the next one's. */
+	private String connectivityOf(String theSerial) {
+		Observation status = single(client.search().byUrl("Observation?identifier=" + OpenImdUris.CONNECTIVITY_STATUS_IDENTIFIER + "|"
+				+ deviceOf(theSerial)).returnBundle(Bundle.class).execute(), Observation.class);
+		assertThat(status.getMeta().hasProfile(OpenImdUris.CARDX_CONNECTIVITY_PROFILE)).isTrue();
+		assertThat(status.getCode().getCodingFirstRep().getSystem()).isEqualTo(OpenImdUris.CARDX_CONNECTIVITY_SYSTEM);
+		return ((CodeableConcept) component(status, "connectivity-status")).getCodingFirstRep().getCode() + " "
+				+ ((DateTimeType) component(status, "last-interrogation-date")).getValueAsString().substring(0, 10) + " "
+				+ ((DateTimeType) component(status, "next-interrogation-date")).getValueAsString().substring(0, 10);
+	}
+
+	private static Type component(Observation theStatus, String theCode) {
+		return theStatus.getComponent().stream().filter(component -> component.getCode().getCodingFirstRep().getCode().equals(theCode)).findFirst()
+				.orElseThrow().getValue();
 	}
 
 	@Test
