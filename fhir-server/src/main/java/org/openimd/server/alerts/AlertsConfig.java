@@ -80,6 +80,11 @@ class AlertsConfig {
 	}
 
 	@Bean
+	MonitoringPeriodsProvider monitoringPeriods(DaoRegistry theDaos, AlertKnowledge theKnowledge, Clock theClock) {
+		return new MonitoringPeriodsProvider(theDaos, theKnowledge, theClock);
+	}
+
+	@Bean
 	TransmissionArrivals transmissionArrivals(ApplicationEventPublisher theEvents, IInterceptorService theInterceptors) {
 		return registered(theInterceptors, new TransmissionArrivals(theEvents));
 	}

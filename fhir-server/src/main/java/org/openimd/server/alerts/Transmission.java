@@ -3,6 +3,7 @@ package org.openimd.server.alerts;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -38,6 +39,12 @@ record Transmission(Optional<String> deviceKind, List<Reading> readings, List<Re
 				.map(Reading::value).filter(CodeableConcept.class::isInstance).map(CodeableConcept.class::cast)
 				.flatMap(type -> type.getCoding().stream().map(coding -> deviceKind(coding.getCode())).flatMap(Optional::stream).findFirst());
 		return new Transmission(kind, readings, thePrevious.map(Transmission::readings).orElse(List.of()));
+	}
+
+	/** The kind of {@code theDevice} by its type, as the ingest coded it from the interrogation's device type. */
+	static Optional<String> deviceKind(Device theDevice) {
+		return theDevice.getType().getCoding().stream().filter(coding -> Mdc.SYSTEM.equals(coding.getSystem()))
+				.map(coding -> deviceKind(coding.getCode())).flatMap(Optional::stream).findFirst();
 	}
 
 	private static Optional<String> deviceKind(String theDeviceTypeCode) {

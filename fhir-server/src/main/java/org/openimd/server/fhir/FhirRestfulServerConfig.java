@@ -19,6 +19,7 @@ import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.review.ReviewOperationsProvider;
 import org.openimd.server.security.FhirApiGuards;
 import org.openimd.server.similar.SimilarCasesProvider;
+import org.openimd.server.alerts.MonitoringPeriodsProvider;
 import org.openimd.server.subscriptions.SubscriptionCapability;
 import org.openimd.server.subscriptions.SubscriptionOperationsProvider;
 import org.openimd.server.waveform.WaveformOperationsProvider;
@@ -66,6 +67,7 @@ class FhirRestfulServerConfig {
 			ReviewOperationsProvider theReviewOperations,
 			SimilarCasesProvider theSimilarCases,
 			SubscriptionOperationsProvider theSubscriptionOperations,
+			MonitoringPeriodsProvider theMonitoringPeriods,
 			SubscriptionCapability theSubscriptionCapability,
 			BalpAuditCaptureInterceptor theAudit,
 			BuildProperties theBuild) {
@@ -82,6 +84,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theReviewOperations);
 		server.registerProvider(theSimilarCases);
 		server.registerProvider(theSubscriptionOperations);
+		server.registerProvider(theMonitoringPeriods);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 

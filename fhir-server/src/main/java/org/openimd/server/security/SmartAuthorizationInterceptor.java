@@ -172,10 +172,13 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$validate").onAnyType().andAllowAllResponses();
 			rules.allow().operation().named("$lookup").onType(CodeSystem.class).andAllowAllResponses();
 			// $everything of a patient the token reaches answers only what the read rules above let through.
-			IAuthRuleBuilderOperationNamed everything = rules.allow().operation().named("$everything");
-			access.patientLimit().ifPresentOrElse(
-					patients -> everything.onInstances(patientIds(patients)).andRequireExplicitResponseAuthorization(),
-					() -> everything.onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization());
+			// $monitoring-periods likewise reads all it answers as the caller, and names only what they may read.
+			for (String operation : List.of("$everything", "$monitoring-periods")) {
+				IAuthRuleBuilderOperationNamed onPatients = rules.allow().operation().named(operation);
+				access.patientLimit().ifPresentOrElse(
+						patients -> onPatients.onInstances(patientIds(patients)).andRequireExplicitResponseAuthorization(),
+						() -> onPatients.onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization());
+			}
 		}
 		if (access.mayUsePrescribingTools()) {
 			// They answer from what the caller sends; a pump or patient named by reference is read under the read rules above.
