@@ -156,6 +156,13 @@ public abstract class BaseServerIT {
 		return AppAuthorization.json(app.exchangeCode(TestClients.PUBLIC_APP, null, redirect.get("code"))).get("access_token").asText();
 	}
 
+	/** A client of this server's FHIR API that sends {@code theToken}. */
+	protected IGenericClient as(String theToken) {
+		IGenericClient caller = FHIR.newRestfulGenericClient(fhirBase());
+		caller.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
+		return caller;
+	}
+
 	/** An identifier no other test run has used, so searches find only this test's data. */
 	public static Identifier uniqueIdentifier() {
 		return new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,12 +44,6 @@ class MessagingIT extends BaseServerIT {
 		team.addParticipant().setMember(new Reference(doctor));
 		client.create().resource(team).execute();
 		patientApp = as(personToken(Role.PATIENT, patient, PATIENT_SCOPES));
-	}
-
-	private IGenericClient as(String theToken) {
-		IGenericClient caller = FHIR.newRestfulGenericClient(fhirBase());
-		caller.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
-		return caller;
 	}
 
 	private Communication message(String theFrom, String theTo, String theText) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Duration;
@@ -544,12 +543,6 @@ class ReviewIT extends BaseServerIT {
 	private static String agreementOf(Task theReview) {
 		return theReview.getOutput().stream().filter(output -> ReviewCodes.AGREEMENT.equals(output.getType().getCodingFirstRep().getCode()))
 				.map(output -> ((CodeableConcept) output.getValue()).getCodingFirstRep().getCode()).findFirst().orElse(null);
-	}
-
-	private IGenericClient as(String theToken) {
-		IGenericClient as = FHIR.newRestfulGenericClient(fhirBase());
-		as.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
-		return as;
 	}
 
 	private String create(Resource theResource) {

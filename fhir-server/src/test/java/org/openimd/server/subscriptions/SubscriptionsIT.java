@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.subscription.SubscriptionConstants;
 import java.net.URI;
@@ -424,12 +423,6 @@ class SubscriptionsIT extends BaseServerIT {
 
 	private String create(org.hl7.fhir.r4.model.Resource theResource) {
 		return client.create().resource(theResource).execute().getId().toUnqualifiedVersionless().getValue();
-	}
-
-	private IGenericClient as(String theToken) {
-		IGenericClient caller = FHIR.newRestfulGenericClient(fhirBase());
-		caller.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
-		return caller;
 	}
 
 	private static int refusal(Runnable theCall) {
