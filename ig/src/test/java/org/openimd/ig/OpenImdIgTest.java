@@ -76,7 +76,7 @@ class OpenImdIgTest {
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
 				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
-				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json");
+				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
@@ -234,7 +234,8 @@ class OpenImdIgTest {
 		for (String file : List.of("OperationDefinition-check-pump-prescription.json", "OperationDefinition-opioid-conversion.json",
 				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
-				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
+				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
+				"CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}
