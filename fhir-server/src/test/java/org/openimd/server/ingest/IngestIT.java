@@ -142,8 +142,10 @@ class IngestIT extends BaseServerIT {
 		Bundle devicesOfPatient = client.search().forResource(Device.class)
 				.where(Device.PATIENT.hasId(generator.getPatient().getReferenceElement())).returnBundle(Bundle.class).execute();
 		assertThat(devicesOfPatient.getEntry()).hasSize(1);
+		// The interrogations' measurements, not the device's other Observations (its connectivity status).
 		Bundle trend = client.search().forResource(Observation.class)
 				.where(Observation.DEVICE.hasId(generator.getIdElement().toUnqualifiedVersionless()))
+				.and(Observation.CODE.exactly().systemAndCode(OpenImdUris.CARDX_CIED_CODE_SYSTEM, OpenImdUris.CARDX_IDCO))
 				.sort().descending(Observation.DATE)
 				.returnBundle(Bundle.class).execute();
 		assertThat(trend.getEntry()).extracting(entry -> ((Observation) entry.getResource()).getEffectiveDateTimeType().getYear() + "-"
