@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,9 +62,7 @@ public final class IngestBenchmark {
 		}
 
 		double percentileMillis(double thePercentile) {
-			long[] sorted = latenciesNanos.clone();
-			Arrays.sort(sorted);
-			return sorted[Math.min(sorted.length - 1, (int) Math.ceil(thePercentile * sorted.length) - 1)] / 1e6;
+			return Latencies.percentileMillis(latenciesNanos, thePercentile);
 		}
 	}
 
@@ -208,7 +205,8 @@ public final class IngestBenchmark {
 				.sum();
 	}
 
-	private static String send(Socket theConnection, byte[] theMessage) throws IOException {
+	/** Sends one message over MLLP on {@code theConnection} and returns its ACK. */
+	static String send(Socket theConnection, byte[] theMessage) throws IOException {
 		OutputStream out = theConnection.getOutputStream();
 		out.write(0x0B);
 		out.write(theMessage);
