@@ -69,17 +69,21 @@ public record SelfSignedKeyStore(Path location, String password) {
 	}
 
 	private static SelfSignedKeyStore make(Path theDirectory) {
+		return make(theDirectory, randomPassword());
+	}
+
+	/** A new store in {@code theDirectory} under {@code thePassword}. */
+	static SelfSignedKeyStore make(Path theDirectory, String thePassword) {
 		Path store = theDirectory.resolve(FILE_NAME);
 		Path passwordFile = theDirectory.resolve(PASSWORD_FILE_NAME);
 		try {
 			Files.createDirectories(theDirectory);
-			String password = randomPassword();
 			Path partial = Files.createTempFile(theDirectory, FILE_NAME, ".partial");
 			Files.delete(partial);
-			runKeytool(partial, password);
-			OwnerOnlyFile.write(passwordFile, password);
+			runKeytool(partial, thePassword);
+			OwnerOnlyFile.write(passwordFile, thePassword);
 			moveIntoPlace(partial, store);
-			SelfSignedKeyStore made = new SelfSignedKeyStore(store, password);
+			SelfSignedKeyStore made = new SelfSignedKeyStore(store, thePassword);
 			made.writeCertificate();
 			return made;
 		} catch (IOException | GeneralSecurityException e) {
@@ -99,6 +103,8 @@ public record SelfSignedKeyStore(Path location, String password) {
 		moveIntoPlace(partial, certificate);
 	}
 
+	private static final String PASSWORD_VARIABLE = "OPENIMD_KEYSTORE_PASSWORD";
+
 	private static void runKeytool(Path theStore, String thePassword) throws IOException {
 		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
 		List<String> command = List.of(keytool.toString(), "-genkeypair", "-noprompt",
@@ -109,8 +115,12 @@ public record SelfSignedKeyStore(Path location, String password) {
 				"-ext", "SAN=" + subjectAlternativeNames(),
 				"-ext", "EKU=serverAuth,clientAuth",
 				"-storetype", TYPE, "-keystore", theStore.toString(),
-				"-storepass", thePassword, "-keypass", thePassword);
-		Process keytoolRun = new ProcessBuilder(command).redirectErrorStream(true).start();
+				"-storepass:env", PASSWORD_VARIABLE, "-keypass:env", PASSWORD_VARIABLE);
+		// Through the environment, not the command line: no other user's `ps` shows it, and the keytool
+		// launcher takes an argument that starts with -J (as a random password may) for an option of its own.
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().put(PASSWORD_VARIABLE, thePassword);
+		Process keytoolRun = builder.start();
 		try {
 			String output = new String(keytoolRun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!keytoolRun.waitFor(60, TimeUnit.SECONDS) || keytoolRun.exitValue() != 0 || !Files.exists(theStore)) {
