@@ -79,8 +79,6 @@ class FhirJpaConfig {
 		// HAPI keeps each change for subscriptions in the database and takes them up every 5 s by default; an
 		// alert should reach its subscriber within a second of the ACK (project decision: poll every 250 ms).
 		settings.setSubscriptionIntervalInMs(250);
-		// A new subscription is activated at once rather than at the next poll.
-		settings.setSubscriptionChangeQueuedImmediately(true);
 		return settings;
 	}
 
