@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
@@ -21,6 +20,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.openimd.server.security.StandingAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -33,31 +33,52 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class SubscriberContact {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(SubscriberContact.class);
+	/** How often, and how many times, to look whether HAPI has activated a new subscription: a minute at most. */
+	private static final Duration ACTIVATION_LOOK_EVERY = Duration.ofMillis(250);
+	private static final int ACTIVATION_LOOKS = 240;
 
 	private final DaoRegistry myDaos;
 	private final Notifications myNotifications;
 	private final SubscriptionEvents myEvents;
 	private final StandingAccess myStanding;
-	private final Executor myWorker;
+	private final TaskScheduler myScheduler;
 	private final Clock myClock;
 
 	SubscriberContact(DaoRegistry theDaos, Notifications theNotifications, SubscriptionEvents theEvents, StandingAccess theStanding,
-			Executor theWorker, Clock theClock) {
+			TaskScheduler theScheduler, Clock theClock) {
 		myDaos = theDaos;
 		myNotifications = theNotifications;
 		myEvents = theEvents;
 		myStanding = theStanding;
-		myWorker = theWorker;
+		myScheduler = theScheduler;
 		myClock = theClock;
 	}
 
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
 	public void requested(SubscriptionRequests.SubscriptionRequested theRequest) {
-		myWorker.execute(() -> handshake(new IdType(theRequest.subscription())));
+		handshakeOnceActive(new IdType(theRequest.subscription()), 0);
 	}
 
-	void handshake(IdType theSubscription) {
-		Optional<Subscription> subscription = read(theSubscription).filter(SubscriberContact::restHook);
+	/**
+	 * The handshake waits for HAPI to activate the subscription (it takes up the new one at its next
+	 * poll): an error set before would be overwritten by that activation.
+	 */
+	private void handshakeOnceActive(IdType theSubscription, int theLooks) {
+		myScheduler.schedule(() -> {
+			Optional<Subscription> subscription = read(theSubscription);
+			if (subscription.filter(found -> found.getStatus() == Subscription.SubscriptionStatus.REQUESTED).isPresent()) {
+				if (theLooks < ACTIVATION_LOOKS) {
+					handshakeOnceActive(theSubscription, theLooks + 1);
+				}
+				return;
+			}
+			handshake(theSubscription);
+		}, myClock.instant().plus(ACTIVATION_LOOK_EVERY));
+	}
+
+	private void handshake(IdType theSubscription) {
+		Optional<Subscription> subscription = read(theSubscription).filter(SubscriberContact::restHook)
+				.filter(found -> found.getStatus() == Subscription.SubscriptionStatus.ACTIVE);
 		if (subscription.isEmpty() || !myStanding.stands(theSubscription)) {
 			return;
 		}

@@ -22,7 +22,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -87,22 +86,13 @@ class SubscriptionsConfig {
 		return new Notifications(theFhir, theProperties.deliveryTimeout());
 	}
 
-	/** Handshakes, off the request that stored the subscription: its answer never waits for the subscriber's endpoint. */
-	@Bean
-	ThreadPoolTaskExecutor subscriberContactWorker() {
-		ThreadPoolTaskExecutor worker = new ThreadPoolTaskExecutor();
-		worker.setCorePoolSize(1);
-		worker.setMaxPoolSize(1);
-		worker.setThreadNamePrefix("openimd-subscriber-contact-");
-		return worker;
-	}
-
 	@Bean
 	SubscriberContact subscriberContact(DaoRegistry theDaos, Notifications theNotifications, SubscriptionEvents theEvents,
-			StandingAccess theStanding, ThreadPoolTaskExecutor subscriberContactWorker, Clock theClock) {
-		return new SubscriberContact(theDaos, theNotifications, theEvents, theStanding, subscriberContactWorker, theClock);
+			StandingAccess theStanding, ThreadPoolTaskScheduler heartbeatWatch, Clock theClock) {
+		return new SubscriberContact(theDaos, theNotifications, theEvents, theStanding, heartbeatWatch, theClock);
 	}
 
+	/** Handshakes and heartbeats, off the requests that store subscriptions: no answer waits for a subscriber's endpoint. */
 	@Bean
 	ThreadPoolTaskScheduler heartbeatWatch() {
 		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
