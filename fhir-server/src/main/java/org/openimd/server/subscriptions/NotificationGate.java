@@ -57,9 +57,11 @@ class NotificationGate {
 	@Hook(Pointcut.SUBSCRIPTION_RESOURCE_MATCHED)
 	public boolean matched(CanonicalSubscription theSubscription, ResourceDeliveryMessage theDelivery) {
 		IIdType subscription = theSubscription.getIdElement(myFhir).toUnqualifiedVersionless();
-		Optional<IBaseResource> focus = Optional.of(theSubscription).filter(CanonicalSubscription::isTopicSubscription)
-				.map(topical -> theDelivery.getPayload(myFhir)).filter(Bundle.class::isInstance).map(Bundle.class::cast)
-				.flatMap(NotificationGate::status).flatMap(NotificationGate::focus).flatMap(this::stored);
+		// Parsed once: the same Bundle is numbered below and set back as the payload.
+		Optional<Bundle> notification = Optional.of(theSubscription).filter(CanonicalSubscription::isTopicSubscription)
+				.map(topical -> theDelivery.getPayload(myFhir)).filter(Bundle.class::isInstance).map(Bundle.class::cast);
+		Optional<Parameters> status = notification.flatMap(NotificationGate::status);
+		Optional<IBaseResource> focus = status.flatMap(NotificationGate::focus).flatMap(this::stored);
 		if (focus.isEmpty() || !myStanding.mayRead(subscription, focus.get())) {
 			count("withheld");
 			if (!myStanding.stands(subscription)) {
@@ -67,15 +69,13 @@ class NotificationGate {
 			}
 			return false;
 		}
-		Bundle notification = (Bundle) theDelivery.getPayload(myFhir);
-		Parameters status = status(notification).orElseThrow();
 		String focusId = focus.get().getIdElement().toUnqualifiedVersionless().getValue();
 		long number = myEvents.next(subscription.getValue(), focusId);
-		status.getParameter().removeIf(parameter -> parameter.getName().equals(Notifications.EVENTS_SINCE_START)
+		status.get().getParameter().removeIf(parameter -> parameter.getName().equals(Notifications.EVENTS_SINCE_START)
 				|| parameter.getName().equals(Notifications.NOTIFICATION_EVENT));
-		status.addParameter().setName(Notifications.EVENTS_SINCE_START).setValue(new StringType(Long.toString(number)));
-		Notifications.addEvent(status, number, Date.from(myClock.instant()), Optional.of(new Reference(focusId)));
-		theDelivery.setPayload(myFhir, notification,
+		status.get().addParameter().setName(Notifications.EVENTS_SINCE_START).setValue(new StringType(Long.toString(number)));
+		Notifications.addEvent(status.get(), number, Date.from(myClock.instant()), Optional.of(new Reference(focusId)));
+		theDelivery.setPayload(myFhir, notification.get(),
 				Optional.ofNullable(EncodingEnum.forContentType(theSubscription.getPayloadString())).orElse(EncodingEnum.JSON));
 		count("sent");
 		return true;
