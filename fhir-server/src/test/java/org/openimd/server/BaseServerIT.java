@@ -62,6 +62,9 @@ public abstract class BaseServerIT {
 		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
 	}
 
+	/** A browser app's origin allowed by configuration alone, as for an app registered elsewhere. */
+	protected static final String CONFIGURED_BROWSER_ORIGIN = "https://gallery.example";
+
 	@LocalServerPort
 	protected int port;
 
@@ -85,6 +88,7 @@ public abstract class BaseServerIT {
 		theRegistry.add("openimd.ingest.application-ack-attempts", () -> "2");
 		TestClients.registrations().forEach((key, value) -> theRegistry.add(key, () -> value));
 		theRegistry.add("openimd.deid.hmac-key", () -> DEID_KEY);
+		theRegistry.add("openimd.auth.cors-origins", () -> CONFIGURED_BROWSER_ORIGIN);
 		// Test subscribers listen on loopback HTTP; heartbeats are looked for often enough for a test to hear one.
 		theRegistry.add("openimd.subscriptions.allow-loopback-http", () -> "true");
 		theRegistry.add("openimd.subscriptions.heartbeat-check-every", () -> "PT1S");

@@ -73,10 +73,16 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
+	BrowserAppOrigins browserAppOrigins(JdbcTemplate theJdbc, SecuritySchema theSchema, AuthProperties theProperties) {
+		return new BrowserAppOrigins(theJdbc, theProperties.corsOrigins());
+	}
+
+	@Bean
 	@Order(1)
-	SecurityFilterChain publicFilterChain(HttpSecurity theHttp) throws Exception {
+	SecurityFilterChain publicFilterChain(HttpSecurity theHttp, BrowserAppOrigins theBrowserApps) throws Exception {
 		theHttp.securityMatcher(paths(SMART_CONFIGURATION_PATH, "/fhir/metadata", "/actuator/health", "/actuator/health/**", "/actuator/info"))
 				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+				.cors(cors -> cors.configurationSource(theBrowserApps))
 				.csrf(AbstractHttpConfigurer::disable)
 				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		return theHttp.build();
@@ -107,7 +113,8 @@ class ApiSecurityConfig {
 
 	@Bean
 	@Order(5)
-	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens, AuditTrail theTrail) throws Exception {
+	SecurityFilterChain apiFilterChain(HttpSecurity theHttp, JwtDecoder theAccessTokens, BrowserAppOrigins theBrowserApps, AuditTrail theTrail)
+			throws Exception {
 		theHttp.authorizeHttpRequests(requests -> requests
 						// Errors are rendered by a second dispatch; the first already decided who may see what.
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -121,6 +128,7 @@ class ApiSecurityConfig {
 						.requestMatchers(paths("/websocket")).authenticated()
 						.anyRequest().denyAll())
 				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(theAccessTokens)))
+				.cors(cors -> cors.configurationSource(theBrowserApps))
 				// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
 				.csrf(AbstractHttpConfigurer::disable)
 				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

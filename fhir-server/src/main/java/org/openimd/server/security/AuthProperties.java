@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param issuerUri an external identity provider whose access tokens the API trusts instead of OpenIMD's
  *     own ({@link AuthorizationServerMode}); unset, OpenIMD is its own authorization server
  * @param external how that provider's tokens say what OpenIMD needs to know
+ * @param corsOrigins origins of browser apps allowed to call the token endpoint and the FHIR API
+ *     besides those of registered apps' redirect URIs ({@link BrowserAppOrigins}), e.g. the origin of
+ *     an app registered at an external identity provider
  */
 @ConfigurationProperties("openimd.auth")
 public record AuthProperties(
@@ -36,10 +39,12 @@ public record AuthProperties(
 		@DefaultValue("90d") Duration offlineAccessLifetime,
 		@DefaultValue("5m") Duration launchLifetime,
 		URI issuerUri,
-		@DefaultValue ExternalTokens external) {
+		@DefaultValue ExternalTokens external,
+		List<String> corsOrigins) {
 
 	public AuthProperties {
 		clients = clients == null ? List.of() : List.copyOf(clients);
+		corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
 		apps = apps == null ? List.of() : List.copyOf(apps);
 		if (systemTokenLifetime.compareTo(Duration.ofMinutes(5)) > 0) {
 			throw new IllegalArgumentException("openimd.auth.system-token-lifetime may be at most 5 minutes (SMART Backend Services)");

@@ -124,7 +124,7 @@ class AuthorizationServerConfig {
 	@Order(2)
 	SecurityFilterChain authorizationServerFilterChain(HttpSecurity theHttp, ClientAssertionDecoders theAssertionDecoders,
 			FhirServerProperties theFhir, LaunchContexts theLaunches, OAuth2AuthorizationService theAuthorizations,
-			UserAccounts theAccounts, AuditTrail theTrail) throws Exception {
+			UserAccounts theAccounts, BrowserAppOrigins theBrowserApps, AuditTrail theTrail) throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
 		OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponses = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
 		tokenResponses.setAccessTokenResponseCustomizer(new SmartTokenResponse(theAuthorizations, theAccounts));
@@ -157,6 +157,8 @@ class AuthorizationServerConfig {
 										: provider)))
 						.oidc(Customizer.withDefaults()))
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+				// Browser apps on other origins exchange their code and revoke their tokens here.
+				.cors(cors -> cors.configurationSource(theBrowserApps))
 				// The userinfo endpoint takes an access token.
 				.oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
 				// People who are not signed in yet are sent to sign in, then back to the app's request.

@@ -33,7 +33,6 @@ class SmartConfigurationServlet extends HttpServlet {
 			return;
 		}
 		theResponse.setContentType("application/json");
-		theResponse.setHeader("Access-Control-Allow-Origin", "*");
 		JSON.writeValue(theResponse.getOutputStream(), configuration);
 	}
 }
