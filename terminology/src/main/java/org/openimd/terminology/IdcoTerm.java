@@ -15,7 +15,7 @@ public record IdcoTerm(String referenceId, String code, Optional<String> ucumUni
 	private static final Pattern VALUE_TYPE = Pattern.compile("^\\((NM|CWE|DTM|ST)\\)");
 	/** What a description says for the table's maintainers, not for a reader: the value type, sources, HL7 encoding notes. */
 	private static final Pattern NOT_FOR_READERS = Pattern.compile(
-			"^\\((?:NM|CWE|DTM|ST|enum value of [^)]*)\\)\\s*|\\s*\\[[^\\]]*\\]|\\s*\\((?:OBX-4|enum|also|inferred)[^)]*\\)");
+			"^\\((?:NM|CWE|DTM|ST|enum value of [^)]*)\\)\\s*|\\s*\\[[^\\]]*\\]|\\s*\\((?:OBX-4|enum|also|inferred|2009 draft name)[^)]*\\)");
 
 	/** The HL7 v2 data type (OBX-2) the term's values are defined with, where the table says it. */
 	public Optional<String> hl7ValueType() {

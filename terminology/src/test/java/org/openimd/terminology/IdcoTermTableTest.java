@@ -49,7 +49,7 @@ class IdcoTermTableTest {
 		assertThat(table.byReferenceId("MDC_IDC_ENUM_SESS_TYPE_RemoteScheduled").orElseThrow().label()).isEqualTo("Remote, scheduled");
 		assertThat(table.byReferenceId("MDC_IDC_MSMT_LEADHVCHNL_DTM").orElseThrow().label())
 				.isEqualTo("Measured high-voltage (shock) lead channel: date/time");
-		assertThat(table.terms()).allSatisfy(term -> assertThat(term.label()).isNotBlank().doesNotStartWith("(").doesNotContain("[", "OBX-"));
+		assertThat(table.terms()).allSatisfy(term -> assertThat(term.label()).isNotBlank().doesNotStartWith("(").doesNotContain("[", "OBX-", "MDC_IDC_"));
 	}
 
 	@Test
