@@ -99,8 +99,8 @@ class DemoMode implements ApplicationRunner {
 	 */
 	private static final List<String> APP_SCOPES = List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access",
 			"online_access", "patient/*.cruds", "user/*.cruds", ApiScopes.ADMIN);
-	/** An EHR's: every patient's data, read and written. */
-	private static final List<String> BACKEND_SCOPES = List.of("system/*.cruds");
+	/** An EHR's: every patient's data, read and written, and launching apps (the web app among them) for its users. */
+	private static final List<String> BACKEND_SCOPES = List.of("system/*.cruds", ApiScopes.LAUNCH);
 	/** A device gateway's: sends interrogations and looks at what became of them. */
 	private static final List<String> GATEWAY_SCOPES = List.of(ApiScopes.INGEST, ApiScopes.INGEST_ADMIN);
 	/** A pharmacy system's: pump orders and the pump, and the dispenses it records; held to its pharmacy's patients and pump data. */

@@ -8,6 +8,7 @@ import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.openimd.server.RandomSecret;
 import org.openimd.server.audit.AuditEvents;
@@ -15,7 +16,11 @@ import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.login.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,6 +31,7 @@ import org.springframework.web.server.ResponseStatusException;
  * at start-up. A confidential app's secret is made here and answered once (only its hash is kept); a
  * backend client registers the public part of its key, never a private one. A client id already
  * registered is refused rather than replaced, so nobody takes over an existing client by accident.
+ * {@code GET} lists the registered clients without their secrets or keys.
  */
 @RestController
 class ClientAdminController {
@@ -36,10 +42,13 @@ class ClientAdminController {
 	private final RegisteredClientRepository myClients;
 	private final AuditTrail myAudit;
 
-	ClientAdminController(SmartClientRegistry theRegistry, RegisteredClientRepository theClients, AuditTrail theAudit) {
+	private final JdbcTemplate myJdbc;
+
+	ClientAdminController(SmartClientRegistry theRegistry, RegisteredClientRepository theClients, AuditTrail theAudit, JdbcTemplate theJdbc) {
 		myRegistry = theRegistry;
 		myClients = theClients;
 		myAudit = theAudit;
+		myJdbc = theJdbc;
 	}
 
 	/**
@@ -50,6 +59,26 @@ class ClientAdminController {
 	 */
 	record NewClient(String type, String clientId, String name, JsonNode jwks, URI jwksUrl, List<String> redirectUris, List<String> scopes,
 			Role actsAs, String organization) {}
+
+	/** The registered clients, without secrets or keys: what each is, may ask for and redirects to. */
+	@GetMapping("/admin/clients")
+	List<Map<String, Object>> list() {
+		return myJdbc.queryForList("SELECT id FROM oauth2_registered_client ORDER BY client_id", String.class).stream()
+				.map(myClients::findById)
+				.filter(Objects::nonNull)
+				.map(client -> {
+					Map<String, Object> listed = new LinkedHashMap<>();
+					listed.put("clientId", client.getClientId());
+					listed.put("name", client.getClientName());
+					listed.put("type", client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)
+							? (client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE) ? "public" : "confidential")
+							: "backend");
+					listed.put("scopes", client.getScopes());
+					listed.put("redirectUris", client.getRedirectUris());
+					return listed;
+				})
+				.toList();
+	}
 
 	@PostMapping("/admin/clients")
 	ResponseEntity<Map<String, Object>> register(@RequestBody NewClient theClient, HttpServletRequest theRequest) {

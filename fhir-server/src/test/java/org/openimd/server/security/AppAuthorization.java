@@ -130,7 +130,28 @@ public final class AppAuthorization {
 	}
 
 	String codeNow(UserAccount thePerson) {
-		return new Totp(Clock.fixed(Instant.now().plusSeconds(codeStepOffset), Clock.systemUTC().getZone())).currentCode(thePerson.totpSecret());
+		return unusedCode(thePerson, codeStepOffset);
+	}
+
+	/**
+	 * The person's authenticator code {@code theStepOffset} seconds from now, once the server would take
+	 * it: a code is good once, so after a sign-in in the same 30 seconds (by another test class) this
+	 * waits for the next, as the person would.
+	 */
+	public static String unusedCode(UserAccount thePerson, long theStepOffset) {
+		while (true) {
+			Clock then = Clock.fixed(Instant.now().plusSeconds(theStepOffset), Clock.systemUTC().getZone());
+			String code = new Totp(then).currentCode(thePerson.totpSecret());
+			if (new Totp(then).verify(thePerson.totpSecret(), code, thePerson.lastTotpStep()).isPresent()) {
+				return code;
+			}
+			try {
+				Thread.sleep(1000);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(e);
+			}
+		}
 	}
 
 	/** The app's token request for {@code theCode}; a confidential app authenticates with its secret. */

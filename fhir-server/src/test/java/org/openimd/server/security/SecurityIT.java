@@ -28,8 +28,9 @@ class SecurityIT extends BaseServerIT {
 
 	@Test
 	void discoveryIsPublicJsonWithAbsoluteUrlsAndS256Only() throws Exception {
+		// as a browser app on any origin asks for it
 		HttpResponse<String> response = myHttp.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/.well-known/smart-configuration"))
-				.header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+				.header("Accept", "text/html").header("Origin", "https://any-app.example").build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
@@ -239,10 +240,37 @@ class SecurityIT extends BaseServerIT {
 		assertThat(created.body()).doesNotContain("a long enough password");
 		assertThat(account.get("recoveryCodes")).hasSize(10).allSatisfy(code -> assertThat(code.asText()).matches("[A-Z2-7]{5}-[A-Z2-7]{5}"));
 
+		assertThat(account.get("otpauthQrCode").asText()).startsWith("<svg ").endsWith("</svg>").contains("<path");
+
 		HttpResponse<String> again = myHttp.send(create.copy().header("Authorization", "Bearer " + accessToken).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(again.statusCode()).as("the username is taken").isEqualTo(400);
 		assertThat(JSON.readTree(again.body()).get("detail").asText()).as("with the reason").isNotBlank();
+	}
+
+	@Test
+	void onlyAnAdministratorListsAccountsAndClientsAndNeverWithTheirSecrets() throws Exception {
+		String deviceReader = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
+		String clinician = personToken(Role.CLINICIAN, "Practitioner/" + UUID.randomUUID(), "openid fhirUser user/*.rs " + ApiScopes.ADMIN);
+		for (String path : new String[] {"/admin/users", "/admin/clients"}) {
+			assertThat(get(path, null).statusCode()).as(path + " without a token").isEqualTo(401);
+			assertThat(get(path, deviceReader).statusCode()).as(path + " without openimd.admin").isEqualTo(403);
+			assertThat(get(path, clinician).statusCode()).as(path + " for a clinician whose app holds openimd.admin").isEqualTo(403);
+		}
+
+		HttpResponse<String> users = get("/admin/users", accessToken);
+		assertThat(users.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(users.body())).isNotEmpty().allSatisfy(user -> {
+			assertThat(user.has("username") && user.has("role") && user.has("locked")).isTrue();
+			assertThat(user.has("totpSecret") || user.has("passwordHash") || user.has("recoveryCodes")).isFalse();
+		});
+		HttpResponse<String> clients = get("/admin/clients", accessToken);
+		assertThat(clients.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(clients.body())).anySatisfy(client -> {
+			assertThat(client.get("clientId").asText()).isEqualTo(TestClients.CONFIDENTIAL_APP);
+			assertThat(client.get("type").asText()).isEqualTo("confidential");
+		});
+		assertThat(clients.body()).doesNotContain(TestClients.CONFIDENTIAL_APP_SECRET).doesNotContain("clientSecret").doesNotContain("\"d\"");
 	}
 
 	@Test

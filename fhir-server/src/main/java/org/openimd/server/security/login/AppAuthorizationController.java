@@ -103,13 +103,14 @@ class AppAuthorizationController {
 	@ResponseBody
 	String consent(@RequestParam("client_id") String theClientId, @RequestParam String scope, @RequestParam String state) {
 		StringBuilder body = new StringBuilder("<p><b>").append(Pages.escape(clientName(theClientId)))
-				.append("</b> asks for the permissions below. Untick any you do not want to give it. A <code>*</code> means every kind of ")
-				.append("record, including kinds added to OpenIMD later.</p><form method=\"post\" action=\"").append(AUTHORIZATION_ENDPOINT).append("\">")
+				.append("</b> asks to do what is listed below. Untick anything you do not want it to do.</p><form method=\"post\" action=\"")
+				.append(AUTHORIZATION_ENDPOINT).append("\">")
 				.append(Pages.hidden("client_id", theClientId)).append(Pages.hidden("state", state));
 		for (String requested : scope.split(" ")) {
 			if (!requested.isBlank() && !requested.equals(OidcScopes.OPENID)) {
-				body.append("<label><input type=\"checkbox\" name=\"scope\" checked value=\"").append(Pages.escape(requested)).append("\"> ")
-						.append(Pages.escape(requested)).append("</label>");
+				body.append("<label class=\"scope\"><input type=\"checkbox\" name=\"scope\" checked value=\"").append(Pages.escape(requested))
+						.append("\"> ").append(Pages.escape(ScopeWords.of(requested).orElse(requested)))
+						.append(" <code>").append(Pages.escape(requested)).append("</code></label>");
 			}
 		}
 		return Pages.page("Authorise an app", body.append("<button type=\"submit\">Allow</button></form>").toString());

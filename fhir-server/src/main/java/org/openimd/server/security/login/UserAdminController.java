@@ -1,14 +1,19 @@
 package org.openimd.server.security.login;
 
-import org.openimd.server.security.AuthorizationServerMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.openimd.server.security.AuthorizationServerMode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +22,9 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * {@code POST /admin/users}: creates a person's account and answers the TOTP secret and the
  * {@code otpauth://} URI to enrol in an authenticator app (show it as a QR code), and ten recovery
- * codes for when the authenticator is lost; none of them is shown again. Only administrators reach {@code /admin} (see the API's security configuration).
+ * codes for when the authenticator is lost; none of them is shown again. The URI comes as a QR code
+ * too (SVG), for the authenticator app to scan from the administrator's screen. {@code GET} lists the
+ * accounts without their secrets. Only administrators reach {@code /admin} (see the API's security configuration).
  */
 @RestController
 @AuthorizationServerMode.Embedded
@@ -26,9 +33,11 @@ class UserAdminController {
 	private static final String ISSUER = "OpenIMD";
 
 	private final UserAccounts myAccounts;
+	private final Clock myClock;
 
-	UserAdminController(UserAccounts theAccounts) {
+	UserAdminController(UserAccounts theAccounts, Clock theClock) {
 		myAccounts = theAccounts;
+		myClock = theClock;
 	}
 
 	/**
@@ -54,6 +63,23 @@ class UserAdminController {
 		return ProblemDetail.forStatusAndDetail(theRefusal.getStatusCode(), theRefusal.getReason());
 	}
 
+	/** The accounts, without any secret: who they are, their role, and whether sign-in is locked for them now. */
+	@GetMapping("/admin/users")
+	List<Map<String, Object>> list() {
+		Instant now = myClock.instant();
+		List<Map<String, Object>> users = new ArrayList<>();
+		myAccounts.all().forEach(account -> {
+			Map<String, Object> user = new LinkedHashMap<>();
+			user.put("username", account.username());
+			user.put("role", account.role());
+			account.fhirUser().ifPresent(fhirUser -> user.put("fhirUser", fhirUser));
+			account.organization().ifPresent(organization -> user.put("organization", organization));
+			user.put("locked", account.lockedAt(now));
+			users.add(user);
+		});
+		return users;
+	}
+
 	@PostMapping("/admin/users")
 	ResponseEntity<Map<String, Object>> create(@RequestBody NewUser theUser) {
 		if (theUser.username() == null || theUser.username().isBlank() || theUser.password() == null || theUser.role() == null) {
@@ -72,7 +98,9 @@ class UserAdminController {
 		account.fhirUser().ifPresent(fhirUser -> created.put("fhirUser", fhirUser));
 		account.organization().ifPresent(organization -> created.put("organization", organization));
 		created.put("totpSecret", account.totpSecret());
-		created.put("otpauthUri", Totp.enrolmentUri(ISSUER, account.username(), account.totpSecret()));
+		String enrolment = Totp.enrolmentUri(ISSUER, account.username(), account.totpSecret());
+		created.put("otpauthUri", enrolment);
+		created.put("otpauthQrCode", EnrolmentQrCode.svg(enrolment));
 		created.put("recoveryCodes", myAccounts.newRecoveryCodes(account.username()));
 		return ResponseEntity.status(HttpStatus.CREATED).header("Cache-Control", "no-store").body(created);
 	}
