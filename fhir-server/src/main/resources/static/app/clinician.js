@@ -163,11 +163,13 @@ function egmDocuments(session, documents) {
   return h('ul', {}, pdfs.map(document => {
     const attachment = document.content.find(content => content.attachment?.contentType === 'application/pdf').attachment;
     const button = h('button', {class: 'secondary', type: 'button'}, 'Show');
-    const item = h('li', {}, (document.description || codeText(document.type) || 'EGM') + ', ' + formatDate(document.date) + ' ', button);
+    const item = h('li', {'data-document': document.id}, (document.description || codeText(document.type) || 'EGM') + ', ' + formatDate(document.date) + ' ', button);
     button.addEventListener('click', async () => {
-      const response = await session.request(attachment.url, {headers: {Accept: 'application/pdf'}});
-      const url = URL.createObjectURL(await response.blob());
-      item.append(h('iframe', {src: url, title: 'EGM document', width: '100%', height: '600'}));
+      // IDCO carries an EGM as a PDF inside the message, so most come inline; a linked one is fetched with the token.
+      const pdf = attachment.data
+        ? new Blob([Uint8Array.from(atob(attachment.data), character => character.charCodeAt(0))], {type: 'application/pdf'})
+        : await (await session.request(attachment.url, {headers: {Accept: 'application/pdf'}})).blob();
+      item.append(h('iframe', {src: URL.createObjectURL(pdf), title: 'EGM document', width: '100%', height: '600'}));
       button.disabled = true;
     });
     return item;

@@ -1,10 +1,13 @@
 package org.openimd.server.app;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -12,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -32,6 +35,8 @@ final class Browser implements AutoCloseable {
 	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 	static final Path CHROMIUM_DRIVER = Path.of("/usr/bin/chromedriver");
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	private static final String AXE = axeCore();
 
 	final ChromeDriver driver;
 
@@ -79,6 +84,22 @@ final class Browser implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * What axe-core finds against WCAG 2.1 A and AA on the page as it is now: one line per rule broken,
+	 * with the elements that break it.
+	 */
+	@SuppressWarnings("unchecked")
+	List<String> accessibilityViolations() {
+		driver.executeScript(AXE);
+		return (List<String>) driver.executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+				  .then(results => done(results.violations.map(violation => violation.id + ': ' + violation.help + ' at '
+				    + violation.nodes.map(node => node.target.join(' ')).join(', '))))
+				  .catch(error => done(['axe-core did not run: ' + error]));
+				""");
+	}
+
 	void screenshot(String theName) {
 		try {
 			Files.createDirectories(SCREENSHOTS);
@@ -91,6 +112,14 @@ final class Browser implements AutoCloseable {
 	@Override
 	public void close() {
 		driver.quit();
+	}
+
+	private static String axeCore() {
+		try (InputStream axe = Browser.class.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+			return new String(axe.readAllBytes(), StandardCharsets.UTF_8);
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
 	}
 
 	/** Runs browser tests where Debian's chromium and chromium-driver are installed, as {@code .ci/run} installs them. */

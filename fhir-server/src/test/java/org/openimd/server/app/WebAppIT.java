@@ -7,13 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openimd.server.demo.DemoServerIT;
@@ -31,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The web app on the demo server, in headless Chromium: each demo person signs in with password and
@@ -41,12 +47,18 @@ class WebAppIT extends DemoServerIT {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 	private static final Logger LOG = LoggerFactory.getLogger(WebAppIT.class);
+	/** The smallest PDF a viewer opens: one empty page. */
+	private static final String MINIMAL_PDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+			+ "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 	@Autowired
 	SmartClientRegistry clients;
 
 	@Autowired
 	UserAccounts accounts;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	/** The app's address: the loopback address, where it is registered. */
 	private String appUrl() {
@@ -57,6 +69,7 @@ class WebAppIT extends DemoServerIT {
 	void theLandingPageSaysWhatOpenImdIsAndLeadsToSignIn() {
 		try (Browser browser = new Browser().open("http://127.0.0.1:" + port + "/")) {
 			assertThat(browser.driver.getTitle()).contains("OpenIMD");
+			assertThat(browser.accessibilityViolations()).as("the landing page against WCAG 2.1 AA").isEmpty();
 			WebElement signIn = browser.await(By.linkText("Sign in"));
 			assertThat(signIn.getAttribute("href")).endsWith("/app/");
 			assertThat(browser.driver.findElement(By.linkText("The FHIR API's CapabilityStatement")).getAttribute("href")).endsWith("/fhir/metadata");
@@ -64,6 +77,16 @@ class WebAppIT extends DemoServerIT {
 			signIn.click();
 			browser.await(By.name("username"));
 			assertThat(browser.driver.getCurrentUrl()).contains("/auth/login");
+			assertThat(browser.accessibilityViolations()).as("the sign-in page").isEmpty();
+		}
+	}
+
+	@Test
+	void theManufacturerSignsInAndIsToldTheirWorkGoesThroughTheApi() throws Exception {
+		try (Browser browser = new Browser()) {
+			signIn(browser, user(credentials(), "manufacturer"));
+			browser.awaitText(By.tagName("main"), "$manufacturer-export");
+			assertThat(browser.driver.findElement(By.id("nav")).getText()).isEmpty();
 		}
 	}
 
@@ -74,6 +97,11 @@ class WebAppIT extends DemoServerIT {
 		String theirs = patients.get(0);
 		Set<String> notTheirs = Set.of(patients.get(2), patients.get(3));
 
+		String egm = client.create().resource(new DocumentReference().setStatus(Enumerations.DocumentReferenceStatus.CURRENT)
+				.setSubject(new Reference("Patient/" + theirs)).setDescription("EGM for the browser test")
+				.addContent(new DocumentReference.DocumentReferenceContentComponent(new Attachment().setContentType("application/pdf")
+						.setData(MINIMAL_PDF.getBytes(StandardCharsets.US_ASCII))))).execute().getId().getIdPart();
+
 		try (Browser browser = new Browser()) {
 			signIn(browser, user(credentials, "clinician"));
 			browser.await(By.cssSelector("tr[data-task]"));
@@ -81,6 +109,7 @@ class WebAppIT extends DemoServerIT {
 			LOG.info("The worklist was shown {} ms after the app's page began to load, the code exchange and its searches included",
 					browser.driver.executeScript("return Math.round(performance.now())"));
 			browser.screenshot("worklist");
+			assertThat(browser.accessibilityViolations()).as("the worklist").isEmpty();
 			Set<String> listed = browser.driver.findElements(By.cssSelector("tr[data-task] a")).stream()
 					.map(link -> link.getAttribute("href").replaceAll(".*#/patient/", "")).collect(Collectors.toSet());
 			assertThat(listed).isNotEmpty().isSubsetOf(Set.of(patients.get(0), patients.get(1)));
@@ -93,12 +122,16 @@ class WebAppIT extends DemoServerIT {
 			browser.await(By.cssSelector(".charts canvas"));
 			browser.driver.executeScript("document.getElementById('trends').scrollIntoView()");
 			browser.screenshot("patient-page");
+			assertThat(browser.accessibilityViolations()).as("the patient page").isEmpty();
 			String page = browser.driver.findElement(By.tagName("main")).getText();
 			assertThat(page).contains(fullName(theirs), "Devices and leads", "Latest interrogation", "Trends", "Lead impedance", "Ohm");
 			assertThat(browser.driver.findElement(By.cssSelector("[data-interrogation]")).getText()).as("labels, not MDC reference ids")
 					.doesNotContain("MDC_IDC_").contains("pacing impedance");
 			assertThat(browser.driver.findElement(By.cssSelector("[data-battery=status]")).getText()).isNotBlank();
 			assertThat(browser.driver.findElements(By.cssSelector("[data-device]"))).isNotEmpty();
+			browser.driver.findElement(By.cssSelector("[data-document='" + egm + "'] button")).click();
+			assertThat(browser.await(By.cssSelector("[data-document='" + egm + "'] iframe")).getAttribute("src")).as("the PDF inline")
+					.startsWith("blob:");
 
 			String other = patients.get(2);
 			browser.driver.get(appUrl() + "#/patient/" + other);
@@ -113,6 +146,14 @@ class WebAppIT extends DemoServerIT {
 			assertThat(browser.driver.findElement(By.tagName("h1")).getText()).contains(fullName(patients.get(1)));
 			assertThat((String) browser.driver.executeScript("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)"))
 					.as("no token kept in the browser's storage").doesNotContain("access_token").doesNotContain("eyJ");
+
+			// Every token of the clinician's revoked: the app's next request is refused, and it is authorised again without a page.
+			assertThat(jdbc.update("DELETE FROM oauth2_authorization WHERE principal_name = ?", "demo-clinician")).isPositive();
+			browser.driver.get(appUrl() + "#/worklist");
+			browser.await(By.cssSelector("tr[data-task]"));
+			assertThat(browser.driver.getCurrentUrl()).endsWith("/app/#/worklist");
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM oauth2_authorization WHERE principal_name = ?", Integer.class, "demo-clinician"))
+					.as("a new authorization").isPositive();
 		}
 	}
 
@@ -135,6 +176,7 @@ class WebAppIT extends DemoServerIT {
 			assertThat(recording.findElement(By.cssSelector(".caliper-readout")).getText()).matches("Interval \\d+ ms \\(\\d+ per minute\\), height \\d+\\.\\d\\d mV");
 			clinician.driver.executeScript("arguments[0].scrollIntoView()", recording);
 			clinician.screenshot("ecg-viewer");
+			assertThat(clinician.accessibilityViolations()).as("the ECG viewer").isEmpty();
 			recording.findElement(By.name("question")).sendKeys(question);
 			recording.findElement(By.xpath(".//button[text()='Send for review']")).click();
 			clinician.awaitText(By.cssSelector("[data-recording] .send-for-review"), "Sent for review.");
@@ -146,6 +188,7 @@ class WebAppIT extends DemoServerIT {
 			String copy = reviewer.driver.findElement(By.tagName("main")).getText();
 			assertThat(copy).contains(question, "de-identified").doesNotContain(fullName(patient));
 			reviewer.screenshot("review-assignment");
+			assertThat(reviewer.accessibilityViolations()).as("the assignment").isEmpty();
 			reviewer.driver.findElement(By.id("conclusion")).sendKeys("Frequent premature ventricular contractions.");
 			reviewer.driver.findElement(By.name("code")).sendKeys("427172004");
 			reviewer.driver.findElement(By.name("display")).sendKeys("Premature ventricular contraction");
@@ -175,6 +218,7 @@ class WebAppIT extends DemoServerIT {
 			browser.await(By.cssSelector("[data-interrogation]"));
 			assertThat((Boolean) browser.driver.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
 					.as("the page fits a phone's width").isTrue();
+			assertThat(browser.accessibilityViolations()).as("the patient's own page on a phone").isEmpty();
 			browser.driver.manage().window().setSize(new Dimension(1280, 1000));
 
 			browser.driver.get(appUrl() + "#/transmissions");
@@ -216,6 +260,7 @@ class WebAppIT extends DemoServerIT {
 			browser.await(By.cssSelector("[data-check-status=ACCEPT]"));
 			assertThat(browser.driver.findElement(By.cssSelector("[data-refill-interval]")).getText()).matches("\\d+ days");
 			browser.screenshot("pump-order");
+			assertThat(browser.accessibilityViolations()).as("the pump order").isEmpty();
 			WebElement dose = browser.driver.findElement(By.name("rate"));
 			dose.clear();
 			dose.sendKeys("1000");
@@ -248,6 +293,7 @@ class WebAppIT extends DemoServerIT {
 			assertThat(enrolment.findElement(By.tagName("code")).getText()).isEqualTo(accounts.find(username).orElseThrow().totpSecret());
 			assertThat(enrolment.findElements(By.cssSelector(".recovery li"))).hasSize(10);
 			browser.screenshot("new-account");
+			assertThat(browser.accessibilityViolations()).as("the accounts page").isEmpty();
 
 			browser.driver.navigate().refresh();
 			browser.await(By.cssSelector("tr[data-user='" + username + "']"));
