@@ -55,9 +55,10 @@ export function ecgViewer(observation, title) {
   const rows = rowsOf(leads);
   const paperHeightMm = rows.reduce((sum, row) => sum + row.height, 0);
   const durationMs = Math.max(...leads.map(lead => lead.samples.length * lead.periodMs));
-  const state = {zoom: 1, startMs: 0, calipers: [], measuring: false};
-  const canvas = h('canvas', {class: 'ecg-paper', role: 'img', 'aria-label': title + ': ' + leads.map(lead => lead.name).join(', ')
-    + ', ' + (durationMs / 1000).toFixed(1) + ' s on ECG paper at 25 mm/s and 10 mm/mV'});
+  const state = {zoom: 1, startMs: 0, calipers: [], measuring: false, cursorMs: null};
+  const canvas = h('canvas', {class: 'ecg-paper', role: 'img', tabindex: '0', 'aria-label': title + ': ' + leads.map(lead => lead.name).join(', ')
+    + ', ' + (durationMs / 1000).toFixed(1) + ' s on ECG paper at 25 mm/s and 10 mm/mV. Arrow keys move through it; with calipers on,'
+    + ' they move the cursor and Enter places a caliper.'});
   const readout = h('p', {class: 'caliper-readout', 'aria-live': 'polite'}, 'Calipers: off');
   const position = h('input', {type: 'range', min: '0', max: String(Math.max(0, Math.round(durationMs))), value: '0', step: '100',
     'aria-label': 'Position in the recording (ms)'});
@@ -93,7 +94,9 @@ export function ecgViewer(observation, title) {
     state.measuring = !state.measuring;
     state.calipers = [];
     button.setAttribute('aria-pressed', String(state.measuring));
-    readout.textContent = state.measuring ? 'Calipers: click the start, then the end of the interval.' : 'Calipers: off';
+    state.cursorMs = state.measuring ? state.startMs + windowMs() / 2 : null;
+    readout.textContent = state.measuring
+      ? 'Calipers: click the start, then the end of the interval (or, on the paper, arrow keys and Enter).' : 'Calipers: off';
     draw();
   }
 
@@ -121,6 +124,29 @@ export function ecgViewer(observation, title) {
   canvas.addEventListener('pointerup', () => {
     dragFrom = null;
   });
+  // The keyboard does all the pointer does: arrows pan, or with calipers on move a cursor (1 mm, 5 mm with Shift) that Enter places.
+  canvas.addEventListener('keydown', event => {
+    const step = (event.shiftKey ? 5 : 1) / MM_PER_SECOND * 1000;
+    const direction = event.key === 'ArrowLeft' ? -1 : event.key === 'ArrowRight' ? 1 : 0;
+    if (direction !== 0) {
+      event.preventDefault();
+      if (!state.measuring) {
+        pan(direction * step * 10);
+        return;
+      }
+      state.cursorMs = Math.min(durationMs, Math.max(0, state.cursorMs + direction * step));
+      if (state.cursorMs < state.startMs || state.cursorMs > state.startMs + windowMs()) {
+        pan(state.cursorMs - state.startMs - windowMs() / 2);
+      }
+      draw();
+    } else if (state.measuring && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      const point = {ms: state.cursorMs, y: null};
+      state.calipers = state.calipers.length >= 2 ? [point] : [...state.calipers, point];
+      measure();
+      draw();
+    }
+  });
 
   function measure() {
     if (state.calipers.length < 2) {
@@ -128,9 +154,14 @@ export function ecgViewer(observation, title) {
       return;
     }
     const intervalMs = Math.abs(state.calipers[1].ms - state.calipers[0].ms);
+    const interval = 'Interval ' + Math.round(intervalMs) + ' ms (' + (60000 / intervalMs).toFixed(0) + ' per minute)';
+    // A caliper placed from the keyboard marks a time, not a height.
+    if (state.calipers.some(point => point.y === null)) {
+      readout.textContent = interval;
+      return;
+    }
     const amplitudeMv = Math.abs(state.calipers[1].y - state.calipers[0].y) / pxPerMm() / MM_PER_MV;
-    readout.textContent = 'Interval ' + Math.round(intervalMs) + ' ms (' + (60000 / intervalMs).toFixed(0) + ' per minute), height '
-      + amplitudeMv.toFixed(2) + ' mV';
+    readout.textContent = interval + ', height ' + amplitudeMv.toFixed(2) + ' mV';
   }
 
   function draw() {
@@ -205,6 +236,15 @@ export function ecgViewer(observation, title) {
   }
 
   function drawCalipers(context, height) {
+    if (state.cursorMs !== null) {
+      context.strokeStyle = '#7a4a00';
+      context.setLineDash([4, 4]);
+      context.beginPath();
+      context.moveTo(xOf(state.cursorMs), 0);
+      context.lineTo(xOf(state.cursorMs), height);
+      context.stroke();
+      context.setLineDash([]);
+    }
     context.strokeStyle = '#0a58a8';
     context.lineWidth = 1.5;
     for (const point of state.calipers) {

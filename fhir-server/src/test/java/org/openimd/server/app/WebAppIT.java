@@ -28,6 +28,7 @@ import org.openimd.server.security.SmartClientRegistry;
 import org.openimd.server.security.login.UserAccounts;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -174,6 +175,13 @@ class WebAppIT extends DemoServerIT {
 			new Actions(clinician.driver).moveToElement(paper, -200, 0).click().moveToElement(paper, -100, 0).click().perform();
 			clinician.awaitText(By.cssSelector("[data-recording] .caliper-readout"), "per minute");
 			assertThat(recording.findElement(By.cssSelector(".caliper-readout")).getText()).matches("Interval \\d+ ms \\(\\d+ per minute\\), height \\d+\\.\\d\\d mV");
+			// the same from the keyboard: a caliper at the cursor, the cursor five 5 mm squares (1 s at 25 mm/s) on, another
+			paper.sendKeys(Keys.ENTER);
+			for (int square = 0; square < 5; square++) {
+				paper.sendKeys(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
+			}
+			paper.sendKeys(Keys.ENTER);
+			clinician.awaitText(By.cssSelector("[data-recording] .caliper-readout"), "Interval 1000 ms (60 per minute)");
 			clinician.driver.executeScript("arguments[0].scrollIntoView()", recording);
 			clinician.screenshot("ecg-viewer");
 			assertThat(clinician.accessibilityViolations()).as("the ECG viewer").isEmpty();
