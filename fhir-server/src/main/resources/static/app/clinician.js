@@ -18,7 +18,7 @@ export function priorityBadge(priority) {
 export async function worklist(session, main) {
   const bundle = await read(session, 'Task?code=' + encodeURIComponent(REMOTE_MONITORING + '|transmission-review')
     + '&status=requested,in-progress&_sort=triage-rank,authored-on&_include=Task:patient&_count=100');
-  const tasks = resources(bundle, 'Task').filter(task => bundle.entry.find(entry => entry.resource === task).search?.mode !== 'include');
+  const tasks = resources(bundle, 'Task');
   const included = byReference(bundle);
   const counts = PRIORITIES.map(priority => h('span', {}, priorityBadge(priority), ' ',
     h('b', {'data-priority-count': priority}, String(tasks.filter(task => (task.priority || 'routine') === priority).length))));
@@ -148,6 +148,7 @@ function trends(observations) {
   const charts = TRENDS.map(trend => {
     const points = trend.series.map(([, code]) => observations.flatMap(observation => components(observation, code)
       .filter(component => component.valueQuantity && observation.effectiveDateTime)
+      // One point per transmission: a term sent for several instances (shock channels) charts its first.
       .slice(0, 1)
       .map(component => [Date.parse(observation.effectiveDateTime), component.valueQuantity.value])));
     return points.some(series => series.length) ? trendChart(trend.title, trend.unit, trend.series.map(([name]) => name), points) : null;
