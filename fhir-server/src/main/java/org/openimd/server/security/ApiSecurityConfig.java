@@ -16,9 +16,11 @@ import org.openimd.server.audit.RefusedRequestAudit;
 import org.openimd.server.cds.CdsServicesController;
 import org.openimd.server.security.login.Role;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -70,6 +72,14 @@ class ApiSecurityConfig {
 		return AuthorizationManagers.allOf(AuthorityAuthorizationManager.hasAuthority("SCOPE_" + theScope),
 				(authentication, request) -> new AuthorizationDecision(authentication.get() instanceof JwtAuthenticationToken jwt
 						&& Optional.ofNullable(jwt.getToken().getClaimAsString(SmartClaims.ROLE)).map(Role.ADMIN.name()::equalsIgnoreCase).orElse(true)));
+	}
+
+	/** Ahead of every other filter: Spring's path parsing would fail on a dot segment with a 500 ({@link DotSegmentRefusal}). */
+	@Bean
+	FilterRegistrationBean<DotSegmentRefusal> dotSegmentRefusal() {
+		FilterRegistrationBean<DotSegmentRefusal> registration = new FilterRegistrationBean<>(new DotSegmentRefusal());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

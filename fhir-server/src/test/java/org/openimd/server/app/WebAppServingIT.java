@@ -53,7 +53,9 @@ class WebAppServingIT extends BaseServerIT {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(post.statusCode()).as("POST " + path).isIn(401, 403, 405);
 		}
-		assertThat(get("/app/../fhir/Patient").statusCode()).as("no way around the API's token through the app's path").isIn(400, 401, 404);
+		assertThat(get("/app/../fhir/Patient").statusCode()).as("no way around the API's token through the app's path").isEqualTo(400);
+		assertThat(get("/app/%2e%2e/fhir/Patient").statusCode()).as("nor encoded").isEqualTo(400);
+		assertThat(get("/fhir/Patient/a.b").statusCode()).as("a dot inside a segment is no dot segment").isEqualTo(401);
 	}
 
 	private HttpResponse<String> get(String thePath) throws Exception {
