@@ -1,7 +1,7 @@
 // The clinician's pages: the triage worklist and a patient's devices, latest interrogation, alerts and trends.
 import {h, show, table} from './dom.js';
-import {byReference, codeText, formatDate, formatDay, personName, read, resources, valueText} from './fhir.js';
-import {CARDX, TERMS, TRENDS, components, firstValue, label, loadLabels, readableValue} from './idco.js';
+import {byReference, codeText, formatDate, formatDay, personName, post, read, resources, valueText} from './fhir.js';
+import {CARDX, TERMS, TRENDS, components, firstValue, label, loadLabels, measurementTable, readableValue} from './idco.js';
 import {trendChart} from './charts.js';
 import {ecgViewer} from './ecg.js';
 
@@ -44,15 +44,18 @@ export async function worklist(session, main) {
 /** The patient page: everything a clinician looks at in a follow-up. */
 export async function patientPage(session, main, patientId, {plain = false} = {}) {
   await loadLabels();
-  const [patient, devices, interrogations, issues, documents, waveforms, notices] = await Promise.all([
+  // A patient's own pages show their devices and latest transmission only: nothing else is asked for.
+  const [patient, devices, interrogations, ...clinical] = await Promise.all([
     read(session, 'Patient/' + patientId),
     read(session, 'Device?patient=' + patientId + '&_count=50'),
     read(session, 'Observation?patient=' + patientId + '&code=' + encodeURIComponent(CARDX + '|IDCO') + '&_sort=date&_count=200'),
-    read(session, 'DetectedIssue?patient=' + patientId + '&_sort=-identified&_count=20'),
-    read(session, 'DocumentReference?patient=' + patientId + '&_sort=-date&_count=20'),
-    plain ? null : read(session, 'Observation?patient=' + patientId + '&code=' + encodeURIComponent(CARDIAC_WAVEFORM + '|ecg-strip,'
-      + CARDIAC_WAVEFORM + '|egm-episode') + '&_sort=-date&_count=20&_elements=code,effective,subject'),
-    plain ? null : read(session, 'Communication?subject=Patient/' + patientId + '&_sort=-sent&_count=20'),
+    ...(plain ? [] : [
+      read(session, 'DetectedIssue?patient=' + patientId + '&_sort=-identified&_count=20'),
+      read(session, 'Observation?patient=' + patientId + '&code=' + encodeURIComponent(CARDIAC_WAVEFORM + '|ecg-strip,'
+        + CARDIAC_WAVEFORM + '|egm-episode') + '&_sort=-date&_count=20&_elements=code,effective,subject'),
+      read(session, 'DocumentReference?patient=' + patientId + '&_sort=-date&_count=20'),
+      read(session, 'Communication?subject=Patient/' + patientId + '&_sort=-sent&_count=20'),
+    ]),
   ]);
   const observations = resources(interrogations, 'Observation');
   const latest = observations[observations.length - 1] || null;
@@ -62,18 +65,19 @@ export async function patientPage(session, main, patientId, {plain = false} = {}
     h('div', {class: 'summary'},
       h('section', {}, h('h2', {}, plain ? 'Your devices' : 'Devices and leads'), deviceCards(resources(devices, 'Device'), latest)),
       h('section', {}, h('h2', {}, 'Battery'), battery(latest))),
-    plain ? null : h('h2', {}, 'Alerts'),
-    plain ? null : alerts(resources(issues, 'DetectedIssue')),
-    plain ? null : h('h2', {id: 'trends'}, 'Trends'),
-    plain ? null : trends(observations),
-    plain ? null : h('h2', {}, 'ECG strips and EGM episodes'),
-    plain ? null : recordings(session, resources(waveforms, 'Observation')),
-    plain ? null : h('h2', {}, 'EGM documents'),
-    plain ? null : egmDocuments(session, resources(documents, 'DocumentReference')),
-    plain ? null : h('h2', {}, 'Analyses and notices'),
-    plain ? null : receivedNotices(resources(notices, 'Communication')),
+    plain ? null : clinicalSections(session, observations, ...clinical),
     h('h2', {}, plain ? 'Your latest transmission' : 'Latest interrogation'),
     latest ? interrogation(latest) : h('p', {}, 'No interrogation yet.'));
+}
+
+function clinicalSections(session, observations, issues, waveforms, documents, notices) {
+  return [
+    h('h2', {}, 'Alerts'), alerts(resources(issues, 'DetectedIssue')),
+    h('h2', {id: 'trends'}, 'Trends'), trends(observations),
+    h('h2', {}, 'ECG strips and EGM episodes'), recordings(session, resources(waveforms, 'Observation')),
+    h('h2', {}, 'EGM documents'), egmDocuments(session, resources(documents, 'DocumentReference')),
+    h('h2', {}, 'Analyses and notices'), receivedNotices(resources(notices, 'Communication')),
+  ];
 }
 
 function deviceCards(devices, latest) {
@@ -126,11 +130,9 @@ function battery(latest) {
 }
 
 function interrogation(observation) {
-  const rows = (observation.component || []).map(component => h('tr', {},
-    h('td', {}, label(component.code)), h('td', {}, readableValue(component))));
   return h('section', {'data-interrogation': observation.id},
     h('p', {}, 'Taken ' + formatDate(observation.effectiveDateTime) + '.'),
-    table(['Measurement', 'Value'], rows));
+    measurementTable(observation));
 }
 
 function alerts(issues) {
@@ -199,8 +201,7 @@ function recordings(session, observations) {
       if (question.value.trim()) {
         parameter.push({name: 'question', valueString: question.value.trim()});
       }
-      const response = await session.request('$submit-for-review', {method: 'POST', headers: {'Content-Type': 'application/fhir+json'},
-        body: JSON.stringify({resourceType: 'Parameters', parameter})});
+      const response = await post(session, '$submit-for-review', {resourceType: 'Parameters', parameter});
       sent.textContent = response.ok ? ' Sent for review.' : ' Not sent (' + response.status + ').';
       sent.className = response.ok ? 'done' : 'error';
     });

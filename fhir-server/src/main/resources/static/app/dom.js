@@ -25,9 +25,8 @@ export function show(container, ...children) {
   container.replaceChildren(...children.flat(Infinity).filter(child => child !== null && child !== undefined && child !== false));
 }
 
-export function table(headings, rows, caption) {
+export function table(headings, rows) {
   return h('table', {},
-    caption ? h('caption', {class: 'muted'}, caption) : null,
     h('thead', {}, h('tr', {}, headings.map(heading => h('th', {scope: 'col'}, heading)))),
     h('tbody', {}, rows));
 }

@@ -257,6 +257,8 @@ export function ecgViewer(observation, title) {
   }
 
   requestAnimationFrame(draw);
-  window.addEventListener('resize', draw);
+  // Redrawn to the new width while on the page; a viewer the page has left stops listening.
+  const redrawOnResize = () => (canvas.isConnected ? draw() : window.removeEventListener('resize', redrawOnResize));
+  window.addEventListener('resize', redrawOnResize);
   return wrapper;
 }

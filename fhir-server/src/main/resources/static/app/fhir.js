@@ -3,11 +3,21 @@
 export async function read(session, path) {
   const response = await session.request(path);
   if (!response.ok) {
-    const outcome = await response.json().catch(() => null);
-    const text = outcome && outcome.issue ? outcome.issue.map(issue => issue.diagnostics).filter(Boolean).join('; ') : '';
-    throw new Error('The server refused ' + path.split('?')[0] + ' (' + response.status + ')' + (text ? ': ' + text : ''));
+    throw new Error('The server refused ' + path.split('?')[0] + ': ' + await refusal(response));
   }
   return response.json();
+}
+
+/** Posts a resource (a new record, an operation's Parameters) with the session's token. */
+export function post(session, path, resource) {
+  return session.request(path, {method: 'POST', headers: {'Content-Type': 'application/fhir+json'}, body: JSON.stringify(resource)});
+}
+
+/** Why the server refused: the status, and its OperationOutcome's diagnostics when it sent one. */
+export async function refusal(response) {
+  const outcome = await response.json().catch(() => null);
+  const text = outcome && outcome.issue ? outcome.issue.map(issue => issue.diagnostics).filter(Boolean).join('; ') : '';
+  return response.status + (text ? ' ' + text : '');
 }
 
 /** The bundle's resources, matches and includes, by type. */
@@ -37,10 +47,6 @@ export function codeText(concept) {
   }
   const coding = (concept.coding || []).find(coding => coding.display) || (concept.coding || [])[0];
   return concept.text || (coding && (coding.display || coding.code)) || '';
-}
-
-export function hasCode(concept, system, code) {
-  return Boolean(concept && (concept.coding || []).some(coding => coding.system === system && coding.code === code));
 }
 
 /** A component's or observation's value as text, with its unit. */

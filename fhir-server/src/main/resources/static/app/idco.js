@@ -1,7 +1,8 @@
 // IDCO (IEEE 11073-10103) terms as people read them, by the labels the server publishes with the app.
+import {h, table} from './dom.js';
 import {valueText} from './fhir.js';
 
-export const MDC = 'urn:iso:std:iso:11073:10101';
+const MDC = 'urn:iso:std:iso:11073:10101';
 export const CARDX = 'http://hl7.org/fhir/uv/cardx-cied/CodeSystem/CardXCIED';
 
 export const TERMS = {
@@ -34,7 +35,7 @@ export async function loadLabels() {
   return labels;
 }
 
-export function mdcCode(concept) {
+function mdcCode(concept) {
   const coding = (concept && concept.coding || []).find(coding => coding.system === MDC);
   return coding ? coding.code : null;
 }
@@ -56,4 +57,10 @@ export function firstValue(observation, code) {
 /** A component's value as people read it: coded values by their label too. */
 export function readableValue(component) {
   return component.valueCodeableConcept ? label(component.valueCodeableConcept) : valueText(component);
+}
+
+/** An IdcoObservation's measurements, each by its label with its value. */
+export function measurementTable(observation) {
+  return table(['Measurement', 'Value'], (observation.component || []).map(component => h('tr', {},
+    h('td', {}, label(component.code)), h('td', {}, readableValue(component)))));
 }

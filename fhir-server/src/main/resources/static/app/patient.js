@@ -1,6 +1,6 @@
 // The patient's own pages: transmissions and when the next is due, and messages with their clinic.
 import {h, show, table} from './dom.js';
-import {codeText, formatDate, formatDay, read, resources} from './fhir.js';
+import {codeText, formatDate, formatDay, post, read, refusal, resources} from './fhir.js';
 
 const REMOTE_MONITORING = 'https://openimd.org/fhir/CodeSystem/remote-monitoring';
 
@@ -41,12 +41,11 @@ export async function messages(session, main) {
     const message = {resourceType: 'Communication', status: 'completed', subject: {reference: 'Patient/' + id},
       sender: {reference: 'Patient/' + id}, recipient: [{reference: 'CareTeam/' + careTeam.id}], sent: new Date().toISOString(),
       payload: [{contentString: text.value}]};
-    const response = await session.request('Communication', {method: 'POST', headers: {'Content-Type': 'application/fhir+json'},
-      body: JSON.stringify(message)});
+    const response = await post(session, 'Communication', message);
     if (response.ok) {
       await messages(session, main);
     } else {
-      status.textContent = 'Not sent (' + response.status + ').';
+      status.textContent = 'Not sent: ' + await refusal(response);
       status.className = 'error';
     }
   });

@@ -1,7 +1,7 @@
 // The pharmacist's pages: their patients' pump orders, the prescription form checked live by
 // $check-pump-prescription, the refill calendar, and dispenses.
 import {h, show, table} from './dom.js';
-import {byReference, codeText, formatDay, personName, read, resources, valueText} from './fhir.js';
+import {byReference, codeText, formatDay, personName, post, read, resources, valueText} from './fhir.js';
 
 const RULE_SYSTEM = 'https://openimd.org/fhir/CodeSystem/intrathecal-rule';
 const CHECK_DELAY_MS = 300;
@@ -31,6 +31,16 @@ function pumpOf(request) {
   return pump ? pump.reference : null;
 }
 
+/** The pump checks' answer for {@code request} as it stands (its id and narrative left out: a check stores nothing). */
+async function checkPrescription(session, request) {
+  const parameter = [{name: 'medicationRequest', resource: {...request, id: undefined, meta: undefined, text: undefined}}];
+  if (pumpOf(request)) {
+    parameter.push({name: 'pump', valueReference: {reference: pumpOf(request)}});
+  }
+  const response = await post(session, 'MedicationRequest/$check-pump-prescription', {resourceType: 'Parameters', parameter});
+  return {ok: response.ok, answer: await response.json().catch(() => ({}))};
+}
+
 export async function orders(session, main) {
   const bundle = await read(session, 'MedicationRequest?_sort=-authoredon&_count=50&_include=MedicationRequest:subject');
   const patients = byReference(bundle);
@@ -51,12 +61,7 @@ export async function order(session, main, id) {
   const medication = medicationOf(request);
   const findings = h('section', {class: 'findings', 'aria-live': 'polite'});
   const rate = request.dosageInstruction[0].doseAndRate[0].rateQuantity;
-  const fields = [];
-  const field = (labelText, name, value, attributes = {}) => {
-    const input = h('input', {name, value: String(value), ...attributes});
-    fields.push(input);
-    return h('label', {}, labelText + ' ', input);
-  };
+  const field = (labelText, name, value, attributes = {}) => h('label', {}, labelText + ' ', h('input', {name, value: String(value), ...attributes}));
   const ingredientRows = (medication.ingredient || []).map((ingredient, index) => h('fieldset', {'data-ingredient': String(index)},
     h('legend', {}, codeText(ingredient.itemCodeableConcept)),
     field('Concentration', 'strength-' + index, ingredient.strength.numerator.value, {type: 'number', step: 'any', min: '0', inputmode: 'decimal'}),
@@ -66,23 +71,19 @@ export async function order(session, main, id) {
     h('fieldset', {}, h('legend', {}, 'Dose'),
       field('Daily dose', 'rate', rate.value, {type: 'number', step: 'any', min: '0', inputmode: 'decimal'}), h('span', {}, ' ' + rate.code)));
   let timer = null;
+  let checksAsked = 0;
   const check = async () => {
     const edited = JSON.parse(JSON.stringify(request));
-    delete edited.id;
-    delete edited.meta;
-    delete edited.text;
-    const editedMedication = medicationOf(edited);
-    editedMedication.ingredient.forEach((ingredient, index) => {
+    medicationOf(edited).ingredient.forEach((ingredient, index) => {
       ingredient.strength.numerator.value = Number(form.elements['strength-' + index].value);
     });
     edited.dosageInstruction[0].doseAndRate[0].rateQuantity.value = Number(form.elements.rate.value);
-    const parameter = [{name: 'medicationRequest', resource: edited}];
-    if (pumpOf(request)) {
-      parameter.push({name: 'pump', valueReference: {reference: pumpOf(request)}});
+    // A slow answer to an earlier version of the form must not replace the answer to the latest.
+    const asked = ++checksAsked;
+    const {ok, answer} = await checkPrescription(session, edited);
+    if (asked === checksAsked) {
+      show(findings, checkResult(answer, ok));
     }
-    const response = await session.request('MedicationRequest/$check-pump-prescription', {method: 'POST',
-      headers: {'Content-Type': 'application/fhir+json'}, body: JSON.stringify({resourceType: 'Parameters', parameter})});
-    show(findings, checkResult(await response.json(), response.ok));
   };
   form.addEventListener('input', () => {
     clearTimeout(timer);
@@ -141,22 +142,17 @@ export async function refills(session, main) {
   ]);
   const patients = byReference(orderBundle);
   const dispenses = resources(dispenseBundle, 'MedicationDispense');
-  const rows = [];
-  for (const request of resources(orderBundle, 'MedicationRequest')) {
+  const rows = await Promise.all(resources(orderBundle, 'MedicationRequest').map(async request => {
     const last = dispenses.find(dispense => (dispense.authorizingPrescription || []).some(reference => reference.reference === 'MedicationRequest/' + request.id));
-    const check = await session.request('MedicationRequest/$check-pump-prescription', {method: 'POST',
-      headers: {'Content-Type': 'application/fhir+json'},
-      body: JSON.stringify({resourceType: 'Parameters', parameter: [{name: 'medicationRequest', resource: {...request, id: undefined, meta: undefined, text: undefined}},
-        ...(pumpOf(request) ? [{name: 'pump', valueReference: {reference: pumpOf(request)}}] : [])]})});
-    const answer = check.ok ? await check.json() : null;
-    const interval = answer ? parameterValue(answer, 'refillIntervalDays')[0] : null;
+    const {ok, answer} = await checkPrescription(session, request);
+    const interval = ok ? parameterValue(answer, 'refillIntervalDays')[0] : null;
     let due = null;
     if (last && last.whenHandedOver && interval) {
       due = new Date(last.whenHandedOver);
       due.setDate(due.getDate() + interval.valueInteger);
     }
-    rows.push({request, last, interval, due});
-  }
+    return {request, last, interval, due};
+  }));
   rows.sort((a, b) => (a.due ? a.due.getTime() : Infinity) - (b.due ? b.due.getTime() : Infinity));
   show(main,
     h('h1', {}, 'Refill calendar'),
@@ -178,11 +174,11 @@ export async function dispenses(session, main) {
     h('h1', {}, 'Dispenses'),
     list.length === 0 ? h('p', {}, 'No dispenses.') : table(['Handed over', 'Patient', 'Medication', 'Quantity', 'Lot', 'Status'],
       list.map(dispense => {
-        const medication = (dispense.contained || []).find(resource => '#' + resource.id === (dispense.medicationReference || {}).reference);
+        const medication = medicationOf(dispense);
         return h('tr', {'data-dispense': dispense.id},
           h('td', {}, formatDay(dispense.whenHandedOver)),
           h('td', {}, personName(patients.get(dispense.subject.reference))),
-          h('td', {}, ingredientsText({...dispense, contained: dispense.contained})),
+          h('td', {}, ingredientsText(dispense)),
           h('td', {}, dispense.quantity ? valueText({valueQuantity: dispense.quantity}) : ''),
           h('td', {}, medication && medication.batch ? medication.batch.lotNumber : ''),
           h('td', {}, dispense.status));

@@ -1,8 +1,8 @@
 // The reviewer's pages: their assignments, and each de-identified copy with its waveforms on ECG paper and the answer form.
 import {h, show, table} from './dom.js';
-import {codeText, formatDate, read, resources} from './fhir.js';
+import {codeText, formatDate, post, read, refusal, resources} from './fhir.js';
 import {ecgViewer, isWaveform} from './ecg.js';
-import {label, loadLabels, readableValue} from './idco.js';
+import {loadLabels, measurementTable} from './idco.js';
 
 const REVIEW = 'https://openimd.org/fhir/CodeSystem/review';
 const SNOMED = 'http://snomed.info/sct';
@@ -39,9 +39,7 @@ export async function assignment(session, main, taskId) {
     question(task) ? h('p', {class: 'question'}, h('b', {}, 'Question: '), question(task)) : null,
     h('p', {class: 'muted'}, 'A de-identified copy: ' + items.length + ' records, dates to the year.'),
     waveforms.map((waveform, index) => ecgViewer(waveform, codeText(waveform.code) + ' ' + (index + 1))),
-    measurements.map(observation => h('section', {}, h('h2', {}, 'Measurements'),
-      table(['Measurement', 'Value'], observation.component.map(component => h('tr', {}, h('td', {}, label(component.code)),
-        h('td', {}, readableValue(component))))))),
+    measurements.map(observation => h('section', {}, h('h2', {}, 'Measurements'), measurementTable(observation))),
     h('h2', {}, 'Your analysis'),
     answered ? h('p', {}, 'You have answered this assignment.') : answerForm(session, task));
 }
@@ -73,13 +71,11 @@ function answerForm(session, task) {
           display: row.querySelector('[name=display]').value.trim() || undefined}]}});
       }
     }
-    const response = await session.request('Task/' + task.id + '/$submit-analysis', {method: 'POST',
-      headers: {'Content-Type': 'application/fhir+json'}, body: JSON.stringify({resourceType: 'Parameters', parameter})});
+    const response = await post(session, 'Task/' + task.id + '/$submit-analysis', {resourceType: 'Parameters', parameter});
     if (response.ok) {
       show(form, h('p', {class: 'done'}, 'Thank you: your analysis was sent to the physician who asked.'));
     } else {
-      const outcome = await response.json().catch(() => null);
-      status.textContent = 'Not sent: ' + (outcome && outcome.issue ? outcome.issue.map(issue => issue.diagnostics).join('; ') : response.status);
+      status.textContent = 'Not sent: ' + await refusal(response);
       status.className = 'error';
     }
   });

@@ -11,6 +11,9 @@ const PENDING = 'openimd.pending-authorization';
 const RENEW_BEFORE_MS = 30_000;
 
 let current = null;
+// One authorization at a time: the pages' parallel requests that all find the token run out share it,
+// so that the state kept for the redirect is the one the browser is sent with.
+let authorizing = null;
 
 export class AuthorizationError extends Error {}
 
@@ -40,7 +43,12 @@ async function discover(fhirBase) {
 }
 
 /** Sends the browser to sign in; an EHR launch passes its launch and iss. Does not return. */
-export async function authorize({launch, iss} = {}) {
+export function authorize(launchContext = {}) {
+  authorizing = authorizing || redirectToSignIn(launchContext);
+  return authorizing;
+}
+
+async function redirectToSignIn({launch, iss}) {
   // An EHR may name the server by localhost, which the app left for the loopback address.
   const fhirBase = iss ? iss.replace('//localhost', '//127.0.0.1') : location.origin + '/fhir';
   if (new URL(fhirBase).origin !== location.origin) {
