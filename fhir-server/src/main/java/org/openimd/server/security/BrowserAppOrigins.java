@@ -3,6 +3,7 @@ package org.openimd.server.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -95,18 +96,20 @@ final class BrowserAppOrigins implements CorsConfigurationSource {
 	}
 
 	private boolean allowed(String theOrigin) {
-		return myConfiguredOrigins.contains(theOrigin) || registeredAppOrigins().contains(theOrigin);
+		return myConfiguredOrigins.contains(theOrigin) || registeredAppOrigin(theOrigin);
 	}
 
-	private Set<String> registeredAppOrigins() {
-		return myJdbc.queryForList("SELECT redirect_uris FROM oauth2_registered_client WHERE authorization_grant_types LIKE ?", String.class,
-						"%" + AuthorizationGrantType.AUTHORIZATION_CODE.getValue() + "%")
+	/**
+	 * Whether an app's redirect URI is on {@code theOrigin}: the database picks the apps whose redirect
+	 * URIs mention it (every cross-origin API call asks), and their URIs are then compared exactly.
+	 */
+	private boolean registeredAppOrigin(String theOrigin) {
+		return myJdbc.queryForList("SELECT redirect_uris FROM oauth2_registered_client WHERE authorization_grant_types LIKE ? AND redirect_uris LIKE ?",
+						String.class, "%" + AuthorizationGrantType.AUTHORIZATION_CODE.getValue() + "%", "%" + theOrigin + "%")
 				.stream()
-				.filter(Objects::nonNull)
-				.flatMap(uris -> Set.of(uris.split(",")).stream())
+				.flatMap(uris -> Arrays.stream(uris.split(",")))
 				.map(BrowserAppOrigins::originOf)
-				.filter(Objects::nonNull)
-				.collect(Collectors.toSet());
+				.anyMatch(theOrigin::equals);
 	}
 
 	/** scheme://host[:port] as a browser sends it in {@code Origin}; null for what is not an http(s) URL. */

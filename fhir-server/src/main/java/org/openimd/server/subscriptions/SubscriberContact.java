@@ -72,26 +72,24 @@ class SubscriberContact {
 				}
 				return;
 			}
-			handshake(theSubscription);
+			subscription.filter(SubscriberContact::restHook).filter(found -> found.getStatus() == Subscription.SubscriptionStatus.ACTIVE)
+					.ifPresent(active -> handshake(theSubscription, active));
 		}, myClock.instant().plus(ACTIVATION_LOOK_EVERY));
 	}
 
-	private void handshake(IdType theSubscription) {
-		Optional<Subscription> subscription = read(theSubscription).filter(SubscriberContact::restHook)
-				.filter(found -> found.getStatus() == Subscription.SubscriptionStatus.ACTIVE);
-		if (subscription.isEmpty() || !myStanding.stands(theSubscription)) {
+	private void handshake(IdType theSubscription, Subscription theActive) {
+		if (!myStanding.stands(theSubscription)) {
 			return;
 		}
 		String id = theSubscription.toUnqualifiedVersionless().getValue();
 		try {
-			myNotifications.post(subscription.get(), Notifications.bundle(
-					Notifications.status(subscription.get(), Notifications.HANDSHAKE, myEvents.count(id)), Bundle.BundleType.HISTORY));
+			myNotifications.post(theActive, Notifications.bundle(
+					Notifications.status(theActive, Notifications.HANDSHAKE, myEvents.count(id)), Bundle.BundleType.HISTORY));
 			myEvents.heard(id);
 		} catch (IOException e) {
 			ourLog.info("{}: the handshake with its endpoint failed ({}); the subscription is in error", id, e.getMessage());
-			Subscription failed = subscription.get();
-			failed.setStatus(Subscription.SubscriptionStatus.ERROR).setError("the handshake with the endpoint failed: " + e.getMessage());
-			dao().update(failed, new SystemRequestDetails());
+			theActive.setStatus(Subscription.SubscriptionStatus.ERROR).setError("the handshake with the endpoint failed: " + e.getMessage());
+			dao().update(theActive, new SystemRequestDetails());
 		}
 	}
 
