@@ -30,6 +30,7 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.SessionManagementConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -74,6 +75,16 @@ class ApiSecurityConfig {
 						&& Optional.ofNullable(jwt.getToken().getClaimAsString(SmartClaims.ROLE)).map(Role.ADMIN.name()::equalsIgnoreCase).orElse(true)));
 	}
 
+	/**
+	 * No session, and none touched: a browser app's request carries the cookie of its person's sign-in
+	 * at the authorization server, and Spring's default on authenticating a bearer token is to give that
+	 * session a new id. Parallel requests then each renamed it, the browser kept whichever answer came
+	 * last, and the person's next authorization found no session and asked for sign-in again.
+	 */
+	private static void leaveSessionsAlone(SessionManagementConfigurer<HttpSecurity> theSessions) {
+		theSessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS).sessionFixation(fixation -> fixation.none());
+	}
+
 	/** Ahead of every other filter: Spring's path parsing would fail on a dot segment with a 500 ({@link DotSegmentRefusal}). */
 	@Bean
 	FilterRegistrationBean<DotSegmentRefusal> dotSegmentRefusal() {
@@ -94,7 +105,7 @@ class ApiSecurityConfig {
 				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
 				.cors(cors -> cors.configurationSource(theBrowserApps))
 				.csrf(AbstractHttpConfigurer::disable)
-				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+				.sessionManagement(ApiSecurityConfig::leaveSessionsAlone);
 		return theHttp.build();
 	}
 
@@ -116,7 +127,7 @@ class ApiSecurityConfig {
 				.oauth2ResourceServer(resourceServer -> resourceServer.authenticationManagerResolver(
 						new CdsClientAuthentication(theClients, theDecoders)))
 				.csrf(AbstractHttpConfigurer::disable)
-				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.sessionManagement(ApiSecurityConfig::leaveSessionsAlone)
 				.addFilterAfter(new RefusedRequestAudit(theTrail), SecurityContextHolderFilter.class);
 		return theHttp.build();
 	}
@@ -141,7 +152,7 @@ class ApiSecurityConfig {
 				.cors(cors -> cors.configurationSource(theBrowserApps))
 				// Bearer tokens, no cookies: nothing for a cross-site request to ride on.
 				.csrf(AbstractHttpConfigurer::disable)
-				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.sessionManagement(ApiSecurityConfig::leaveSessionsAlone)
 				.addFilterAfter(new RefusedRequestAudit(theTrail), SecurityContextHolderFilter.class);
 		return theHttp.build();
 	}

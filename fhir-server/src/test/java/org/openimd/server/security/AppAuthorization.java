@@ -44,7 +44,8 @@ public final class AppAuthorization {
 	private static final Pattern CHECKBOX = Pattern.compile("<input type=\"checkbox\" name=\"scope\" checked value=\"([^\"]+)\">");
 
 	private final String myBaseUrl;
-	private final HttpClient myBrowser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+	private final CookieManager myCookies = new CookieManager();
+	private final HttpClient myBrowser = HttpClient.newBuilder().cookieHandler(myCookies)
 			.followRedirects(HttpClient.Redirect.NEVER).build();
 	final String codeVerifier = random();
 	final String state = random();
@@ -171,6 +172,11 @@ public final class AppAuthorization {
 	public HttpResponse<String> exchangeCode(String theClientId, String theSecret, String theCode) throws IOException, InterruptedException {
 		return exchange(theClientId, theSecret, Map.of("grant_type", "authorization_code", "code", theCode,
 				"redirect_uri", redirectUri, "code_verifier", codeVerifier));
+	}
+
+	/** The cookies the browser holds for the server, as it would send them: its sign-in session among them. */
+	String cookieHeader() {
+		return myCookies.getCookieStore().getCookies().stream().map(Object::toString).collect(Collectors.joining("; "));
 	}
 
 	public static JsonNode json(HttpResponse<String> theResponse) throws IOException {

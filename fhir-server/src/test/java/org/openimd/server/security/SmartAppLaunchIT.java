@@ -203,6 +203,27 @@ class SmartAppLaunchIT extends BaseServerIT {
 	}
 
 	@Test
+	void anAppsRequestsCarryingThePersonsSignInCookieLeaveTheirSignInAsItWas() throws Exception {
+		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
+		AppAuthorization flow = new AppAuthorization(baseUrl());
+		String authorize = flow.authorizationUrl(TestClients.PUBLIC_APP, "openid patient/*.rs launch/patient", Map.of());
+		String token = AppAuthorization.json(flow.exchangeCode(TestClients.PUBLIC_APP, null, flow.authorize(authorize, patient, PASSWORD).get("code")))
+				.get("access_token").asText();
+		String signInCookie = flow.cookieHeader();
+		assertThat(signInCookie).contains("JSESSIONID=");
+
+		// A browser app's parallel requests all carry the cookie the browser had when they set out.
+		for (int request = 0; request < 2; request++) {
+			HttpResponse<String> read = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/" + world.patientA()))
+					.header("Authorization", "Bearer " + token).header("Cookie", signInCookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(read.statusCode()).isEqualTo(200);
+			assertThat(read.headers().allValues("Set-Cookie")).as("the API leaves the sign-in session's cookie alone").isEmpty();
+		}
+		assertThat(flow.get(authorize).headers().firstValue("Location")).as("still signed in: the next authorization goes straight to the app")
+				.get().asString().startsWith(TestClients.APP_REDIRECT_URI);
+	}
+
+	@Test
 	void aRecoveryCodeStandsInForTheAuthenticatorOnceAndIsAudited() throws Exception {
 		UserAccount patient = person(Role.PATIENT, "Patient/" + world.patientA(), null);
 		String recoveryCode = accounts.newRecoveryCodes(patient.username()).get(0);
