@@ -238,6 +238,12 @@ class WebAppIT extends DemoServerIT {
 			browser.await(By.id("message")).sendKeys(message);
 			browser.driver.findElement(By.xpath("//button[text()='Send']")).click();
 			browser.awaitText(By.cssSelector(".messages"), message);
+
+			// Each reload authorises the app again, on the sign-in session whose cookie the page's own requests carried.
+			for (int reload = 0; reload < 3; reload++) {
+				browser.driver.navigate().refresh();
+				browser.awaitText(By.cssSelector(".messages"), message);
+			}
 		}
 	}
 
