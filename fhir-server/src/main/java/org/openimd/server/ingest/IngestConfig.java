@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.ig.OpenImdIg;
+import org.openimd.ig.ShapeCheckedValidator;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.terminology.IdcoTermTable;
@@ -16,6 +17,12 @@ import org.springframework.context.annotation.Configuration;
 /** Switches on HL7 v2 ingest: the raw-message store, the IDCO pipeline, and its MLLP listener. */
 @Configuration(proxyBeanMethods = false)
 class IngestConfig {
+
+	/**
+	 * A project decision: enough for every IDCO term in several value forms (the public full CRT-D
+	 * interrogation has under 300 shapes), at about 100 bytes each.
+	 */
+	private static final int CONFORMANT_SHAPES_KEPT = 50_000;
 
 	@Bean
 	IngestMessageStore ingestMessageStore(DataSource theDataSource) {
@@ -33,7 +40,8 @@ class IngestConfig {
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
 			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms) {
 		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
-				OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), theSystemDao, theApplicationAcks, theAudit, Clock.systemUTC());
+				new ShapeCheckedValidator(OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), CONFORMANT_SHAPES_KEPT), theSystemDao,
+				theApplicationAcks, theAudit, Clock.systemUTC());
 	}
 
 	@Bean

@@ -4,8 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.openimd.ig.ShapeCheckedValidator;
 import org.openimd.mappers.hl7v2.Hl7Charsets;
 import org.openimd.mappers.hl7v2.Hl7ErrorCode;
 import org.openimd.mappers.hl7v2.MessageRejectedException;
@@ -50,12 +49,12 @@ public class IngestSvc {
 	private final IngestMessageStore myStore;
 	private final IdcoOruMapper myMapper;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
-	private final FhirValidator myValidator;
+	private final ShapeCheckedValidator myValidator;
 	private final ApplicationAckSender myApplicationAcks;
 	private final AuditTrail myAudit;
 	private final Clock myClock;
 
-	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, FhirValidator theValidator,
+	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, ShapeCheckedValidator theValidator,
 			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, Clock theClock) {
 		myStore = theStore;
 		myMapper = theMapper;
@@ -149,10 +148,12 @@ public class IngestSvc {
 		return outcome(theId, IngestStatus.ACCEPTED, success(mapping.header(), mapping.issues()), theHeader, stored.patient());
 	}
 
-	/** The errors HAPI's validator finds against the OpenIMD guide; what would not conform is not stored. */
+	/**
+	 * The errors HAPI's validator finds against the OpenIMD guide, run in full on whatever is new in the
+	 * transaction's shapes; what would not conform is not stored.
+	 */
 	private List<String> nonConformance(Bundle theTransaction) {
-		return myValidator.validateWithResult(theTransaction).getMessages().stream()
-				.filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+		return myValidator.errors(theTransaction).stream()
 				.limit(MAX_ERRORS_REPORTED)
 				.map(message -> message.getLocationString() + ": " + message.getMessage())
 				.toList();
