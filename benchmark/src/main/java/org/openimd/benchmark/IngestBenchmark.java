@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.openimd.mappers.idco.IdcoFixtures;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.server.TestClients;
@@ -31,17 +32,19 @@ import org.openimd.terminology.IdcoTermTable;
 
 /**
  * IDCO ingest throughput and ACK latency, against the packaged server started as its own process (on
- * the PostgreSQL named by OPENIMD_TEST_PG_URL, else on H2). In one run it measures:
+ * the PostgreSQL named by OPENIMD_TEST_PG_URL, else on H2). In one run, for typical interrogations
+ * (generated, about 28 values) and for full ones (the public IHE-style CRT-D message with its 292
+ * values, made unique per message), it measures:
  *
  * <ol>
- *   <li>the baseline: N generated interrogations, mapped here, posted as FHIR transactions straight to
+ *   <li>the baseline: the interrogations, mapped here, posted as FHIR transactions straight to
  *       {@code /fhir} by C concurrent clients (what HAPI alone costs);
- *   <li>OpenIMD ingest: N more of the same shape (other serial numbers, so neither half finds the
+ *   <li>OpenIMD ingest: as many more of the same shape (other serial numbers, so neither half finds the
  *       other's data) sent as HL7 v2 over MLLP by C concurrent senders, each waiting for its ACK.
  * </ol>
  *
- * Usage: {@code IngestBenchmark <launcher> <messages> <senders>}. Bounded: it sends exactly the
- * messages asked for, to loopback only, and stops the server it started.
+ * Usage: {@code IngestBenchmark <launcher> <messages> <senders> <full messages>}. Bounded: it sends
+ * exactly the messages asked for, to loopback only, and stops the server it started.
  */
 public final class IngestBenchmark {
 
@@ -66,10 +69,16 @@ public final class IngestBenchmark {
 		}
 	}
 
+	/** Makes {@code theCount} messages whose data belongs to nobody else's: the prefix keeps each run and half apart. */
+	private interface Messages {
+		List<byte[]> make(String thePrefix, int theCount);
+	}
+
 	public static void main(String[] theArgs) throws Exception {
 		Path launcher = Path.of(theArgs[0]).toAbsolutePath();
 		int messages = Integer.parseInt(theArgs[1]);
 		int senders = Integer.parseInt(theArgs[2]);
+		int fullMessages = Integer.parseInt(theArgs[3]);
 		IdcoTermTable terms = IdcoTermTable.load();
 		String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36).toUpperCase();
 
@@ -78,35 +87,106 @@ public final class IngestBenchmark {
 		// ingest is measured, not TLS: the FHIR baseline and MLLP both run without it
 		try (ServerProcess server = ServerProcess.start(List.of(launcher.toString()), false, ServerProcess.freePort(), mllpPort,
 				workDir, List.of("--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"))) {
-			HttpClient http = server.http();
-			String base = server.base();
-			AccessTokens tokens = new AccessTokens(base);
-			IdcoOruMapper mapper = new IdcoOruMapper(terms, ZoneOffset.UTC);
-			IParser json = FhirContext.forR4Cached().newJsonParser();
+			WaysIn waysIn = new WaysIn(server, new AccessTokens(server.base()), new IdcoOruMapper(terms, ZoneOffset.UTC), mllpPort, senders);
+			List<Result> typical = waysIn.compare("typical", (prefix, count) -> generated(terms, run + prefix, count), messages);
+			List<Result> full = waysIn.compare("full", (prefix, count) -> full(run + prefix, count), fullMessages);
 
-			// warm-up, unmeasured: both paths, so that neither pays the JIT and cache start-up alone
-			fhirBaseline("warm-up", messages(terms, run + "V", WARM_UP), mapper, json, http, base, tokens, senders);
-			mllp("warm-up", messages(terms, run + "W", WARM_UP), mllpPort, senders);
-
-			Result baseline = fhirBaseline("FHIR transaction POST /fhir (baseline)", messages(terms, run + "A", messages), mapper, json, http, base, tokens,
-					senders);
-			Result ingest = mllp("HL7 v2 over MLLP (OpenIMD ingest)", messages(terms, run + "B", messages), mllpPort, senders);
-
-			System.out.printf("%nIDCO ingest benchmark: %d interrogations, %d concurrent senders, database %s%n",
-					messages, senders, System.getenv("OPENIMD_TEST_PG_URL") == null ? "H2 (embedded)" : "PostgreSQL");
-			System.out.printf("| %-38s | %10s | %14s | %9s | %9s |%n", "path", "messages/s", "observations/s", "p50 ms", "p99 ms");
-			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(40), "-".repeat(12), "-".repeat(16), "-".repeat(11), "-".repeat(11));
-			for (Result result : List.of(baseline, ingest)) {
-				System.out.printf("| %-38s | %10.1f | %14.0f | %9.1f | %9.1f |%n", result.name(), result.messagesPerSecond(),
+			System.out.printf("%nIDCO ingest benchmark: %d typical and %d full interrogations, %d concurrent senders, database %s%n",
+					messages, fullMessages, senders, System.getenv("OPENIMD_TEST_PG_URL") == null ? "H2 (embedded)" : "PostgreSQL");
+			System.out.printf("| %-46s | %10s | %14s | %9s | %9s |%n", "interrogations, path", "messages/s", "observations/s", "p50 ms", "p99 ms");
+			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(48), "-".repeat(12), "-".repeat(16), "-".repeat(11), "-".repeat(11));
+			for (Result result : List.of(typical.get(0), typical.get(1), full.get(0), full.get(1))) {
+				System.out.printf("| %-46s | %10.1f | %14.0f | %9.1f | %9.1f |%n", result.name(), result.messagesPerSecond(),
 						result.observationsPerSecond(), result.percentileMillis(0.50), result.percentileMillis(0.99));
 			}
-			System.out.printf("MLLP ingest / FHIR baseline: throughput %.2f, p99 latency %.2f%n",
-					ingest.messagesPerSecond() / baseline.messagesPerSecond(), ingest.percentileMillis(0.99) / baseline.percentileMillis(0.99));
+			for (List<Result> pair : List.of(typical, full)) {
+				System.out.printf("%s: MLLP ingest / FHIR baseline: throughput %.2f, p99 latency %.2f%n", pair.get(0).name().split(",")[0],
+						pair.get(1).messagesPerSecond() / pair.get(0).messagesPerSecond(), pair.get(1).percentileMillis(0.99) / pair.get(0).percentileMillis(0.99));
+			}
 		}
 	}
 
+	/** The two ways in to one server, each warmed up before it is measured. */
+	private record WaysIn(ServerProcess server, AccessTokens tokens, IdcoOruMapper mapper, int mllpPort, int senders) {
+
+		/** The baseline, then ingest, on messages of one kind; both warmed up first, so that neither pays the JIT and cache start-up alone. */
+		List<Result> compare(String theKind, Messages theMessages, int theCount) throws Exception {
+			fhirBaseline("warm-up", theMessages.make("V", WARM_UP));
+			mllp("warm-up", theMessages.make("W", WARM_UP));
+			return List.of(fhirBaseline(theKind + ", FHIR transaction POST /fhir (baseline)", theMessages.make("A", theCount)),
+					mllp(theKind + ", HL7 v2 over MLLP (OpenIMD ingest)", theMessages.make("B", theCount)));
+		}
+
+		private Result fhirBaseline(String theName, List<byte[]> theMessages) throws Exception {
+			IParser json = FhirContext.forR4Cached().newJsonParser();
+			List<String> bundles = new ArrayList<>();
+			long observations = 0;
+			for (byte[] message : theMessages) {
+				Bundle transaction = mapper.map(message, Instant.now()).transaction();
+				observations += components(transaction);
+				bundles.add(json.encodeResourceToString(transaction));
+			}
+			return run(theName, bundles.size(), observations, senders, index -> {
+				HttpResponse<String> response;
+				int attempt = 0;
+				do {
+					// Concurrent transactions can race on the same conditional create (the sending application's
+					// Device); HAPI answers 409 and the client tries again, as OpenIMD's ingest does internally.
+					response = server.http().send(HttpRequest.newBuilder(URI.create(server.base() + "/fhir"))
+							.header("Authorization", "Bearer " + tokens.current())
+							.header("Content-Type", "application/fhir+json")
+							.POST(HttpRequest.BodyPublishers.ofString(bundles.get(index))).build(), HttpResponse.BodyHandlers.ofString());
+				} while (response.statusCode() == 409 && ++attempt < 3);
+				if (response.statusCode() != 200) {
+					throw new IllegalStateException("transaction " + index + " answered " + response.statusCode() + ": " + response.body());
+				}
+			});
+		}
+
+		private Result mllp(String theName, List<byte[]> theMessages) throws Exception {
+			long observations = 0;
+			for (byte[] message : theMessages) {
+				observations += components(mapper.map(message, Instant.now()).transaction());
+			}
+			List<Socket> connections = new ArrayList<>();
+			for (int i = 0; i < senders; i++) {
+				connections.add(new Socket("localhost", mllpPort));
+			}
+			try {
+				return run(theName, theMessages.size(), observations, senders, index -> {
+					String ack = send(connections.get(index % senders), theMessages.get(index));
+					if (!ack.contains("MSA|AA|")) {
+						throw new IllegalStateException("message " + index + " was not accepted: " + ack);
+					}
+				});
+			} finally {
+				for (Socket connection : connections) {
+					connection.close();
+				}
+			}
+		}
+	}
+
+	/**
+	 * The public full CRT-D interrogation, each copy another patient with another generator and leads:
+	 * the patient's identifiers, the serial numbers and the control id carry the prefix and the copy's number.
+	 */
+	private static List<byte[]> full(String thePrefix, int theCount) {
+		String fixture = IdcoFixtures.text(IdcoFixtures.IHE_BIOTRONIK_CRTD);
+		List<byte[]> messages = new ArrayList<>(theCount);
+		for (int i = 0; i < theCount; i++) {
+			String copy = thePrefix + i;
+			String message = fixture.replace("1234123412341^^^BSC^U", "P" + copy + "^^^BSC^U")
+					.replace("149202063490^^^BSC^SS", "S" + copy + "^^^BSC^SS")
+					.replace("|5867463524|", "|G" + copy + "|")
+					.replaceAll("\\|12345678(1[234])\\|", "|L" + copy + "-$1|");
+			messages.add(IdcoFixtures.withControlId(message, "F" + copy).getBytes(StandardCharsets.ISO_8859_1));
+		}
+		return messages;
+	}
+
 	/** Patient-major, session-minor: each of N/8 patients has 8 interrogations, a month apart. */
-	private static List<byte[]> messages(IdcoTermTable theTerms, String thePrefix, int theCount) {
+	private static List<byte[]> generated(IdcoTermTable theTerms, String thePrefix, int theCount) {
 		IdcoMessageGenerator generator = new IdcoMessageGenerator(theTerms, thePrefix);
 		int patients = Math.max(1, theCount / INTERROGATIONS_PER_PATIENT);
 		List<byte[]> messages = new ArrayList<>(theCount);
@@ -114,56 +194,6 @@ public final class IngestBenchmark {
 			messages.add(generator.interrogation(i % patients, i / patients).getBytes(StandardCharsets.ISO_8859_1));
 		}
 		return messages;
-	}
-
-	private static Result fhirBaseline(String theName, List<byte[]> theMessages, IdcoOruMapper theMapper, IParser theJson,
-			HttpClient theHttp, String theBase, AccessTokens theTokens, int theClients) throws Exception {
-		List<String> bundles = new ArrayList<>();
-		long observations = 0;
-		for (byte[] message : theMessages) {
-			Bundle transaction = theMapper.map(message, Instant.now()).transaction();
-			observations += components(transaction);
-			bundles.add(theJson.encodeResourceToString(transaction));
-		}
-		return run(theName, bundles.size(), observations, theClients, index -> {
-			HttpResponse<String> response;
-			int attempt = 0;
-			do {
-				// Concurrent transactions can race on the same conditional create (the sending application's
-				// Device); HAPI answers 409 and the client tries again, as OpenIMD's ingest does internally.
-				response = theHttp.send(HttpRequest.newBuilder(URI.create(theBase + "/fhir"))
-						.header("Authorization", "Bearer " + theTokens.current())
-						.header("Content-Type", "application/fhir+json")
-						.POST(HttpRequest.BodyPublishers.ofString(bundles.get(index))).build(), HttpResponse.BodyHandlers.ofString());
-			} while (response.statusCode() == 409 && ++attempt < 3);
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException("transaction " + index + " answered " + response.statusCode() + ": " + response.body());
-			}
-		});
-	}
-
-	private static Result mllp(String theName, List<byte[]> theMessages, int thePort, int theSenders) throws Exception {
-		IdcoOruMapper counter = new IdcoOruMapper(IdcoTermTable.load(), ZoneOffset.UTC);
-		long observations = 0;
-		for (byte[] message : theMessages) {
-			observations += components(counter.map(message, Instant.now()).transaction());
-		}
-		List<Socket> connections = new ArrayList<>();
-		for (int i = 0; i < theSenders; i++) {
-			connections.add(new Socket("localhost", thePort));
-		}
-		try {
-			return run(theName, theMessages.size(), observations, theSenders, index -> {
-				String ack = send(connections.get(index % theSenders), theMessages.get(index));
-				if (!ack.contains("MSA|AA|")) {
-					throw new IllegalStateException("message " + index + " was not accepted: " + ack);
-				}
-			});
-		} finally {
-			for (Socket connection : connections) {
-				connection.close();
-			}
-		}
 	}
 
 	private interface Send {
