@@ -27,8 +27,6 @@ class NarrativeConfig {
 	}
 
 	static ResourceTypeNarratives generator(IdcoTermTable theTerms) {
-		ResourceTypeNarratives narratives = new ResourceTypeNarratives(OPENIMD_TEMPLATES, HAPI_TEMPLATES);
-		narratives.setMessageResolver(new ReadableLabels(theTerms));
-		return narratives;
+		return new ResourceTypeNarratives(new ReadableLabels(theTerms), OPENIMD_TEMPLATES, HAPI_TEMPLATES);
 	}
 }
