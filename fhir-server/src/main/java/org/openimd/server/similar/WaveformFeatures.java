@@ -310,19 +310,45 @@ record WaveformFeatures(String signature, float[] vector, double[][] templates, 
 		return sum;
 	}
 
-	/** NCC over the overlap at each lag from -theMaxLag to theMaxLag, the best of them. */
-	private static double bestLaggedCorrelation(double[] theOne, double[] theOther, int theMaxLag) {
+	/**
+	 * NCC over the overlap at each lag from -theMaxLag to theMaxLag, the best of them; a flat overlap
+	 * says nothing at its lag. The same as the dot product of the overlaps {@link #normalised}, without
+	 * copying them: the exact re-ranking computes it for every candidate, channel and lag.
+	 */
+	static double bestLaggedCorrelation(double[] theOne, double[] theOther, int theMaxLag) {
 		double best = -1;
 		for (int lag = -theMaxLag; lag <= theMaxLag; lag++) {
 			int from = Math.max(0, -lag);
 			int to = Math.min(theOne.length, theOther.length - lag);
-			double[] one = Arrays.copyOfRange(theOne, from, to);
-			double[] other = Arrays.copyOfRange(theOther, from + lag, to + lag);
-			try {
-				best = Math.max(best, dot(normalised(one), normalised(other)));
-			} catch (NoFeaturesException e) {
-				// A flat overlap says nothing at this lag.
+			if (to <= from) {
+				continue;
 			}
+			double sumOne = 0;
+			double sumOther = 0;
+			boolean oneVaries = false;
+			boolean otherVaries = false;
+			for (int i = from; i < to; i++) {
+				sumOne += theOne[i];
+				sumOther += theOther[i + lag];
+				oneVaries |= theOne[i] != theOne[from];
+				otherVaries |= theOther[i + lag] != theOther[from + lag];
+			}
+			if (!oneVaries || !otherVaries) {
+				continue;
+			}
+			double meanOne = sumOne / (to - from);
+			double meanOther = sumOther / (to - from);
+			double product = 0;
+			double squaresOne = 0;
+			double squaresOther = 0;
+			for (int i = from; i < to; i++) {
+				double one = theOne[i] - meanOne;
+				double other = theOther[i + lag] - meanOther;
+				product += one * other;
+				squaresOne += one * one;
+				squaresOther += other * other;
+			}
+			best = Math.max(best, product / Math.sqrt(squaresOne * squaresOther));
 		}
 		return best;
 	}
