@@ -17,7 +17,8 @@ layout=$2
 launcher=$3
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# Each step says what it is doing: the whole takes a few minutes on two cores, and silence looks like a hang.
+# Each step says what it is doing: the whole takes about half a minute on two cores, and silence looks like a hang.
+started=$SECONDS
 step() {
 	echo "prepare-launch: $(date +%H:%M:%S) $*"
 }
@@ -28,7 +29,7 @@ rm -rf "$layout"
 
 training=$(mktemp -d)
 trap 'rm -rf "$training"' EXIT
-step "starting the server once to learn which classes it loads (about a minute)"
+step "starting the server once to learn which classes it loads (about 20 seconds)"
 "$java" -XX:DumpLoadedClassList="$training/classes" -Dspring.context.exit=onRefresh \
 	-jar "$layout/openimd-server.jar" \
 	--openimd.data-dir="$training/data" --server.port=0 --openimd.mllp.port=0 \
@@ -47,4 +48,4 @@ step "archiving $(wc -l <"$training/classes-to-share") classes for class-data sh
 }
 cp "$launcher" "$layout/openimd"
 chmod +x "$layout/openimd"
-echo "prepare-launch: $layout/openimd, sharing $(wc -l <"$training/classes-to-share") classes"
+step "done in $((SECONDS - started)) s: $layout/openimd, sharing $(wc -l <"$training/classes-to-share") classes"
