@@ -18,7 +18,7 @@ launcher=$3
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 # Each step says what it is doing: the whole takes about half a minute on two cores, and silence looks like a hang.
-started=$SECONDS
+started=$(date +%s)
 step() {
 	echo "prepare-launch: $(date +%H:%M:%S) $*"
 }
@@ -48,4 +48,4 @@ step "archiving $(wc -l <"$training/classes-to-share") classes for class-data sh
 }
 cp "$launcher" "$layout/openimd"
 chmod +x "$layout/openimd"
-step "done in $((SECONDS - started)) s: $layout/openimd, sharing $(wc -l <"$training/classes-to-share") classes"
+step "done in $(($(date +%s) - started)) s: $layout/openimd, sharing $(wc -l <"$training/classes-to-share") classes"
