@@ -36,12 +36,12 @@ public class AuditConfig {
 	}
 
 	@Bean
-	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, FhirContext theFhir) {
+	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, FhirContext theFhir, Clock theClock) {
 		// A Provenance names the version it attributes, which HAPI would otherwise strip from the reference.
 		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
 		versioned.add("Provenance.target");
 		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
-		SubmissionProvenance provenance = new SubmissionProvenance(theDaos, Clock.systemDefaultZone());
+		SubmissionProvenance provenance = new SubmissionProvenance(theDaos, theClock);
 		theStorageInterceptors.registerInterceptor(provenance);
 		return provenance;
 	}

@@ -30,9 +30,9 @@ class DeidentificationConfig {
 
 	@Bean
 	Deidentifier safeHarbor(FhirContext theFhir, @Value("${openimd.deid.hmac-key:}") String theConfiguredKey,
-			@Value("${openimd.data-dir}") Path theDataDirectory) {
+			@Value("${openimd.data-dir}") Path theDataDirectory, Clock theClock) {
 		return new Deidentifier(theFhir, DeidentificationProfile.safeHarbor(), key(theConfiguredKey, theDataDirectory.resolve("deid/hmac.key")),
-				Clock.systemDefaultZone());
+				theClock);
 	}
 
 	@Bean

@@ -32,16 +32,16 @@ class IngestConfig {
 	}
 
 	@Bean
-	ApplicationAckSender applicationAckSender(IngestProperties theProperties, IngestMessageStore theStore) {
-		return new ApplicationAckSender(theProperties, theStore, Clock.systemUTC());
+	ApplicationAckSender applicationAckSender(IngestProperties theProperties, IngestMessageStore theStore, Clock theClock) {
+		return new ApplicationAckSender(theProperties, theStore, theClock);
 	}
 
 	@Bean
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
-			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms) {
+			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms, Clock theClock) {
 		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
 				new ShapeCheckedValidator(OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), CONFORMANT_SHAPES_KEPT), theSystemDao,
-				theApplicationAcks, theAudit, Clock.systemUTC());
+				theApplicationAcks, theAudit, theClock);
 	}
 
 	@Bean

@@ -23,38 +23,39 @@ class PumpConfig {
 	}
 
 	@Bean
-	PumpOperations pumpOperations(IntrathecalKnowledge theKnowledge) {
-		return new PumpOperations(theKnowledge, Clock.systemDefaultZone());
+	PumpOperations pumpOperations(IntrathecalKnowledge theKnowledge, Clock theClock) {
+		return new PumpOperations(theKnowledge, theClock);
 	}
 
 	@Bean
 	PumpPrescriptionGuard pumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
-			FhirContext theFhir) {
+			FhirContext theFhir, Clock theClock) {
 		// A DetectedIssue concerns the version of the prescription that raised it, which HAPI would otherwise strip from the reference.
 		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
 		versioned.add("DetectedIssue.implicated");
 		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
-		return registered(theInterceptors, new PumpPrescriptionGuard(theOperations, theDaos, Clock.systemDefaultZone()));
+		return registered(theInterceptors, new PumpPrescriptionGuard(theOperations, theDaos, theClock));
 	}
 
 	@Bean
-	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new PumpDispenseGuard(theOperations, theDaos, Clock.systemDefaultZone()));
+	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors, Clock theClock) {
+		return registered(theInterceptors, new PumpDispenseGuard(theOperations, theDaos, theClock));
 	}
 
 	@Bean
-	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new PumpConfigurationOrders(theOperations, theDaos, Clock.systemDefaultZone()));
+	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
+			Clock theClock) {
+		return registered(theInterceptors, new PumpConfigurationOrders(theOperations, theDaos, theClock));
 	}
 
 	@Bean
-	PumpDataOnly pumpDataOnly(PumpOperations theOperations, DaoRegistry theDaos) {
-		return new PumpDataOnly(new PumpData(theOperations, theDaos, Clock.systemDefaultZone()));
+	PumpDataOnly pumpDataOnly(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new PumpDataOnly(new PumpData(theOperations, theDaos, theClock));
 	}
 
 	@Bean
-	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new PumpTelemetryGuard(theOperations, theDaos, Clock.systemDefaultZone()));
+	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors, Clock theClock) {
+		return registered(theInterceptors, new PumpTelemetryGuard(theOperations, theDaos, theClock));
 	}
 
 	@Bean

@@ -63,8 +63,8 @@ class AuthorizationServerConfig {
 	private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
 
 	@Bean
-	LaunchContexts launchContexts(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties) {
-		return new LaunchContexts(new JdbcTemplate(theDataSource), theProperties, Clock.systemUTC());
+	LaunchContexts launchContexts(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties, Clock theClock) {
+		return new LaunchContexts(new JdbcTemplate(theDataSource), theProperties, theClock);
 	}
 
 	@Bean

@@ -44,8 +44,8 @@ class SmartClientsConfig {
 	}
 
 	@Bean
-	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource, SecuritySchema theSchema) {
-		return new ClientAssertionDecoders(new ClientAssertionReplayCache(new JdbcTemplate(theDataSource), Clock.systemUTC()),
-				Clock.systemUTC());
+	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource, SecuritySchema theSchema, Clock theClock) {
+		return new ClientAssertionDecoders(new ClientAssertionReplayCache(new JdbcTemplate(theDataSource), theClock),
+				theClock);
 	}
 }

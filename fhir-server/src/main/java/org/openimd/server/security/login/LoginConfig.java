@@ -27,19 +27,19 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 class LoginConfig {
 
 	@Bean
-	Totp totp() {
-		return new Totp(Clock.systemUTC());
+	Totp totp(Clock theClock) {
+		return new Totp(theClock);
 	}
 
 	@Bean
 	UserAccounts userAccounts(DataSource theDataSource, SecuritySchema theSchema, PasswordEncoder thePasswords, Totp theTotp,
-			LoginProperties theProperties) {
-		return new UserAccounts(new JdbcTemplate(theDataSource), thePasswords, theTotp, theProperties, Clock.systemUTC());
+			LoginProperties theProperties, Clock theClock) {
+		return new UserAccounts(new JdbcTemplate(theDataSource), thePasswords, theTotp, theProperties, theClock);
 	}
 
 	@Bean
-	SignInThrottle signInThrottle(LoginProperties theProperties) {
-		return new SignInThrottle(theProperties, Clock.systemUTC());
+	SignInThrottle signInThrottle(LoginProperties theProperties, Clock theClock) {
+		return new SignInThrottle(theProperties, theClock);
 	}
 
 	@Bean
