@@ -37,8 +37,8 @@ class DeidentificationConfig {
 
 	@Bean
 	ManufacturerExportProvider manufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, IntrathecalKnowledge theKnowledge,
-			AuditTrail theAudit, CareRelationships theCare) {
-		return new ManufacturerExportProvider(theDeidentifier, theDaos, theKnowledge, theAudit, theCare);
+			AuditTrail theAudit, CareRelationships theCare, Clock theClock) {
+		return new ManufacturerExportProvider(theDeidentifier, theDaos, theKnowledge, theAudit, theCare, theClock);
 	}
 
 	private static byte[] key(String theConfigured, Path theFile) {

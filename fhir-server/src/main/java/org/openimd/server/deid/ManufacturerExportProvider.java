@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.param.StringOrListParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -55,10 +56,12 @@ public class ManufacturerExportProvider {
 	private final IntrathecalKnowledge myKnowledge;
 	private final AuditTrail myAudit;
 	private final CareRelationships myCare;
+	private final Clock myClock;
 
 	public ManufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, IntrathecalKnowledge theKnowledge, AuditTrail theAudit,
-			CareRelationships theCare) {
+			CareRelationships theCare, Clock theClock) {
 		myDeidentifier = theDeidentifier;
+		myClock = theClock;
 		myDaos = theDaos;
 		myKnowledge = theKnowledge;
 		myAudit = theAudit;
@@ -71,7 +74,7 @@ public class ManufacturerExportProvider {
 				.orElseThrow(() -> new ForbiddenOperationException("$manufacturer-export is for a manufacturer's token with a Device scope"));
 		Set<String> names = namesOf(organization);
 		Map<String, Device> devices = devicesMadeBy(names);
-		Bundle export = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new Date());
+		Bundle export = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(Date.from(myClock.instant()));
 		export.getMeta().addSecurity(Deidentifier.ANONYMIZED.copy());
 		Map<String, Patient> patients = new LinkedHashMap<>();
 		Map<String, List<Reference>> releasedByPatient = new LinkedHashMap<>();

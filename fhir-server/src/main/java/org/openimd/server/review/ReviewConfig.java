@@ -2,6 +2,7 @@ package org.openimd.server.review;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.deid.Deidentifier;
@@ -24,8 +25,8 @@ class ReviewConfig {
 	}
 
 	@Bean
-	Reviews reviews(DaoRegistry theDaos, ReviewGroups theGroups, Deidentifier theDeidentifier, CareRelationships theCare) {
-		return new Reviews(theDaos, new DataSets(theDaos), theGroups, new ReviewCopies(theDeidentifier, theDaos), theCare);
+	Reviews reviews(DaoRegistry theDaos, ReviewGroups theGroups, Deidentifier theDeidentifier, CareRelationships theCare, Clock theClock) {
+		return new Reviews(theDaos, new DataSets(theDaos), theGroups, new ReviewCopies(theDeidentifier, theDaos, theClock), theCare, theClock);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package org.openimd.server.review;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
@@ -19,10 +20,12 @@ class ReviewCopies {
 
 	private final Deidentifier myDeidentifier;
 	private final DaoRegistry myDaos;
+	private final Clock myClock;
 
-	ReviewCopies(Deidentifier theDeidentifier, DaoRegistry theDaos) {
+	ReviewCopies(Deidentifier theDeidentifier, DaoRegistry theDaos, Clock theClock) {
 		myDeidentifier = theDeidentifier;
 		myDaos = theDaos;
+		myClock = theClock;
 	}
 
 	/** Stores a new copy of {@code thePortion} for the review {@code theReview} ({@code Task/30}); answers its id. */
@@ -39,7 +42,7 @@ class ReviewCopies {
 	}
 
 	private Bundle copyOf(String theReview, List<Resource> thePortion) {
-		Bundle copy = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new Date());
+		Bundle copy = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(Date.from(myClock.instant()));
 		// The review's id pseudonymised, like every id in the copy: it names the copy without pointing at the record.
 		copy.getIdentifier().setSystem(OpenImdUris.REVIEW_COPY_IDENTIFIER).setValue(myDeidentifier.pseudonym(new IdType(theReview).getIdPart()));
 		copy.getMeta().addSecurity(Deidentifier.ANONYMIZED.copy());

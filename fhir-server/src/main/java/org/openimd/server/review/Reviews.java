@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -46,13 +47,15 @@ class Reviews {
 	private final ReviewGroups myGroups;
 	private final ReviewCopies myCopies;
 	private final CareRelationships myCare;
+	private final Clock myClock;
 
-	Reviews(DaoRegistry theDaos, DataSets theDataSets, ReviewGroups theGroups, ReviewCopies theCopies, CareRelationships theCare) {
+	Reviews(DaoRegistry theDaos, DataSets theDataSets, ReviewGroups theGroups, ReviewCopies theCopies, CareRelationships theCare, Clock theClock) {
 		myDaos = theDaos;
 		myDataSets = theDataSets;
 		myGroups = theGroups;
 		myCopies = theCopies;
 		myCare = theCare;
+		myClock = theClock;
 	}
 
 	/**
@@ -114,7 +117,7 @@ class Reviews {
 		DiagnosticReport analysis = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
 				.setCode(code(ReviewCodes.ANALYSIS))
 				.setSubject(review.getFor())
-				.setIssued(new Date())
+				.setIssued(Date.from(myClock.instant()))
 				.setConclusion(theConclusion)
 				.setConclusionCode(theCodes);
 		analysis.addPerformer(new Reference(theReviewer));
@@ -122,7 +125,7 @@ class Reviews {
 		dataSet.observed().forEach(observed -> analysis.addResult(new Reference(observed)));
 		String analysisId = create(analysis);
 
-		assignment.setStatus(Task.TaskStatus.COMPLETED).setLastModified(new Date())
+		assignment.setStatus(Task.TaskStatus.COMPLETED).setLastModified(Date.from(myClock.instant()))
 				.addOutput().setType(code(ReviewCodes.ANALYSIS)).setValue(new Reference(analysisId));
 		update(assignment);
 
@@ -133,7 +136,7 @@ class Reviews {
 		if (assignmentsOf(review).stream().allMatch(task -> task.getStatus() == Task.TaskStatus.COMPLETED)) {
 			review.setStatus(Task.TaskStatus.COMPLETED);
 		}
-		review.setLastModified(new Date());
+		review.setLastModified(Date.from(myClock.instant()));
 		update(review);
 
 		boolean openReview = myGroups.read(review.getOwner()).openReview();
@@ -159,7 +162,7 @@ class Reviews {
 			if (assignment.getStatus() == Task.TaskStatus.COMPLETED || assignment.getStatus() == Task.TaskStatus.CANCELLED) {
 				continue;
 			}
-			update(assignment.setStatus(Task.TaskStatus.CANCELLED).setLastModified(new Date()));
+			update(assignment.setStatus(Task.TaskStatus.CANCELLED).setLastModified(Date.from(myClock.instant())));
 			notify(ReviewCodes.REVIEW_WITHDRAWN, Optional.empty(), List.of(assignment.getIdElement().toUnqualifiedVersionless().getValue()),
 					assignment.getOwner().getReference(), "The review of a data set assigned to you was withdrawn; your assignment is cancelled.");
 		}
@@ -216,7 +219,7 @@ class Reviews {
 
 	private void notify(String theTopic, Optional<Reference> thePatient, List<String> theAbout, String theRecipient, String theText) {
 		// Its kind as category too: R4 searches a Communication by category, not by topic, and the review subscription topic triggers on it.
-		Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
+		Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(Date.from(myClock.instant()))
 				.setTopic(code(theTopic)).addCategory(code(theTopic));
 		thePatient.ifPresent(notice::setSubject);
 		theAbout.forEach(about -> notice.addAbout(new Reference(about)));
@@ -225,8 +228,8 @@ class Reviews {
 		create(notice);
 	}
 
-	private static Task task(String theCode, Task.TaskStatus theStatus, Optional<String> theQuestion, Optional<String> theRequester) {
-		Task task = new Task().setStatus(theStatus).setIntent(Task.TaskIntent.ORDER).setCode(code(theCode)).setAuthoredOn(new Date());
+	private Task task(String theCode, Task.TaskStatus theStatus, Optional<String> theQuestion, Optional<String> theRequester) {
+		Task task = new Task().setStatus(theStatus).setIntent(Task.TaskIntent.ORDER).setCode(code(theCode)).setAuthoredOn(Date.from(myClock.instant()));
 		theRequester.ifPresent(requester -> task.setRequester(new Reference(requester)));
 		theQuestion.ifPresent(question -> task.addInput().setType(code(ReviewCodes.QUESTION)).setValue(new StringType(question)));
 		return task;

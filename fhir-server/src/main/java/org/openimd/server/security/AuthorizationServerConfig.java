@@ -114,10 +114,10 @@ class AuthorizationServerConfig {
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> theKeys, FhirServerProperties theFhir, UserAccounts theAccounts,
-			AuthProperties theProperties, AuditTrail theTrail) {
+			AuthProperties theProperties, AuditTrail theTrail, Clock theClock) {
 		JwtGenerator tokens = new JwtGenerator(new NimbusJwtEncoder(theKeys));
 		tokens.setJwtCustomizer(new SmartTokenClaims(theFhir, theAccounts));
-		return new AuditedTokenGenerator(new DelegatingOAuth2TokenGenerator(tokens, new SmartRefreshTokens(theProperties)), theTrail);
+		return new AuditedTokenGenerator(new DelegatingOAuth2TokenGenerator(tokens, new SmartRefreshTokens(theProperties, theClock)), theTrail);
 	}
 
 	@Bean

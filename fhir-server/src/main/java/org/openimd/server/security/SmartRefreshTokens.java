@@ -1,5 +1,6 @@
 package org.openimd.server.security;
 
+import java.time.Clock;
 import java.time.Instant;
 import org.openimd.server.RandomSecret;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -20,9 +21,11 @@ class SmartRefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 	private static final int TOKEN_BYTES = 48;
 
 	private final AuthProperties myProperties;
+	private final Clock myClock;
 
-	SmartRefreshTokens(AuthProperties theProperties) {
+	SmartRefreshTokens(AuthProperties theProperties, Clock theClock) {
 		myProperties = theProperties;
+		myClock = theClock;
 	}
 
 	@Override
@@ -35,7 +38,7 @@ class SmartRefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 		if (!offline && !theContext.getAuthorizedScopes().contains(ONLINE_ACCESS)) {
 			return null;
 		}
-		Instant issuedAt = Instant.now();
+		Instant issuedAt = myClock.instant();
 		return new OAuth2RefreshToken(RandomSecret.urlSafe(TOKEN_BYTES), issuedAt,
 				issuedAt.plus(offline ? myProperties.offlineAccessLifetime() : myProperties.onlineAccessLifetime()));
 	}

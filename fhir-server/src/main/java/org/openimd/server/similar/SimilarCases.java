@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -65,15 +66,17 @@ public class SimilarCases implements AutoCloseable {
 	private final CareRelationships myCare;
 	private final List<Kind> myKinds;
 	private final Recipient myRecipient;
+	private final Clock myClock;
 	private final Map<String, Indexed> myIndexed = new ConcurrentHashMap<>();
 
 	/** @param theIndexes makes each comparison's index, in its metric */
 	SimilarCases(DaoRegistry theDaos, CareRelationships theCare, List<Comparison> theComparisons,
-			Function<SimilarityIndex.Metric, SimilarityIndex> theIndexes, Recipient theRecipient) {
+			Function<SimilarityIndex.Metric, SimilarityIndex> theIndexes, Recipient theRecipient, Clock theClock) {
 		myDaos = theDaos;
 		myCare = theCare;
 		myKinds = theComparisons.stream().map(comparison -> new Kind(comparison, theIndexes.apply(comparison.metric()))).toList();
 		myRecipient = theRecipient;
+		myClock = theClock;
 	}
 
 	/** Whether {@code theObservation} is a data set of a kind OpenIMD compares. */
@@ -155,7 +158,7 @@ public class SimilarCases implements AutoCloseable {
 		String dataSet = theDataSet.getIdElement().toUnqualifiedVersionless().getValue();
 		String diagnoses = match.diagnoses().stream().map(SimilarCases::display).distinct().collect(Collectors.joining("; "));
 		for (String recipient : recipients) {
-			Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(new Date())
+			Communication notice = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(Date.from(myClock.instant()))
 					.setSubject(new Reference(patient))
 					.setTopic(new CodeableConcept(new Coding(OpenImdUris.REVIEW_SYSTEM, ReviewCodes.SIMILAR_CASE, "Similar earlier case")));
 			// Its kind as category too: R4 searches a Communication by category, and the similar-case subscription topic triggers on it.

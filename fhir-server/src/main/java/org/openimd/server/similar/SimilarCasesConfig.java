@@ -2,6 +2,7 @@ package org.openimd.server.similar;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +40,7 @@ class SimilarCasesConfig {
 	SimilarCases similarCases(DaoRegistry theDaos, CareRelationships theCare, @Value("${openimd.similar.index:hnsw}") String theIndex,
 			@Value("${openimd.similar.threshold:}") String theWaveformThreshold,
 			@Value("${openimd.similar.interrogation-threshold:}") String theInterrogationThreshold,
-			@Value("${openimd.similar.notify:physician}") String theRecipient, IdcoTermTable theTerms) {
+			@Value("${openimd.similar.notify:physician}") String theRecipient, IdcoTermTable theTerms, Clock theClock) {
 		Function<SimilarityIndex.Metric, SimilarityIndex> indexes = switch (theIndex) {
 			case "hnsw" -> LuceneHnswIndex::new;
 			case "exact" -> ExactIndex::new;
@@ -54,7 +55,7 @@ class SimilarCasesConfig {
 			interrogations = interrogations.withThreshold(Double.parseDouble(theInterrogationThreshold));
 		}
 		return new SimilarCases(theDaos, theCare, List.of(new WaveformComparison(waveforms), interrogations), indexes,
-				SimilarCases.Recipient.valueOf(theRecipient.toUpperCase(Locale.ROOT)));
+				SimilarCases.Recipient.valueOf(theRecipient.toUpperCase(Locale.ROOT)), theClock);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package org.openimd.server.similar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -41,7 +42,7 @@ class SimilarCasesIT extends BaseServerIT {
 		String report = "DiagnosticReport/" + client.create().resource(reading).execute().getId().getIdPart();
 
 		try (SimilarCases restarted = new SimilarCases(daos, care, List.of(new WaveformComparison(SimilarityMethod.load())), ExactIndex::new,
-				SimilarCases.Recipient.PHYSICIAN)) {
+				SimilarCases.Recipient.PHYSICIAN, Clock.systemUTC())) {
 			restarted.rebuild();
 
 			Observation secondLook = SecondRecording.observation(17, 0.7, 71).setSubject(new Reference(patient));
@@ -77,7 +78,7 @@ class SimilarCasesIT extends BaseServerIT {
 		String report = "DiagnosticReport/" + client.create().resource(reading).execute().getId().getIdPart();
 
 		try (SimilarCases restarted = new SimilarCases(daos, care, List.of(InterrogationComparison.load(Interrogations.TERMS)), ExactIndex::new,
-				SimilarCases.Recipient.PHYSICIAN)) {
+				SimilarCases.Recipient.PHYSICIAN, Clock.systemUTC())) {
 			restarted.rebuild();
 
 			Observation again = Interrogations.measurements(Interrogations.measuredAgain(message, prefix, prefix + "X", 0.02, 3));
