@@ -1,17 +1,14 @@
 package org.openimd.server.audit;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.fhir.ReferencePaths;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,23 +21,26 @@ import org.springframework.context.annotation.Configuration;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, IInterceptorService theStorageInterceptors,
-			JpaStorageSettings theStorage) {
+	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, IInterceptorService theStorageInterceptors) {
 		theStorageInterceptors.registerInterceptor(new AuditEventProtection());
-		// Deleting with _expunge checks these paths; a plain delete asks AuditEventProtection.
-		Set<String> notBlockingDeletes = new HashSet<>(theStorage.getEnforceReferentialIntegrityOnDeleteDisableForPaths());
-		notBlockingDeletes.addAll(Set.of("AuditEvent.entity.what", "AuditEvent.entity.what.where(resolve() is Patient)",
-				"AuditEvent.agent.who"));
-		theStorage.setEnforceReferentialIntegrityOnDeleteDisableForPaths(notBlockingDeletes);
 		return new AuditTrail(theSystemDao);
 	}
 
+	/** Deleting with _expunge checks these paths; a plain delete asks AuditEventProtection. */
 	@Bean
-	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, FhirContext theFhir, Clock theClock) {
-		// A Provenance names the version it attributes, which HAPI would otherwise strip from the reference.
-		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
-		versioned.add("Provenance.target");
-		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
+	ReferencePaths auditEventsDoNotBlockDeletes() {
+		return new ReferencePaths(ReferencePaths.Rule.DO_NOT_BLOCK_DELETES, "AuditEvent.entity.what",
+				"AuditEvent.entity.what.where(resolve() is Patient)", "AuditEvent.agent.who");
+	}
+
+	/** A Provenance names the version it attributes. */
+	@Bean
+	ReferencePaths provenanceTargetVersions() {
+		return new ReferencePaths(ReferencePaths.Rule.KEEP_VERSION, "Provenance.target");
+	}
+
+	@Bean
+	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, Clock theClock) {
 		SubmissionProvenance provenance = new SubmissionProvenance(theDaos, theClock);
 		theStorageInterceptors.registerInterceptor(provenance);
 		return provenance;

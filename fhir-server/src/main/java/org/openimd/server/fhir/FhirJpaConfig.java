@@ -17,8 +17,12 @@ import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
@@ -55,14 +59,29 @@ class FhirJpaConfig {
 	}
 
 	@Bean
-	JpaStorageSettings storageSettings() {
+	JpaStorageSettings storageSettings(List<ReferencePaths> theDeclared) {
 		JpaStorageSettings settings = new JpaStorageSettings();
+		settings.setEnforceReferentialIntegrityOnDeleteDisableForPaths(
+				with(settings.getEnforceReferentialIntegrityOnDeleteDisableForPaths(), theDeclared, ReferencePaths.Rule.DO_NOT_BLOCK_DELETES));
 		// A clinician who has just received an interrogation must find it: never answer a search
 		// from a cached result set computed before the latest write.
 		settings.setReuseCachedSearchResultsForMillis(null);
 		settings.setAllowExternalReferences(false);
 		settings.setAutoCreatePlaceholderReferenceTargets(false);
 		return settings;
+	}
+
+	/** Once every feature has declared its {@link ReferencePaths}: HAPI's parsers keep the versions they name. */
+	@Bean
+	SmartInitializingSingleton referenceVersionsKept(FhirContext theFhir, List<ReferencePaths> theDeclared) {
+		return () -> theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(
+				with(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths(), theDeclared, ReferencePaths.Rule.KEEP_VERSION));
+	}
+
+	private static Set<String> with(Set<String> theDefaults, List<ReferencePaths> theDeclared, ReferencePaths.Rule theRule) {
+		Set<String> paths = new HashSet<>(theDefaults);
+		theDeclared.stream().filter(declared -> declared.rule() == theRule).forEach(declared -> paths.addAll(declared.paths()));
+		return paths;
 	}
 
 	@Bean

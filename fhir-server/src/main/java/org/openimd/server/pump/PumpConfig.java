@@ -1,13 +1,11 @@
 package org.openimd.server.pump;
 
 import static org.openimd.server.fhir.CheckedWhenStored.registered;
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.hapi.fhir.cdshooks.api.ICdsServiceRegistry;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
+import org.openimd.server.fhir.ReferencePaths;
 import org.openimd.server.security.PumpDataOnly;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 import org.springframework.context.annotation.Bean;
@@ -27,13 +25,15 @@ class PumpConfig {
 		return new PumpOperations(theKnowledge, theClock);
 	}
 
+	/** A DetectedIssue concerns the version of the prescription that raised it. */
+	@Bean
+	ReferencePaths detectedIssueVersions() {
+		return new ReferencePaths(ReferencePaths.Rule.KEEP_VERSION, "DetectedIssue.implicated");
+	}
+
 	@Bean
 	PumpPrescriptionGuard pumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
-			FhirContext theFhir, Clock theClock) {
-		// A DetectedIssue concerns the version of the prescription that raised it, which HAPI would otherwise strip from the reference.
-		Set<String> versioned = new HashSet<>(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
-		versioned.add("DetectedIssue.implicated");
-		theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(versioned);
+			Clock theClock) {
 		return registered(theInterceptors, new PumpPrescriptionGuard(theOperations, theDaos, theClock));
 	}
 
