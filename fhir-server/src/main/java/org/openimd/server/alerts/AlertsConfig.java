@@ -1,8 +1,5 @@
 package org.openimd.server.alerts;
 
-import static org.openimd.server.fhir.CheckedWhenStored.registered;
-
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,12 +82,12 @@ class AlertsConfig {
 	}
 
 	@Bean
-	TransmissionArrivals transmissionArrivals(ApplicationEventPublisher theEvents, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new TransmissionArrivals(theEvents));
+	TransmissionArrivals transmissionArrivals(ApplicationEventPublisher theEvents) {
+		return new TransmissionArrivals(theEvents);
 	}
 
 	@Bean
-	TriageTimes triageTimes(MeterRegistry theMeters, Clock theClock, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new TriageTimes(theMeters, theClock));
+	TriageTimes triageTimes(MeterRegistry theMeters, Clock theClock) {
+		return new TriageTimes(theMeters, theClock);
 	}
 }

@@ -1,6 +1,5 @@
 package org.openimd.server.audit;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -21,9 +20,13 @@ import org.springframework.context.annotation.Configuration;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, IInterceptorService theStorageInterceptors) {
-		theStorageInterceptors.registerInterceptor(new AuditEventProtection());
+	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao) {
 		return new AuditTrail(theSystemDao);
+	}
+
+	@Bean
+	AuditEventProtection auditEventProtection() {
+		return new AuditEventProtection();
 	}
 
 	/** Deleting with _expunge checks these paths; a plain delete asks AuditEventProtection. */
@@ -40,10 +43,8 @@ public class AuditConfig {
 	}
 
 	@Bean
-	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, IInterceptorService theStorageInterceptors, Clock theClock) {
-		SubmissionProvenance provenance = new SubmissionProvenance(theDaos, theClock);
-		theStorageInterceptors.registerInterceptor(provenance);
-		return provenance;
+	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, Clock theClock) {
+		return new SubmissionProvenance(theDaos, theClock);
 	}
 
 	/** For the FHIR REST server's interceptors: it sees REST requests only, not the ingest pipeline's own writes. */

@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.delete.DeleteConflictOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.openimd.server.fhir.StorageInterceptor;
 
 /**
  * Keeps the audit trail append-only, whatever a token's scopes say: only the {@link AuditTrail}'s
@@ -16,7 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * go round it.
  */
 @Interceptor
-class AuditEventProtection {
+class AuditEventProtection implements StorageInterceptor {
 
 	private static final String AUDIT_EVENT = "AuditEvent";
 

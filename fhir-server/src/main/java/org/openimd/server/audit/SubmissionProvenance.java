@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
+import org.openimd.server.fhir.StorageInterceptor;
 import org.openimd.server.security.SmartClaims;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -27,7 +28,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * itself says of its requester or performer is the submitter's claim; this is the server's record,
  * written in the same transaction, so an order is never stored unattributed.
  */
-public class SubmissionProvenance {
+public class SubmissionProvenance implements StorageInterceptor {
 
 	/** The orders and dispenses a pharmacy or prescriber's system submits, where who sent them matters to the next reader. */
 	private static final Set<String> ATTRIBUTED_TYPES = Set.of("MedicationRequest", "MedicationDispense");

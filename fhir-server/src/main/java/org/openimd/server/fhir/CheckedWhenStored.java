@@ -1,7 +1,6 @@
 package org.openimd.server.fhir;
 
 import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Optional;
@@ -12,13 +11,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * ingest): before storage it may refuse or complete the resource, after storage, once the resource has
  * its id and version, it records what it found.
  */
-public abstract class CheckedWhenStored {
-
-	/** {@code theCheck}, registered with JPA storage so that it sees every write: REST, transactions and ingest alike. */
-	public static <T extends CheckedWhenStored> T registered(IInterceptorService theInterceptors, T theCheck) {
-		theInterceptors.registerInterceptor(theCheck);
-		return theCheck;
-	}
+public abstract class CheckedWhenStored implements StorageInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void beforeCreate(IBaseResource theResource, RequestDetails theRequest) {

@@ -2,6 +2,7 @@ package org.openimd.server.fhir;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -69,6 +70,15 @@ class FhirJpaConfig {
 		settings.setAllowExternalReferences(false);
 		settings.setAutoCreatePlaceholderReferenceTargets(false);
 		return settings;
+	}
+
+	/**
+	 * Every feature's {@link StorageInterceptor}, registered with HAPI's storage once all are made: before
+	 * the first write, which comes from the application runners (guide, code systems, demo data) or a request.
+	 */
+	@Bean
+	SmartInitializingSingleton storageInterceptorsRegistered(IInterceptorService theStorage, List<StorageInterceptor> theInterceptors) {
+		return () -> theInterceptors.forEach(theStorage::registerInterceptor);
 	}
 
 	/** Once every feature has declared its {@link ReferencePaths}: HAPI's parsers keep the versions they name. */

@@ -1,6 +1,5 @@
 package org.openimd.server.idco;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import javax.sql.DataSource;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,10 +17,7 @@ class IdcoValueConfig {
 	}
 
 	@Bean
-	IdcoValueInterceptor idcoValueInterceptor(IdcoValueIndex theIndex, IInterceptorService theInterceptors,
-			FhirServerProperties theProperties) {
-		IdcoValueInterceptor interceptor = new IdcoValueInterceptor(theIndex, theProperties.idcoValueMaxMatches());
-		theInterceptors.registerInterceptor(interceptor);
-		return interceptor;
+	IdcoValueInterceptor idcoValueInterceptor(IdcoValueIndex theIndex, FhirServerProperties theProperties) {
+		return new IdcoValueInterceptor(theIndex, theProperties.idcoValueMaxMatches());
 	}
 }

@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
+import org.openimd.server.fhir.StorageInterceptor;
 
 /**
  * Keeps {@link IdcoValueIndex} in step with the IdcoObservations HAPI stores, and answers the
@@ -21,7 +22,7 @@ import org.hl7.fhir.r4.model.Observation;
  * and every other parameter keep working as HAPI implements them.
  */
 @Interceptor
-class IdcoValueInterceptor {
+class IdcoValueInterceptor implements StorageInterceptor {
 
 	/** A FHIR id cannot contain '*', so no stored Observation has it: the search then matches nothing. */
 	static final String NO_MATCH_ID = "*";

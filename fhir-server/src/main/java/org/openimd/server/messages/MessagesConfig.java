@@ -1,8 +1,5 @@
 package org.openimd.server.messages;
 
-import static org.openimd.server.fhir.CheckedWhenStored.registered;
-
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.util.List;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Reference;
@@ -27,7 +24,7 @@ class MessagesConfig {
 	}
 
 	@Bean
-	MessageAttachments messageAttachments(MessagesProperties theProperties, IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new MessageAttachments(theProperties.maxAttachmentBytes()));
+	MessageAttachments messageAttachments(MessagesProperties theProperties) {
+		return new MessageAttachments(theProperties.maxAttachmentBytes());
 	}
 }

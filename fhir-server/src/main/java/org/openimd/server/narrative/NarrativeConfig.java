@@ -1,10 +1,7 @@
 package org.openimd.server.narrative;
 
-import static org.openimd.server.fhir.CheckedWhenStored.registered;
-
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,9 +18,8 @@ class NarrativeConfig {
 	private static final String HAPI_TEMPLATES = "classpath:ca/uhn/fhir/narrative/narratives.properties";
 
 	@Bean
-	ReadableResources readableResources(FhirContext theContext, IValidationSupport theTerminology, IdcoTermTable theTerms,
-			IInterceptorService theInterceptors) {
-		return registered(theInterceptors, new ReadableResources(theContext, generator(theTerms), theTerminology));
+	ReadableResources readableResources(FhirContext theContext, IValidationSupport theTerminology, IdcoTermTable theTerms) {
+		return new ReadableResources(theContext, generator(theTerms), theTerminology);
 	}
 
 	static ResourceTypeNarratives generator(IdcoTermTable theTerms) {

@@ -1,7 +1,5 @@
 package org.openimd.server.pump;
 
-import static org.openimd.server.fhir.CheckedWhenStored.registered;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.hapi.fhir.cdshooks.api.ICdsServiceRegistry;
 import java.time.Clock;
@@ -32,20 +30,18 @@ class PumpConfig {
 	}
 
 	@Bean
-	PumpPrescriptionGuard pumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
-			Clock theClock) {
-		return registered(theInterceptors, new PumpPrescriptionGuard(theOperations, theDaos, theClock));
+	PumpPrescriptionGuard pumpPrescriptionGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new PumpPrescriptionGuard(theOperations, theDaos, theClock);
 	}
 
 	@Bean
-	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors, Clock theClock) {
-		return registered(theInterceptors, new PumpDispenseGuard(theOperations, theDaos, theClock));
+	PumpDispenseGuard pumpDispenseGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new PumpDispenseGuard(theOperations, theDaos, theClock);
 	}
 
 	@Bean
-	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors,
-			Clock theClock) {
-		return registered(theInterceptors, new PumpConfigurationOrders(theOperations, theDaos, theClock));
+	PumpConfigurationOrders pumpConfigurationOrders(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new PumpConfigurationOrders(theOperations, theDaos, theClock);
 	}
 
 	@Bean
@@ -54,8 +50,8 @@ class PumpConfig {
 	}
 
 	@Bean
-	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, IInterceptorService theInterceptors, Clock theClock) {
-		return registered(theInterceptors, new PumpTelemetryGuard(theOperations, theDaos, theClock));
+	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new PumpTelemetryGuard(theOperations, theDaos, theClock);
 	}
 
 	@Bean

@@ -1,12 +1,10 @@
 package org.openimd.server.review;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.deid.Deidentifier;
-import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.security.AccessGrantingResources;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.ReviewerReach;
@@ -48,12 +46,12 @@ class ReviewConfig {
 	}
 
 	@Bean
-	WithdrawnReviews withdrawnReviews(Reviews theReviews, IInterceptorService theInterceptors) {
-		return CheckedWhenStored.registered(theInterceptors, new WithdrawnReviews(theReviews));
+	WithdrawnReviews withdrawnReviews(Reviews theReviews) {
+		return new WithdrawnReviews(theReviews);
 	}
 
 	@Bean
-	ReviewedDataChanges reviewedDataChanges(Reviews theReviews, IInterceptorService theInterceptors) {
-		return CheckedWhenStored.registered(theInterceptors, new ReviewedDataChanges(theReviews));
+	ReviewedDataChanges reviewedDataChanges(Reviews theReviews) {
+		return new ReviewedDataChanges(theReviews);
 	}
 }

@@ -1,6 +1,5 @@
 package org.openimd.server.similar;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import org.openimd.server.fhir.CheckedWhenStored;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.beans.factory.annotation.Value;
@@ -64,8 +62,8 @@ class SimilarCasesConfig {
 	}
 
 	@Bean
-	SimilarCaseTriggers similarCaseTriggers(SimilarCases theCases, ExecutorService similarCasesWorker, IInterceptorService theInterceptors) {
-		return CheckedWhenStored.registered(theInterceptors, new SimilarCaseTriggers(theCases, similarCasesWorker));
+	SimilarCaseTriggers similarCaseTriggers(SimilarCases theCases, ExecutorService similarCasesWorker) {
+		return new SimilarCaseTriggers(theCases, similarCasesWorker);
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
+import org.openimd.server.fhir.StorageInterceptor;
 import org.openimd.server.security.StandingAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * now ({@link StandingAccess}). A revoked owner's subscription is switched off. What goes is numbered in
  * the database and kept for {@code $events}.
  */
-class NotificationGate {
+class NotificationGate implements StorageInterceptor {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(NotificationGate.class);
 	static final String METRIC = "openimd.subscriptions.notifications";

@@ -1,9 +1,6 @@
 package org.openimd.server.subscriptions;
 
-import static org.openimd.server.fhir.CheckedWhenStored.registered;
-
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.SubscriptionWebsocketHandler;
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.WebsocketConnectionValidator;
@@ -66,19 +63,15 @@ class SubscriptionsConfig {
 
 	@Bean
 	SubscriptionRequests subscriptionRequests(SubscriptionCanonicalizer theCanonicalizer, SubscriptionTopicRegistry theTopics,
-			SubscriptionEvents theEvents, ApplicationEventPublisher thePublisher, SubscriptionProperties theProperties,
-			IInterceptorService theInterceptors) {
-		return registered(theInterceptors,
-				new SubscriptionRequests(theCanonicalizer, theTopics, theEvents, thePublisher, theProperties.allowLoopbackHttp()));
+			SubscriptionEvents theEvents, ApplicationEventPublisher thePublisher, SubscriptionProperties theProperties) {
+		return new SubscriptionRequests(theCanonicalizer, theTopics, theEvents, thePublisher, theProperties.allowLoopbackHttp());
 	}
 
+	/** Subscription pointcuts fire outside any request: only a storage interceptor sees them. */
 	@Bean
 	NotificationGate notificationGate(FhirContext theFhir, DaoRegistry theDaos, StandingAccess theStanding, SubscriptionEvents theEvents,
-			MeterRegistry theMeters, Clock theClock, IInterceptorService theInterceptors) {
-		NotificationGate gate = new NotificationGate(theFhir, theDaos, theStanding, theEvents, theMeters, theClock);
-		// Subscription pointcuts fire outside any request: only interceptors registered with storage see them.
-		theInterceptors.registerInterceptor(gate);
-		return gate;
+			MeterRegistry theMeters, Clock theClock) {
+		return new NotificationGate(theFhir, theDaos, theStanding, theEvents, theMeters, theClock);
 	}
 
 	@Bean

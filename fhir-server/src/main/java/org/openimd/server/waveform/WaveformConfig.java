@@ -1,8 +1,6 @@
 package org.openimd.server.waveform;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import org.openimd.server.fhir.CheckedWhenStored;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,7 +14,7 @@ class WaveformConfig {
 	}
 
 	@Bean
-	WaveformGuard waveformGuard(IInterceptorService theInterceptors) {
-		return CheckedWhenStored.registered(theInterceptors, new WaveformGuard());
+	WaveformGuard waveformGuard() {
+		return new WaveformGuard();
 	}
 }
