@@ -4,8 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.terminology.IdcoTermTable;
@@ -14,6 +12,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Similar cases: the methods (data, in the terminology module), the indexes ({@code
@@ -25,13 +24,14 @@ import org.springframework.context.event.EventListener;
 @Configuration(proxyBeanMethods = false)
 class SimilarCasesConfig {
 
-	@Bean(destroyMethod = "shutdownNow")
-	ExecutorService similarCasesWorker() {
-		return Executors.newSingleThreadExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "openimd-similar-cases");
-			thread.setDaemon(true);
-			return thread;
-		});
+	/** One comparison at a time, in the background; on shutdown what has not started is dropped (the index is rebuilt at start). */
+	@Bean
+	ThreadPoolTaskExecutor similarCasesWorker() {
+		ThreadPoolTaskExecutor worker = new ThreadPoolTaskExecutor();
+		worker.setCorePoolSize(1);
+		worker.setMaxPoolSize(1);
+		worker.setThreadNamePrefix("openimd-similar-cases-");
+		return worker;
 	}
 
 	@Bean(destroyMethod = "close")
@@ -62,13 +62,13 @@ class SimilarCasesConfig {
 	}
 
 	@Bean
-	SimilarCaseTriggers similarCaseTriggers(SimilarCases theCases, ExecutorService similarCasesWorker) {
+	SimilarCaseTriggers similarCaseTriggers(SimilarCases theCases, ThreadPoolTaskExecutor similarCasesWorker) {
 		return new SimilarCaseTriggers(theCases, similarCasesWorker);
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
 	void rebuildIndex(ApplicationReadyEvent theEvent) {
 		SimilarCases cases = theEvent.getApplicationContext().getBean(SimilarCases.class);
-		theEvent.getApplicationContext().getBean("similarCasesWorker", ExecutorService.class).execute(cases::rebuild);
+		theEvent.getApplicationContext().getBean("similarCasesWorker", ThreadPoolTaskExecutor.class).execute(cases::rebuild);
 	}
 }
