@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
@@ -70,14 +73,14 @@ public class MonitoringPeriodsProvider {
 					.add("device", new ReferenceParam(deviceId))
 					.setSort(new SortSpec(DiagnosticReport.SP_DATE)), theRequest).stream().filter(DiagnosticReport::hasEffectiveDateTimeType).toList();
 			if (period.isPresent() && !transmissions.isEmpty()) {
-				answer.addParameter(periodsOf(deviceId, period.get(), transmissions, theRequest));
+				answer.addParameter(periodsOf(deviceId, period.get(), transmissions, interpretationsOf(transmissions, theRequest)));
 			}
 		}
 		return answer;
 	}
 
 	private Parameters.ParametersParameterComponent periodsOf(String theDevice, MonitoringPeriod thePeriod, List<DiagnosticReport> theTransmissions,
-			RequestDetails theRequest) {
+			Map<String, List<Task>> theInterpretations) {
 		Instant start = session(theTransmissions.get(0));
 		Instant now = myClock.instant();
 		Duration length = Duration.ofDays(thePeriod.days());
@@ -91,7 +94,9 @@ public class MonitoringPeriodsProvider {
 			Instant periodFrom = from;
 			List<DiagnosticReport> inPeriod = theTransmissions.stream()
 					.filter(report -> !session(report).isBefore(periodFrom) && session(report).isBefore(to)).toList();
-			List<Task> interpretations = inPeriod.stream().flatMap(report -> interpretationsOf(report, theRequest).stream()).toList();
+			List<Task> interpretations = inPeriod.stream()
+					.flatMap(report -> theInterpretations.getOrDefault(report.getIdElement().toUnqualifiedVersionless().getValue(), List.of()).stream())
+					.toList();
 			long monitoredDays = Duration.between(from, to.isBefore(now) ? to : now).toDays();
 			Parameters.ParametersParameterComponent part = device.addPart().setName("period");
 			part.addPart().setName("start").setValue(new DateTimeType(Date.from(from)));
@@ -108,12 +113,20 @@ public class MonitoringPeriodsProvider {
 		return device;
 	}
 
-	/** The completed triage Tasks of {@code theReport}: a clinician's interpretation of that transmission. */
-	private List<Task> interpretationsOf(DiagnosticReport theReport, RequestDetails theRequest) {
+	/**
+	 * The completed triage Tasks of {@code theReports}, each a clinician's interpretation of its
+	 * transmission, by the transmission they interpret: one search for all of a device's transmissions.
+	 */
+	private Map<String, List<Task>> interpretationsOf(List<DiagnosticReport> theReports, RequestDetails theRequest) {
+		TokenOrListParam transmissions = new TokenOrListParam();
+		theReports.forEach(report -> transmissions.addOr(new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER,
+				report.getIdElement().toUnqualifiedVersionless().getValue())));
 		return readable(Task.class, SearchParameterMap.newSynchronous()
-				.add(Task.SP_IDENTIFIER, new TokenParam(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER,
-						theReport.getIdElement().toUnqualifiedVersionless().getValue()))
-				.add(Task.SP_STATUS, new TokenParam(Task.TaskStatus.COMPLETED.toCode())), theRequest);
+				.add(Task.SP_IDENTIFIER, transmissions)
+				.add(Task.SP_STATUS, new TokenParam(Task.TaskStatus.COMPLETED.toCode())), theRequest).stream()
+				.collect(Collectors.groupingBy(task -> task.getIdentifier().stream()
+						.filter(identifier -> OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER.equals(identifier.getSystem()))
+						.map(identifier -> identifier.getValue()).findFirst().orElse("")));
 	}
 
 	private static Instant session(DiagnosticReport theReport) {
