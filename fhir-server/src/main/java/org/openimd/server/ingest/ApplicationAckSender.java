@@ -9,15 +9,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openimd.mappers.hl7v2.MshHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Delivers enhanced-mode application ACKs (MSH-16). Unlike the accept ACK, which answers on the
@@ -36,11 +34,7 @@ class ApplicationAckSender implements DisposableBean {
 	private final int myAttempts;
 	private final int myTimeoutMillis;
 	private final Clock myClock;
-	private final ScheduledExecutorService myExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "hl7-application-ack");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ThreadPoolTaskScheduler myExecutor = new ThreadPoolTaskScheduler();
 
 	ApplicationAckSender(IngestProperties theProperties, IngestMessageStore theStore, Clock theClock) {
 		myRoutes = theProperties.applicationAckRoutes().entrySet().stream()
@@ -49,6 +43,10 @@ class ApplicationAckSender implements DisposableBean {
 		myAttempts = theProperties.applicationAckAttempts();
 		myTimeoutMillis = (int) theProperties.applicationAckTimeout().toMillis();
 		myClock = theClock;
+		myExecutor.setThreadNamePrefix("hl7-application-ack-");
+		myExecutor.setDaemon(true);
+		myExecutor.setClock(theClock);
+		myExecutor.initialize();
 	}
 
 	private static InetSocketAddress address(String theSender, String theRoute) {
@@ -92,7 +90,7 @@ class ApplicationAckSender implements DisposableBean {
 			long delay = FIRST_RETRY_DELAY.toMillis() << (theAttempt - 1);
 			ourLog.info("Application ACK for message {} to {} failed ({}); trying again in {} ms", theMessageId, theRoute,
 					e.getMessage(), delay);
-			myExecutor.schedule(() -> attempt(theMessageId, theAckCode, theRoute, theAck, theAttempt + 1), delay, TimeUnit.MILLISECONDS);
+			myExecutor.schedule(() -> attempt(theMessageId, theAckCode, theRoute, theAck, theAttempt + 1), myClock.instant().plusMillis(delay));
 		}
 	}
 
@@ -129,6 +127,6 @@ class ApplicationAckSender implements DisposableBean {
 	@Override
 	public void destroy() {
 		// An ACK still waiting stays PENDING in the store, where the operator can see it.
-		myExecutor.shutdownNow();
+		myExecutor.shutdown();
 	}
 }

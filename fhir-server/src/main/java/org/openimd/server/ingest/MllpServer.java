@@ -12,15 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * HL7 MLLP over TCP: each message answered on the same connection with its ACK. Framing is read here
@@ -34,11 +30,10 @@ class MllpServer implements SmartLifecycle {
 	private final MllpProperties myProperties;
 	private final IngestSvc myIngest;
 	private final MllpSockets.ListenerFactory myListenerFactory;
-	private final AtomicInteger myConnectionNumber = new AtomicInteger();
 	/** Open connections, and whether each is processing a message (true) or waiting for one. */
 	private final Map<Socket, AtomicBoolean> myConnections = new ConcurrentHashMap<>();
 	private volatile ServerSocket myServerSocket;
-	private ExecutorService myWorkers;
+	private ThreadPoolTaskExecutor myWorkers;
 	private Thread myAcceptor;
 
 	MllpServer(MllpProperties theProperties, IngestSvc theIngest, MllpSockets.ListenerFactory theListenerFactory) {
@@ -59,12 +54,15 @@ class MllpServer implements SmartLifecycle {
 		} catch (IOException e) {
 			throw new IllegalStateException("Cannot listen for MLLP on " + myProperties.bindAddress() + " port " + myProperties.port(), e);
 		}
-		myWorkers = new ThreadPoolExecutor(myProperties.connections(), myProperties.connections(), 0, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), runnable -> {
-					Thread worker = new Thread(runnable, "mllp-" + myConnectionNumber.incrementAndGet());
-					worker.setDaemon(true);
-					return worker;
-				});
+		myWorkers = new ThreadPoolTaskExecutor();
+		myWorkers.setCorePoolSize(myProperties.connections());
+		myWorkers.setMaxPoolSize(myProperties.connections());
+		myWorkers.setThreadNamePrefix("mllp-");
+		myWorkers.setDaemon(true);
+		// Messages in flight finish and are acknowledged before the database closes.
+		myWorkers.setWaitForTasksToCompleteOnShutdown(true);
+		myWorkers.setAwaitTerminationSeconds(20);
+		myWorkers.initialize();
 		myAcceptor = new Thread(this::acceptConnections, "mllp-acceptor");
 		myAcceptor.setDaemon(true);
 		myAcceptor.start();
@@ -137,12 +135,6 @@ class MllpServer implements SmartLifecycle {
 			}
 		});
 		myWorkers.shutdown();
-		try {
-			// Messages in flight finish and are acknowledged before the database closes.
-			myWorkers.awaitTermination(20, TimeUnit.SECONDS);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
 		myConnections.keySet().forEach(MllpServer::closeQuietly);
 		ourLog.info("MLLP listener stopped");
 	}
