@@ -237,6 +237,9 @@ class IngestIT extends BaseServerIT {
 		byClinic.addIdentifier().setSystem(OpenImdUris.HL7V2_PATIENT_IDENTIFIER_BASE + "iCARDEA/SS").setValue(clinicId);
 		client.create().resource(byDevice).execute();
 		IBaseResource clinicPatient = client.create().resource(byClinic).execute().getResource();
+		// The audit trail records the create in the background; this test's delete of the same patient waits
+		// for it, as the two writes once collided (409 on the delete, H2).
+		auditEventsEventually("entity=" + clinicPatient.getIdElement().toUnqualifiedVersionless().getValue(), event -> true);
 		String controlId = unique();
 		String message = withControlId(text(STJUDE_ICD), controlId)
 				.replace("model:CD2215-36/serial:9925119", deviceId).replace("~190^^^iCARDEA^SS", "~" + clinicId + "^^^iCARDEA^SS");
