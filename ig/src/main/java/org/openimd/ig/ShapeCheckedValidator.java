@@ -48,10 +48,12 @@ import org.hl7.fhir.r4.model.Resource;
  * resolves to. A repeating element is the distinct shapes of its items, each once or more than once:
  * the guide bounds elements and slices only to a minimum of 0 or 1 and a maximum of 0, 1 or many,
  * and slices only extensions, by URL ({@code ShapeCheckedValidatorTest} holds it to that), so the
- * count of every slice is within its bounds for each array of such a description or for none. An
- * Observation's components are shapes of their own, and their number counts up to {@value
- * #COMPONENTS_COUNTED_UP_TO}, the largest minimum the guide sets on them. Narrative is kept whole. Across entries, the bundle's own shape records whether its
- * fullUrls are unique (bdl-7).
+ * count of every slice is within its bounds for each array of such a description or for none. A
+ * reference's target is checked only against FHIR's own profile of its type (the guide names no
+ * other target profile), which every target that passed on its own meets. An Observation's
+ * components are shapes of their own, and their number counts up to {@value
+ * #COMPONENTS_COUNTED_UP_TO}, the largest minimum the guide sets on them. Narrative is kept whole.
+ * Across entries, the bundle's own shape records whether its fullUrls are unique (bdl-7).
  *
  * <p>Shapes are remembered only from bundles the validator passed without an error, at most
  * {@code theMaxShapes}; beyond that, new shapes are validated in full every time.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ShapeCheckedValidatorTest {
 
 	@Test
-	void theGuideBoundsElementsAndSlicesToAtMostOneOrManyAndSlicesOnlyExtensionsByUrl() throws IOException {
+	void theGuideBoundsElementsToAtMostOneOrManySlicesOnlyExtensionsByUrlAndTargetsOnlyCoreProfiles() throws IOException {
 		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
 		for (String name : npm.listResources("StructureDefinition")) {
 			try (InputStream in = npm.loadResource(name)) {
@@ -29,6 +29,9 @@ class ShapeCheckedValidatorTest {
 					int largestMinimum = element.getPath().equals("Observation.component") ? ShapeCheckedValidator.COMPONENTS_COUNTED_UP_TO : 1;
 					assertThat(!element.hasMin() || element.getMin() <= largestMinimum).as("%s: minimum of %s", name, element.getPath()).isTrue();
 					assertThat(!element.hasMax() || element.getMax().matches("0|1|\\*")).as("%s: maximum of %s", name, element.getPath()).isTrue();
+					// A reference's shape names its target's type and profiles, not the target's own shape.
+					element.getType().forEach(type -> assertThat(type.getTargetProfile()).as("%s: targets of %s", name, element.getPath())
+							.allSatisfy(target -> assertThat(target.getValue()).startsWith("http://hl7.org/fhir/StructureDefinition/")));
 				}
 			}
 		}
