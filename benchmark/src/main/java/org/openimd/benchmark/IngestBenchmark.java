@@ -148,21 +148,26 @@ public final class IngestBenchmark {
 			for (byte[] message : theMessages) {
 				observations += components(mapper.map(message, Instant.now()).transaction());
 			}
-			List<Socket> connections = new ArrayList<>();
-			for (int i = 0; i < senders; i++) {
-				connections.add(new Socket("localhost", mllpPort));
-			}
-			try {
-				return run(theName, theMessages.size(), observations, senders, index -> {
-					String ack = send(connections.get(index % senders), theMessages.get(index));
-					if (!ack.contains("MSA|AA|")) {
-						throw new IllegalStateException("message " + index + " was not accepted: " + ack);
-					}
-				});
-			} finally {
-				for (Socket connection : connections) {
-					connection.close();
+			return sendOverMllp(theName, theMessages, observations, mllpPort, senders);
+		}
+	}
+
+	/** Sends the messages over MLLP from C connections at once, each waiting for its ACK, which must be AA. */
+	static Result sendOverMllp(String theName, List<byte[]> theMessages, long theObservations, int thePort, int theSenders) throws Exception {
+		List<Socket> connections = new ArrayList<>();
+		for (int i = 0; i < theSenders; i++) {
+			connections.add(new Socket("localhost", thePort));
+		}
+		try {
+			return run(theName, theMessages.size(), theObservations, theSenders, index -> {
+				String ack = send(connections.get(index % theSenders), theMessages.get(index));
+				if (!ack.contains("MSA|AA|")) {
+					throw new IllegalStateException("message " + index + " was not accepted: " + ack);
 				}
+			});
+		} finally {
+			for (Socket connection : connections) {
+				connection.close();
 			}
 		}
 	}
@@ -186,7 +191,7 @@ public final class IngestBenchmark {
 	}
 
 	/** Patient-major, session-minor: each of N/8 patients has 8 interrogations, a month apart. */
-	private static List<byte[]> generated(IdcoTermTable theTerms, String thePrefix, int theCount) {
+	static List<byte[]> generated(IdcoTermTable theTerms, String thePrefix, int theCount) {
 		IdcoMessageGenerator generator = new IdcoMessageGenerator(theTerms, thePrefix);
 		int patients = Math.max(1, theCount / INTERROGATIONS_PER_PATIENT);
 		List<byte[]> messages = new ArrayList<>(theCount);
@@ -257,25 +262,5 @@ public final class IngestBenchmark {
 		}
 		in.read();
 		return ack.toString(StandardCharsets.ISO_8859_1);
-	}
-
-	/** The baseline's access token, renewed before the 5-minute lifetime of a system token runs out. */
-	private static final class AccessTokens {
-		private static final Duration RENEW_AFTER = Duration.ofMinutes(4);
-		private final String myBase;
-		private String myToken;
-		private Instant myIssuedAt = Instant.MIN;
-
-		AccessTokens(String theBase) {
-			myBase = theBase;
-		}
-
-		synchronized String current() throws IOException, InterruptedException {
-			if (Instant.now().isAfter(myIssuedAt.plus(RENEW_AFTER))) {
-				myToken = TestClients.accessToken(myBase, TestClients.FULL_ACCESS, "system/*.cruds");
-				myIssuedAt = Instant.now();
-			}
-			return myToken;
-		}
 	}
 }

@@ -1,0 +1,26 @@
+package org.openimd.benchmark;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import org.openimd.server.TestClients;
+
+/** A benchmark's system access token, renewed before the 5-minute lifetime of a system token runs out. */
+final class AccessTokens {
+	private static final Duration RENEW_AFTER = Duration.ofMinutes(4);
+	private final String myBase;
+	private String myToken;
+	private Instant myIssuedAt = Instant.MIN;
+
+	AccessTokens(String theBase) {
+		myBase = theBase;
+	}
+
+	synchronized String current() throws IOException, InterruptedException {
+		if (Instant.now().isAfter(myIssuedAt.plus(RENEW_AFTER))) {
+			myToken = TestClients.accessToken(myBase, TestClients.FULL_ACCESS, "system/*.cruds");
+			myIssuedAt = Instant.now();
+		}
+		return myToken;
+	}
+}
