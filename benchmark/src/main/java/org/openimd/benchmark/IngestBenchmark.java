@@ -8,13 +8,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.openimd.mappers.idco.IdcoFixtures;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.mappers.idco.IdcoOruMapper;
-import org.openimd.server.TestClients;
 import org.openimd.terminology.IdcoTermTable;
 
 /**
