@@ -115,7 +115,8 @@ public final class ShapeCheckedValidator {
 		}
 		Describer describer = new Describer(entries);
 		List<String> shapes = new ArrayList<>();
-		StringBuilder frame = new StringBuilder("Bundle").append(uniqueFullUrls ? "" : ":repeated-fullUrl").append(theBundle.getEntry().isEmpty() ? ":empty" : "");
+		StringBuilder frame = new StringBuilder("Bundle");
+		frame.append(uniqueFullUrls ? "" : ":repeated-fullUrl").append(theBundle.getEntry().isEmpty() ? ":empty" : "");
 		for (Property property : theBundle.children()) {
 			if (!property.getName().equals("entry")) {
 				describer.property(property, frame);
@@ -279,11 +280,25 @@ public final class ShapeCheckedValidator {
 			case "unsignedInt" -> ((IntegerType) thePrimitive).getValue() >= 0 ? "unsigned" : value;
 			case "integer", "decimal", "integer64" -> "number";
 			case "base64Binary" -> "base64";
-			case "string", "markdown" -> (value.isEmpty() ? "empty" : "")
-					+ (!value.isEmpty() && (Character.isWhitespace(value.charAt(0)) || Character.isWhitespace(value.charAt(value.length() - 1))) ? "edge-whitespace" : "")
-					+ (CONTROL_CHARACTER.matcher(value).find() ? "control" : "")
-					+ (value.length() > STRING_LIMIT ? "long" : "");
+			case "string", "markdown" -> textClass(value);
 			default -> value;
 		};
+	}
+
+	/** What the validator tells apart in text: emptiness, whitespace at either end, control characters, excess length. */
+	private static String textClass(String theValue) {
+		StringBuilder textClass = new StringBuilder();
+		if (theValue.isEmpty()) {
+			textClass.append("empty");
+		} else if (!theValue.equals(theValue.strip())) {
+			textClass.append("edge-whitespace");
+		}
+		if (CONTROL_CHARACTER.matcher(theValue).find()) {
+			textClass.append("control");
+		}
+		if (theValue.length() > STRING_LIMIT) {
+			textClass.append("long");
+		}
+		return textClass.toString();
 	}
 }

@@ -13,9 +13,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The readable label of every IDCO term and ECG lead by its code (both in {@code urn:iso:std:iso:11073:10101}), for the web app to name measurements with:
- * public terminology like the static files beside it, so every role's pages label what they show,
- * a reviewer's de-identified copies too, without reading the CodeSystem through the API.
+ * The readable label of every IDCO term and ECG lead by its code (both in {@code
+ * urn:iso:std:iso:11073:10101}), for the web app to name measurements with: public terminology like
+ * the static files beside it, so every role's pages label what they show, a reviewer's de-identified
+ * copies too, without reading the CodeSystem through the API.
  */
 @RestController
 class IdcoLabelsController {
