@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.openimd.server.tls.SelfSignedKeyStore;
 
 /**
@@ -25,6 +26,7 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 	private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 	/** The JVM's exit status after a SIGTERM it handled through its shutdown hooks: 128 + 15. */
 	public static final int EXIT_ON_SIGTERM = 143;
+	private static final Pattern LOG_LINE_START = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T");
 
 	/** A port nothing listens on now. */
 	public static int freePort() throws IOException {
@@ -125,5 +127,36 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 
 	public String log() throws IOException {
 		return Files.readString(logFile);
+	}
+
+	/**
+	 * Each line logged at ERROR with the lines that follow it up to the next log line (its stack
+	 * trace), so that a failure shows the error itself and not the whole log from its start.
+	 */
+	public List<String> errorsLogged() throws IOException {
+		List<String> errors = new ArrayList<>();
+		StringBuilder current = null;
+		for (String line : Files.readAllLines(logFile)) {
+			boolean logLine = LOG_LINE_START.matcher(line).lookingAt();
+			if (logLine && current != null) {
+				errors.add(current.toString());
+				current = null;
+			}
+			if (logLine && line.contains(" ERROR ")) {
+				current = new StringBuilder(line);
+			} else if (current != null) {
+				current.append('\n').append(line);
+			}
+		}
+		if (current != null) {
+			errors.add(current.toString());
+		}
+		return errors;
+	}
+
+	/** The last {@code theCount} lines of the log. */
+	public String logTail(int theCount) throws IOException {
+		List<String> lines = Files.readAllLines(logFile);
+		return String.join("\n", lines.subList(Math.max(0, lines.size() - theCount), lines.size()));
 	}
 }

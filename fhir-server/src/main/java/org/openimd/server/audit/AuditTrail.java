@@ -117,7 +117,9 @@ public class AuditTrail implements SmartLifecycle {
 	public void stop() {
 		myRunning = false;
 		try {
-			myWriter.join(5_000);
+			// No time limit: a writer still in its batch when the database closes would lose that batch.
+			// It stops after the batch it holds, however slow the database is.
+			myWriter.join();
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
