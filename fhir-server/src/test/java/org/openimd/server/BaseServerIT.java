@@ -167,6 +167,11 @@ public abstract class BaseServerIT {
 		return caller;
 	}
 
+	/** Stores {@code theResource} with the full-access token and returns its id. */
+	protected String stored(IBaseResource theResource) {
+		return client.create().resource(theResource).execute().getId().getIdPart();
+	}
+
 	/** An identifier no other test run has used, so searches find only this test's data. */
 	public static Identifier uniqueIdentifier() {
 		return new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString());

@@ -1,5 +1,6 @@
 package org.openimd.server.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -45,6 +46,11 @@ public class AuditConfig {
 	@Bean
 	SubmissionProvenance submissionProvenance(DaoRegistry theDaos, Clock theClock) {
 		return new SubmissionProvenance(theDaos, theClock);
+	}
+
+	@Bean
+	ExportFileDisclosures exportFileDisclosures(AuditTrail theTrail, FhirContext theFhir) {
+		return new ExportFileDisclosures(theTrail, theFhir);
 	}
 
 	/** For the FHIR REST server's interceptors: it sees REST requests only, not the ingest pipeline's own writes. */

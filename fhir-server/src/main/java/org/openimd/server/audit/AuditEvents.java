@@ -214,23 +214,25 @@ public final class AuditEvents {
 	}
 
 	/**
-	 * A patient's data released from OpenIMD to another organisation (a manufacturer's de-identified
-	 * export), shaped as IHE BALP's Privacy Disclosure at the Source: an Export event whose subtype is
-	 * the ISO 21089 disclosure, OpenIMD as the source agent (and the event's observer), the receiving
-	 * organisation as the recipient, the token holder who asked, the one patient, and each resource
-	 * released. The resources are named by their ids here, not by the pseudonyms the recipient saw.
+	 * A patient's data released from OpenIMD to another organisation or system (a manufacturer's
+	 * de-identified export, a Bulk Data export file), shaped as IHE BALP's Privacy Disclosure at the
+	 * Source: an Export event whose subtype is the ISO 21089 disclosure, OpenIMD as the source agent (and
+	 * the event's observer), the receiver as the recipient, the token holder who asked, the one patient,
+	 * and each resource released. The resources are named by their ids here, not by any pseudonyms the
+	 * recipient saw.
 	 *
-	 * @param theRecipient the Organization the data went to
+	 * @param theRecipient the Organization (or client) the data went to
+	 * @param theDescription what was released, to whom
 	 * @param theServerBase the FHIR base the data left from: the source's network address
 	 */
-	public static AuditEvent disclosed(String theOperation, Reference thePatient, List<Reference> theData, String theRecipient,
-			String theServerBase, String theRemoteAddress) {
-		AuditEvent event = base(EXPORT, DISCLOSE, AuditEventAction.R, true, theOperation + ": de-identified data of one patient to " + theRecipient);
+	public static AuditEvent disclosed(String theOperation, Reference thePatient, List<Reference> theData, Reference theRecipient,
+			String theDescription, String theServerBase, String theRemoteAddress) {
+		AuditEvent event = base(EXPORT, DISCLOSE, AuditEventAction.R, true, theOperation + ": " + theDescription);
 		event.addSubtype(new Coding(BalpConstants.CS_RESTFUL_INTERACTION, "operation", "operation"));
 		AuditEventAgentComponent source = event.addAgent().setRequestor(false).setWho(event.getSource().getObserver().copy());
 		source.getType().addCoding(SOURCE_ROLE.copy());
 		source.getNetwork().setAddress(theServerBase).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_URI);
-		AuditEventAgentComponent recipient = event.addAgent().setRequestor(false).setWho(new Reference(theRecipient));
+		AuditEventAgentComponent recipient = event.addAgent().setRequestor(false).setWho(theRecipient);
 		recipient.getType().addCoding(DESTINATION_ROLE.copy());
 		recipient.getNetwork().setAddress(theRemoteAddress).setType(BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
 		currentToken().ifPresent(jwt -> requestor(event, tokenHolder(jwt), APPLICATION, theRemoteAddress).addPolicy(JTI_PREFIX + jwt.getId()));
@@ -284,7 +286,7 @@ public final class AuditEvents {
 		return who;
 	}
 
-	static Reference clientReference(String theClientId) {
+	public static Reference clientReference(String theClientId) {
 		return new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(theClientId));
 	}
 

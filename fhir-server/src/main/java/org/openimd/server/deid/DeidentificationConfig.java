@@ -41,6 +41,11 @@ class DeidentificationConfig {
 		return new ManufacturerExportProvider(theDeidentifier, theDaos, theKnowledge, theAudit, theCare, theClock);
 	}
 
+	@Bean
+	DeidentifiedBulkExport deidentifiedBulkExport(Deidentifier theDeidentifier) {
+		return new DeidentifiedBulkExport(theDeidentifier);
+	}
+
 	private static byte[] key(String theConfigured, Path theFile) {
 		try {
 			String encoded = theConfigured.isBlank() ? stored(theFile) : theConfigured.strip();

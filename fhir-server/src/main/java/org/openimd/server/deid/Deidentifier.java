@@ -71,19 +71,24 @@ public class Deidentifier {
 	@SuppressWarnings("unchecked")
 	public <T extends Resource> T deidentify(T theResource) {
 		T copy = (T) theResource.copy();
-		Pass pass = new Pass(copy);
+		deidentifyInPlace(copy);
+		return copy;
+	}
+
+	/** De-identifies {@code theResource} itself: for a copy made by someone else (an export file's). */
+	public void deidentifyInPlace(Resource theResource) {
+		Pass pass = new Pass(theResource);
 		for (Rule rule : myProfile.fhirPathRules()) {
-			for (Base node : select(rule.path(), copy, pass)) {
+			for (Base node : select(rule.path(), theResource, pass)) {
 				if (!pass.handled(node)) {
 					apply(rule, node, pass);
 				}
 			}
 		}
-		copy.getMeta().addSecurity(ANONYMIZED.copy());
-		if (pass.overEightyNine && copy instanceof Patient patient) {
+		theResource.getMeta().addSecurity(ANONYMIZED.copy());
+		if (pass.overEightyNine && theResource instanceof Patient patient) {
 			patient.addExtension(OpenImdUris.AGE_90_OR_OLDER_EXTENSION, new BooleanType(true));
 		}
-		return copy;
 	}
 
 	/** The pseudonym of {@code theId} (the id part of a reference, or a resource id): lowercase hex HMAC-SHA256, 64 characters. */

@@ -98,7 +98,8 @@ public class ManufacturerExportProvider {
 		myAudit.record(AuditEvents.operationCalled("$manufacturer-export", "De-identified export of " + devices.size() + " devices for "
 				+ organization, patients.keySet().stream().map(id -> new Reference("Patient/" + id)).toList(), true, remoteAddress));
 		releasedByPatient.forEach((patient, released) -> myAudit.record(AuditEvents.disclosed("$manufacturer-export",
-				new Reference("Patient/" + patient), released, organization, theRequest.getFhirServerBase(), remoteAddress)));
+				new Reference("Patient/" + patient), released, new Reference(organization), "de-identified data of one patient to " + organization,
+				theRequest.getFhirServerBase(), remoteAddress)));
 		return export;
 	}
 

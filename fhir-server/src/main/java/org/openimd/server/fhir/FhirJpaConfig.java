@@ -1,6 +1,7 @@
 package org.openimd.server.fhir;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
@@ -54,6 +55,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 })
 class FhirJpaConfig {
 
+	private static final long BATCH_MAINTENANCE_INTERVAL_MILLIS = 2_000;
+
 	@Bean
 	static ServedResourceTypes servedResourceTypes(Environment theEnvironment) {
 		return new ServedResourceTypes(theEnvironment);
@@ -69,6 +72,8 @@ class FhirJpaConfig {
 		settings.setReuseCachedSearchResultsForMillis(null);
 		settings.setAllowExternalReferences(false);
 		settings.setAutoCreatePlaceholderReferenceTargets(false);
+		// Each Bulk Data export is made afresh: a reused earlier job's files would leave out what came since.
+		settings.setEnableBulkExportJobReuse(false);
 		return settings;
 	}
 
@@ -86,6 +91,16 @@ class FhirJpaConfig {
 	SmartInitializingSingleton referenceVersionsKept(FhirContext theFhir, List<ReferencePaths> theDeclared) {
 		return () -> theFhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(
 				with(theFhir.getParserOptions().getDontStripVersionsFromReferencesAtPaths(), theDeclared, ReferencePaths.Rule.KEEP_VERSION));
+	}
+
+	/**
+	 * HAPI's batch jobs (a Bulk Data export, a reindex) move from one step to the next at a maintenance
+	 * pass, once a minute by default: a small export would take minutes. A pass reads a few rows of the
+	 * job tables; every few seconds costs little. Set before HAPI's scheduler starts, at context refresh.
+	 */
+	@Bean
+	SmartInitializingSingleton batchJobsMoveOnPromptly(JobMaintenanceServiceImpl theMaintenance) {
+		return () -> theMaintenance.setScheduledJobFrequencyMillis(BATCH_MAINTENANCE_INTERVAL_MILLIS);
 	}
 
 	private static Set<String> with(Set<String> theDefaults, List<ReferencePaths> theDeclared, ReferencePaths.Rule theRule) {

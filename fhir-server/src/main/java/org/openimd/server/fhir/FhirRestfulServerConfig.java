@@ -1,11 +1,13 @@
 package org.openimd.server.fhir;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -14,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import org.openimd.server.audit.ExportFileDisclosures;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
 import org.openimd.server.review.ReviewOperationsProvider;
@@ -69,7 +72,10 @@ class FhirRestfulServerConfig {
 			SubscriptionOperationsProvider theSubscriptionOperations,
 			MonitoringPeriodsProvider theMonitoringPeriods,
 			SubscriptionCapability theSubscriptionCapability,
+			BulkDataExportProvider theBulkExport,
+			MatchUrlService theMatchUrls,
 			BalpAuditCaptureInterceptor theAudit,
+			ExportFileDisclosures theExportDisclosures,
 			BuildProperties theBuild) {
 		RestfulServer server = new RestfulServer(theSystemDao.getContext());
 		server.setServerName(SERVER_NAME);
@@ -85,6 +91,8 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theSimilarCases);
 		server.registerProvider(theSubscriptionOperations);
 		server.registerProvider(theMonitoringPeriods);
+		// HAPI's Bulk Data Access ($export), run as its batch job; who may export what is the gate's.
+		server.registerProvider(theBulkExport);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, theSystemDao, theStorageSettings, theSearchParamRegistry, theValidationSupport));
 
@@ -100,8 +108,10 @@ class FhirRestfulServerConfig {
 		RoutineRefusals.install();
 		server.registerInterceptor(requestLog());
 		server.registerInterceptor(new RequestSizeLimits(theProperties.maxRequestBytes(), theProperties.maxBundleEntries()));
+		server.registerInterceptor(new BulkExportFilters(theMatchUrls));
 		theGuards.interceptors().forEach(server::registerInterceptor);
 		server.registerInterceptor(theAudit);
+		server.registerInterceptor(theExportDisclosures);
 		server.registerInterceptor(theSubscriptionCapability);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());

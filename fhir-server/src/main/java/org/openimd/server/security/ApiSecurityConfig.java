@@ -1,5 +1,6 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.interceptor.PatientCompartmentEnforcingInterceptor;
@@ -180,9 +181,15 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
+	BulkExportGate bulkExportGate(CareRelationships theCare, IJobCoordinator theJobs, PumpDataOnly thePumpDataOnly, FhirContext theFhir,
+			List<OwnedResources> theOwnedResources) {
+		return new BulkExportGate(theCare, theJobs, thePumpDataOnly, theFhir, theOwnedResources);
+	}
+
+	@Bean
 	SmartAuthorizationInterceptor smartAuthorizationRules(CareRelationships theCare, SearchParamMatcher theMatcher,
-			PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, List<OwnedResources> theOwnedResources) {
-		return new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers, theOwnedResources);
+			PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports) {
+		return new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers, theOwnedResources, theBulkExports);
 	}
 
 	@Bean

@@ -22,6 +22,10 @@ public class PumpDataOnly implements IAuthRuleTester {
 		myIsPumpData = theIsPumpData;
 	}
 
+	boolean isPumpData(IBaseResource theResource) {
+		return myIsPumpData.test(theResource);
+	}
+
 	@Override
 	public boolean matches(RuleTestRequest theRequest) {
 		// Without the resource (a search, a read by id before it is fetched) the answer comes when it is known.

@@ -1,7 +1,6 @@
 package org.openimd.server.security;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
 import ca.uhn.fhir.jpa.searchparam.matcher.AuthorizationSearchParamMatcher;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
@@ -24,6 +23,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
@@ -46,14 +46,6 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	/** Types that hold no patient's data, readable whoever the patient in context is. */
 	static final Set<String> SHARED_TYPES = Set.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication",
 			"Substance", "CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "Questionnaire");
-
-	static final CompartmentSearchParameterModifications DEVICES_OF_PATIENT = new CompartmentSearchParameterModifications();
-
-	static {
-		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Device", "patient");
-		// R4 leaves Task out of the Patient compartment; a Task for a patient (a data set's review) is theirs.
-		DEVICES_OF_PATIENT.addSPToIncludeInCompartment("Task", "patient");
-	}
 
 	static final String AUDIT_EVENT = "AuditEvent";
 
@@ -100,13 +92,17 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private final ReviewerReach myReviewers;
 	private final List<OwnedResources> myOwnedResources;
 	private final IAuthRuleTester myNotTheCallers;
+	private final BulkExportGate myBulkExports;
+	private static final String EXPORT = "$export";
+	private static final String EXPORT_POLL_STATUS = "$export-poll-status";
 
 	/** Who sends data sets for review and looks for similar cases: the patient's clinicians and administrators, and systems. */
 	private static final Set<Role> REQUESTERS_OF_REVIEW = Set.of(Role.CLINICIAN, Role.ADMIN);
 
 	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly,
-			ReviewerReach theReviewers, List<OwnedResources> theOwnedResources) {
+			ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports) {
 		super(PolicyEnum.DENY);
+		myBulkExports = theBulkExports;
 		myCare = theCare;
 		myPumpDataOnly = thePumpDataOnly;
 		myReviewers = theReviewers;
@@ -208,7 +204,35 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// It chooses the manufacturer's own devices and answers them de-identified, whatever the caller asks.
 			rules.allow().operation().named("$manufacturer-export").onServer().andAllowAllResponses();
 		}
+		myBulkExports.reachOf(access).ifPresent(reach -> bulkExportRules(rules, access, reach));
 		return rules.denyAll("no scope of the access token permits this").build();
+	}
+
+	/**
+	 * Bulk Data export, for systems only ({@link BulkExportReach}): kick-off at the levels the system's
+	 * reach allows, with HAPI's own check of the types and patients when the job is made (after
+	 * {@link BulkExportGate} narrowed them). A system limited to some patients exports at Patient level
+	 * only; a Group's export needs a scope that reads Group and every patient. Status, cancellation and
+	 * files are the client's that asked.
+	 */
+	private void bulkExportRules(IAuthRuleBuilder theRules, AccessContext theAccess, BulkExportReach theReach) {
+		// HAPI asks the rules twice: for the request, and for the job it makes. The operation rules allow
+		// the request only; the job is the bulk-export rules', or nobody's.
+		IAuthRuleTester requestOnly = myBulkExports.kickOffRequestOnly();
+		if (theReach.patients().isEmpty()) {
+			theRules.allow().bulkExport().any().withResourceTypes(theReach.types());
+			theRules.allow().operation().named(EXPORT).onServer().andAllowAllResponses().withTester(requestOnly);
+			if (theAccess.permits("Group", 'r')) {
+				theRules.allow().operation().named(EXPORT).onInstancesOfType(Group.class).andAllowAllResponses().withTester(requestOnly);
+			}
+		} else {
+			theRules.allow().bulkExport().patientExportOnPatientStrings(theReach.patients().get().stream().map(id -> "Patient/" + id).toList())
+					.withResourceTypes(theReach.types());
+		}
+		theRules.allow().operation().named(EXPORT).onType(Patient.class).andAllowAllResponses().withTester(requestOnly);
+		theRules.allow().operation().named(EXPORT).onInstancesOfType(Patient.class).andAllowAllResponses().withTester(requestOnly);
+		theRules.allow().operation().named(EXPORT_POLL_STATUS).onServer().andAllowAllResponses().withTester(myBulkExports.jobOfTheCaller());
+		theRules.allow("export files").read().resourcesOfType("Binary").withAnyId().withTester(myBulkExports.filesOfTheCaller());
 	}
 
 	/**
@@ -314,7 +338,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			IAuthRuleBuilderRuleOpClassifier resources = onType(type, theOperation.get());
 			IAuthRuleFinished rule = theGrant.everyPatient()
 					? resources.withAnyId()
-					: resources.inModifiedCompartment("Patient", patientIds(theGrant.patients()), DEVICES_OF_PATIENT);
+					: resources.inModifiedCompartment("Patient", patientIds(theGrant.patients()), PatientCompartment.OPENIMD_ADDITIONS);
 			matchingFilter(theGrant, rule);
 			if (theGrant.pumpDataOnly() && PumpDataOnly.LIMITED_TYPES.contains(type)) {
 				rule.withTester(myPumpDataOnly);

@@ -193,9 +193,7 @@ public class WriteGate {
 		} catch (ResourceNotFoundException | ResourceGoneException notStored) {
 			return List.of();
 		}
-		// The owners HAPI finds through a compartment parameter may be of any type (a CareTeam's practitioners): only patients count.
-		return myTerser.getCompartmentOwnersForResource(PATIENT, linked, SmartAuthorizationInterceptor.DEVICES_OF_PATIENT).stream()
-				.filter(owner -> PATIENT.equals(owner.getResourceType())).map(IIdType::getIdPart).toList();
+		return PatientCompartment.patientsOf(myTerser, linked);
 	}
 
 	private static void refuseUnlessGrantor(AccessContext theAccess, AccessGrantingResources.Grantor theGrantor, IBaseResource theResource) {

@@ -54,8 +54,8 @@ class PharmacyIT extends BaseServerIT {
 		world = SmartAppLaunchIT.twoPatients(client);
 		pharmacy = create(client, new Organization().setName("Pharmacy of A"));
 		String otherPharmacy = create(client, new Organization().setName("Pharmacy of B"));
-		servedBy(world.patientA(), pharmacy);
-		servedBy(world.patientB(), otherPharmacy);
+		servedBy(client, world.patientA(), pharmacy);
+		servedBy(client, world.patientB(), otherPharmacy);
 		pumpOfA = create(client, PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + world.patientA())));
 		String pumpOfB = create(client, PumpInput.pump("8637-20", "20").setPatient(new Reference("Patient/" + world.patientB())));
 		prescriptionOfA = create(client, morphine().order(world.patientA(), pumpOfA));
@@ -128,10 +128,11 @@ class PharmacyIT extends BaseServerIT {
 				.where(MedicationRequest.SUBJECT.hasId("Patient/" + world.patientB())).returnBundle(Bundle.class).execute());
 	}
 
-	private void servedBy(String thePatient, String thePharmacy) {
+	/** An active CareTeam of {@code thePatient} that lists {@code thePharmacy}: the pharmacy serves them. */
+	static void servedBy(IGenericClient theClient, String thePatient, String thePharmacy) {
 		CareTeam team = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setSubject(new Reference("Patient/" + thePatient));
 		team.addParticipant().setMember(new Reference("Organization/" + thePharmacy));
-		create(client, team);
+		create(theClient, team);
 	}
 
 	private static PumpInput morphine() {
