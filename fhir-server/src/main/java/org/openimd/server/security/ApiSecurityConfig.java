@@ -209,7 +209,7 @@ class ApiSecurityConfig {
 				new SmartRequestGate(theCare, ResourceOwners.types(theOwnedResources)),
 				new SearchGate(theCare, theReviewers, theOwners),
 				new PatientSearchNarrowing(theCare),
-				new OutOfScopeResources(theRules, theCare),
+				new OutOfScopeResources(theRules, theCare, ResourceOwners.types(theOwnedResources)),
 				theRules,
 				new PatientCompartmentEnforcingInterceptor(theFhir, theSearchParams),
 				new WriteGate(theCare, theGrantingResources, theAddressedResources, theFhir, theAudit, theDaos),

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.security.login.Role;
 
 /**
  * What a search, a page of one or an operation would return beyond the token's reach is left out of
@@ -32,12 +33,33 @@ public class OutOfScopeResources {
 			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
 			RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
 
+	private static final Set<RestOperationTypeEnum> SEARCHES_OF_A_TYPE = Set.of(RestOperationTypeEnum.SEARCH_TYPE,
+			RestOperationTypeEnum.HISTORY_TYPE);
+
 	private final IRuleApplier myRules;
 	private final CareRelationships myCare;
+	private final Set<String> myOwnedTypes;
 
-	public OutOfScopeResources(IRuleApplier theRules, CareRelationships theCare) {
+	public OutOfScopeResources(IRuleApplier theRules, CareRelationships theCare, Set<String> theOwnedTypes) {
 		myRules = theRules;
 		myCare = theCare;
+		myOwnedTypes = theOwnedTypes;
+	}
+
+	/**
+	 * Whether the token reads every resource of the searched type: a scope on every type that reaches
+	 * every patient, unfiltered and unlimited by a role's types, and a type that is nobody's own
+	 * ({@link OwnedResources}) and, unless the token is an administrator's or a system's for nobody, not
+	 * the audit trail.
+	 */
+	private boolean nothingOfTheTypeIsOutOfReach(RequestDetails theRequest) {
+		String type = theRequest.getResourceName();
+		AccessContext access = AccessContext.of(theRequest, myCare);
+		boolean readsEverything = access.grants().stream().anyMatch(grant -> grant.everyPatient() && grant.scope().anyResourceType()
+				&& grant.scope().filter().isEmpty() && grant.resourceTypes().isEmpty() && (grant.scope().permits('r') || grant.scope().permits('s')));
+		boolean auditTrailDenied = access.policy().filter(role -> role != Role.ADMIN).isPresent();
+		return readsEverything && type != null && !myOwnedTypes.contains(type)
+				&& !(auditTrailDenied && SmartAuthorizationInterceptor.AUDIT_EVENT.equals(type));
 	}
 
 	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -61,6 +83,12 @@ public class OutOfScopeResources {
 	public void leaveOut(RequestDetails theRequest, IPreResourceAccessDetails theResources) {
 		RestOperationTypeEnum operation = theRequest.getRestOperationType();
 		if (!ANSWERS_OF_MANY.contains(operation)) {
+			return;
+		}
+		if (SEARCHES_OF_A_TYPE.contains(operation) && nothingOfTheTypeIsOutOfReach(theRequest)) {
+			// HAPI loads each resource found (up to 503, before the first page) only once asked for one:
+			// not asking spares a search that can leave nothing out that cost. HAPI's rules still check
+			// every resource answered, includes too, and refuse the answer should one be out of reach.
 			return;
 		}
 		for (int index = 0; index < theResources.size(); index++) {

@@ -279,6 +279,10 @@ class SubscriptionsIT extends BaseServerIT {
 		assertThat(stranger.transaction().withBundle(batch).execute().getEntryFirstRep().getResponse().getStatus()).startsWith("404");
 		assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + doctors)).build(),
 				HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
+		// nor does a system that reads every patient's data get it through an _include: its search is refused whole
+		String pointingAtIt = create(new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER).setFocus(new Reference(doctors)));
+		assertThat(refusal(() -> client.search().byUrl("Task?_id=" + pointingAtIt + "&_include=Task:focus").returnBundle(Bundle.class).execute()))
+				.isEqualTo(403);
 
 		String hook = RECEIVER.newEndpoint();
 		Subscription unknownTopic = subscription("transmission", hook, ID_ONLY, FINAL_REPORTS)
