@@ -173,15 +173,27 @@ public final class TestClients {
 	 */
 	public static String organisationSystemToken(String theBaseUrl, String theAdminToken, String theRole, String theOrganization,
 			String theScopes) throws IOException, InterruptedException {
+		return registeredSystemToken(theBaseUrl, theAdminToken, theRole, theOrganization, theScopes);
+	}
+
+	/** The same for a system that acts for nobody in particular (a research platform), registered with {@code theScopes}. */
+	public static String systemToken(String theBaseUrl, String theAdminToken, String theScopes) throws IOException, InterruptedException {
+		return registeredSystemToken(theBaseUrl, theAdminToken, null, null, theScopes);
+	}
+
+	private static String registeredSystemToken(String theBaseUrl, String theAdminToken, String theRole, String theOrganization,
+			String theScopes) throws IOException, InterruptedException {
 		ECKey key;
 		try {
 			key = new ECKeyGenerator(Curve.P_384).keyID("k-" + UUID.randomUUID()).generate();
 		} catch (JOSEException e) {
 			throw new IllegalStateException(e);
 		}
-		String clientId = "it-" + theRole.toLowerCase(Locale.ROOT) + "-system-" + UUID.randomUUID();
-		ObjectNode registration = JSON.createObjectNode().put("type", "backend").put("clientId", clientId)
-				.put("actsAs", theRole).put("organization", theOrganization);
+		String clientId = "it-" + (theRole == null ? "plain" : theRole.toLowerCase(Locale.ROOT)) + "-system-" + UUID.randomUUID();
+		ObjectNode registration = JSON.createObjectNode().put("type", "backend").put("clientId", clientId);
+		if (theRole != null) {
+			registration.put("actsAs", theRole).put("organization", theOrganization);
+		}
 		registration.set("jwks", JSON.readTree(new JWKSet(key.toPublicJWK()).toString()));
 		ArrayNode scopes = registration.putArray("scopes");
 		Arrays.stream(theScopes.split(" ")).forEach(scopes::add);

@@ -76,7 +76,8 @@ class OpenImdIgTest {
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
 				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
-				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json");
+				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
+				"OperationDefinition-device-alert-rates.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
@@ -235,7 +236,7 @@ class OpenImdIgTest {
 				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
-				"CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
+				"OperationDefinition-device-alert-rates.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

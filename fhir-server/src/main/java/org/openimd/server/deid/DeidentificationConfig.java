@@ -36,9 +36,14 @@ class DeidentificationConfig {
 	}
 
 	@Bean
-	ManufacturerExportProvider manufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, IntrathecalKnowledge theKnowledge,
+	ManufacturersDevices manufacturersDevices(DaoRegistry theDaos, IntrathecalKnowledge theKnowledge) {
+		return new DevicesByManufacturerName(theDaos, theKnowledge);
+	}
+
+	@Bean
+	ManufacturerExportProvider manufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, ManufacturersDevices theDevices,
 			AuditTrail theAudit, CareRelationships theCare, Clock theClock) {
-		return new ManufacturerExportProvider(theDeidentifier, theDaos, theKnowledge, theAudit, theCare, theClock);
+		return new ManufacturerExportProvider(theDeidentifier, theDaos, theDevices, theAudit, theCare, theClock);
 	}
 
 	@Bean

@@ -6,38 +6,29 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.StringOrListParam;
-import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.CareRelationships;
-import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
-import org.openimd.terminology.intrathecal.IntrathecalKnowledge.PumpModel;
 
 /**
  * {@code $manufacturer-export}: what a device manufacturer may see of the devices it made, and only of
@@ -53,17 +44,17 @@ public class ManufacturerExportProvider {
 
 	private final Deidentifier myDeidentifier;
 	private final DaoRegistry myDaos;
-	private final IntrathecalKnowledge myKnowledge;
+	private final ManufacturersDevices myDevices;
 	private final AuditTrail myAudit;
 	private final CareRelationships myCare;
 	private final Clock myClock;
 
-	public ManufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, IntrathecalKnowledge theKnowledge, AuditTrail theAudit,
+	public ManufacturerExportProvider(Deidentifier theDeidentifier, DaoRegistry theDaos, ManufacturersDevices theDevices, AuditTrail theAudit,
 			CareRelationships theCare, Clock theClock) {
 		myDeidentifier = theDeidentifier;
 		myClock = theClock;
 		myDaos = theDaos;
-		myKnowledge = theKnowledge;
+		myDevices = theDevices;
 		myAudit = theAudit;
 		myCare = theCare;
 	}
@@ -72,13 +63,12 @@ public class ManufacturerExportProvider {
 	public Bundle export(RequestDetails theRequest) {
 		String organization = AccessContext.of(theRequest, myCare).manufacturer()
 				.orElseThrow(() -> new ForbiddenOperationException("$manufacturer-export is for a manufacturer's token with a Device scope"));
-		Set<String> names = namesOf(organization);
-		Map<String, Device> devices = devicesMadeBy(names);
+		Collection<Device> devices = myDevices.madeBy(organization);
 		Bundle export = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(Date.from(myClock.instant()));
 		export.getMeta().addSecurity(Deidentifier.ANONYMIZED.copy());
 		Map<String, Patient> patients = new LinkedHashMap<>();
 		Map<String, List<Reference>> releasedByPatient = new LinkedHashMap<>();
-		for (Device device : devices.values()) {
+		for (Device device : devices) {
 			String reference = device.getIdElement().toUnqualifiedVersionless().getValue();
 			List<IBaseResource> released = new ArrayList<>();
 			released.add(device);
@@ -103,53 +93,6 @@ public class ManufacturerExportProvider {
 		return export;
 	}
 
-	/** The Organization's name and aliases, as a Device names its manufacturer. */
-	private Set<String> namesOf(String theOrganization) {
-		try {
-			Organization organization = myDaos.getResourceDao(Organization.class)
-					.read(new IdType(theOrganization).toUnqualifiedVersionless(), new SystemRequestDetails());
-			Set<String> names = new TreeSet<>();
-			Optional.ofNullable(organization.getName()).ifPresent(name -> names.add(normalised(name)));
-			organization.getAlias().stream().map(StringType::getValue).map(ManufacturerExportProvider::normalised).forEach(names::add);
-			return names;
-		} catch (ResourceNotFoundException e) {
-			throw new ForbiddenOperationException("the token's organisation " + theOrganization + " is not known here");
-		}
-	}
-
-	private Map<String, Device> devicesMadeBy(Set<String> theNames) {
-		List<PumpModel> pumps = myKnowledge.pumpModels().stream().filter(model -> theNames.contains(normalised(model.manufacturer()))).toList();
-		Map<String, Device> devices = new LinkedHashMap<>();
-		List<Device> candidates = new ArrayList<>();
-		candidates.addAll(search(Device.class, Device.SP_MANUFACTURER, theNames));
-		candidates.addAll(search(Device.class, Device.SP_MODEL, pumps.stream().map(PumpModel::modelNumber).collect(Collectors.toSet())));
-		candidates.addAll(search(Device.class, Device.SP_DEVICE_NAME, pumps.stream().map(PumpModel::model).collect(Collectors.toSet())));
-		for (Device candidate : candidates) {
-			if (madeBy(candidate, theNames, pumps)) {
-				devices.putIfAbsent(candidate.getIdElement().getIdPart(), candidate);
-			}
-		}
-		return devices;
-	}
-
-	/** String searches match by prefix; this is the exact test. */
-	private static boolean madeBy(Device theDevice, Set<String> theNames, List<PumpModel> thePumps) {
-		if (theDevice.hasManufacturer()) {
-			return theNames.contains(normalised(theDevice.getManufacturer()));
-		}
-		return thePumps.stream().anyMatch(model -> normalised(model.modelNumber()).equals(normalised(theDevice.getModelNumber()))
-				|| theDevice.getDeviceName().stream().anyMatch(name -> normalised(model.model()).equals(normalised(name.getName()))));
-	}
-
-	private <T extends IBaseResource> List<T> search(Class<T> theType, String theParameter, Set<String> theValues) {
-		if (theValues.isEmpty()) {
-			return List.of();
-		}
-		StringOrListParam any = new StringOrListParam();
-		theValues.forEach(value -> any.addOr(new StringParam(value)));
-		return searchFor(theType, SearchParameterMap.newSynchronous().add(theParameter, any));
-	}
-
 	private <T extends IBaseResource> List<T> search(Class<T> theType, String theParameter, String theReference) {
 		return searchFor(theType, SearchParameterMap.newSynchronous().add(theParameter, new ReferenceParam(theReference)));
 	}
@@ -172,7 +115,4 @@ public class ManufacturerExportProvider {
 		theExport.addEntry().setResource(myDeidentifier.deidentify((Resource) theResource));
 	}
 
-	private static String normalised(String theName) {
-		return theName == null ? "" : theName.replace("®", "").replace("™", "").strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-	}
 }

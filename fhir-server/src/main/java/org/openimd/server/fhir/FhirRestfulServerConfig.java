@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import org.openimd.server.analytics.AnalyticsProvider;
 import org.openimd.server.audit.ExportFileDisclosures;
 import org.openimd.server.deid.ManufacturerExportProvider;
 import org.openimd.server.pump.PumpOperationsProvider;
@@ -71,6 +72,7 @@ class FhirRestfulServerConfig {
 			SimilarCasesProvider theSimilarCases,
 			SubscriptionOperationsProvider theSubscriptionOperations,
 			MonitoringPeriodsProvider theMonitoringPeriods,
+			AnalyticsProvider theAnalytics,
 			SubscriptionCapability theSubscriptionCapability,
 			BulkDataExportProvider theBulkExport,
 			MatchUrlService theMatchUrls,
@@ -91,6 +93,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theSimilarCases);
 		server.registerProvider(theSubscriptionOperations);
 		server.registerProvider(theMonitoringPeriods);
+		server.registerProvider(theAnalytics);
 		// HAPI's Bulk Data Access ($export), run as its batch job; who may export what is the gate's.
 		server.registerProvider(theBulkExport);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(

@@ -217,6 +217,11 @@ public final class AccessContext {
 				.anyMatch(scope -> scope.permits(theInteraction) && (scope.anyResourceType() || scope.resourceType().equals(theType)));
 	}
 
+	/** Whether the token carries {@code theScope} as granted, such as one of OpenIMD's own ({@link ApiScopes}). */
+	public boolean hasScope(String theScope) {
+		return myToken.map(token -> Optional.ofNullable(token.getClaimAsStringList("scope")).orElse(List.of()).contains(theScope)).orElse(false);
+	}
+
 	public boolean permits(String theType, char theInteraction) {
 		return myGrants.stream().anyMatch(grant -> (grant.reachesSomeone() || reviewerType(theType)) && grant.permits(theType, theInteraction));
 	}

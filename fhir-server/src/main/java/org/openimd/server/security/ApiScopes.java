@@ -24,5 +24,8 @@ public final class ApiScopes {
 	 */
 	public static final String ADMIN = "openimd.admin";
 
+	/** De-identified statistics over all stored data ({@code $device-alert-rates}), for researchers. */
+	public static final String RESEARCH = "openimd.research";
+
 	private ApiScopes() {}
 }

@@ -17,7 +17,7 @@ interface SmartDiscovery {
 	/** The scopes this API understands, whoever grants them. */
 	List<String> SCOPES_SUPPORTED = List.of("openid", "fhirUser", "launch", "launch/patient", "offline_access", "online_access",
 			"patient/*.rs", "patient/*.cruds", "user/*.rs", "user/*.cruds", "system/*.rs", "system/*.cruds", ApiScopes.INGEST,
-			ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.LAUNCH, ApiScopes.ADMIN);
+			ApiScopes.INGEST_ADMIN, ApiScopes.OPERATIONS, ApiScopes.LAUNCH, ApiScopes.ADMIN, ApiScopes.RESEARCH);
 
 	/**
 	 * The SMART configuration document, for a request that reached OpenIMD at {@code theServerBase}

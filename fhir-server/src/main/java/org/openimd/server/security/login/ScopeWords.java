@@ -10,17 +10,18 @@ import org.openimd.server.security.SmartScope;
 /** What a scope lets an app do, in the words of the person asked to allow it. */
 final class ScopeWords {
 
-	private static final Map<String, String> OTHER_SCOPES = Map.of(
-			"fhirUser", "know who you are: your name and role",
-			"launch", "open with the patient your EHR has open",
-			"launch/patient", "work on one patient, chosen when you sign in (for a patient: your own record)",
-			"online_access", "stay signed in while you work, until you sign out",
-			"offline_access", "keep its access after you close it, until you or an administrator revoke it",
-			ApiScopes.ADMIN, "administer accounts and apps (for administrators only)",
-			ApiScopes.LAUNCH, "launch apps for the people it serves",
-			ApiScopes.INGEST, "send device interrogations",
-			ApiScopes.INGEST_ADMIN, "see received device messages and send them again",
-			ApiScopes.OPERATIONS, "read the server's operating figures");
+	private static final Map<String, String> OTHER_SCOPES = Map.ofEntries(
+			Map.entry("fhirUser", "know who you are: your name and role"),
+			Map.entry("launch", "open with the patient your EHR has open"),
+			Map.entry("launch/patient", "work on one patient, chosen when you sign in (for a patient: your own record)"),
+			Map.entry("online_access", "stay signed in while you work, until you sign out"),
+			Map.entry("offline_access", "keep its access after you close it, until you or an administrator revoke it"),
+			Map.entry(ApiScopes.ADMIN, "administer accounts and apps (for administrators only)"),
+			Map.entry(ApiScopes.LAUNCH, "launch apps for the people it serves"),
+			Map.entry(ApiScopes.INGEST, "send device interrogations"),
+			Map.entry(ApiScopes.INGEST_ADMIN, "see received device messages and send them again"),
+			Map.entry(ApiScopes.OPERATIONS, "read the server's operating figures"),
+			Map.entry(ApiScopes.RESEARCH, "see de-identified statistics over all patients, never about fewer than a set number of them"));
 
 	/** Record kinds as a clinician names them; a kind not listed is named by its FHIR type. */
 	private static final Map<String, String> RECORD_KINDS = Map.ofEntries(

@@ -1,0 +1,28 @@
+package org.openimd.server.analytics;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
+import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.deid.ManufacturersDevices;
+import org.openimd.server.security.CareRelationships;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class AnalyticsConfig {
+
+	/**
+	 * The fewest patients a shown figure may describe: 11 by default, the threshold the US Centers for
+	 * Medicare & Medicaid Services' cell-size suppression policy sets for released counts (a project
+	 * decision to follow it).
+	 */
+	@Bean
+	AnalyticsProvider analyticsProvider(DaoRegistry theDaos, ManufacturersDevices theManufacturers, CareRelationships theCare,
+			AuditTrail theAudit, Clock theClock, @Value("${openimd.analytics.minimum-patients-per-figure:11}") int theMinimumPatients) {
+		if (theMinimumPatients < 2) {
+			throw new IllegalStateException("openimd.analytics.minimum-patients-per-figure must be at least 2, not " + theMinimumPatients);
+		}
+		return new AnalyticsProvider(new AlertRates(theDaos), theManufacturers, theCare, theAudit, theClock, theMinimumPatients);
+	}
+}
