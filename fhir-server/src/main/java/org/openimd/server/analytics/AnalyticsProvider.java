@@ -1,8 +1,11 @@
 package org.openimd.server.analytics;
 
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -20,6 +25,7 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
@@ -40,6 +46,7 @@ import org.openimd.server.security.login.Role;
 public class AnalyticsProvider {
 
 	static final String OPERATION = "$device-alert-rates";
+	private static final String SVG = "svg";
 
 	private final AlertRates myAlertRates;
 	private final ManufacturersDevices myManufacturers;
@@ -58,8 +65,22 @@ public class AnalyticsProvider {
 		myMinimumPatients = theMinimumPatients;
 	}
 
+	/** The figures as Parameters, or with {@code chart=svg} the same drawn as a bar chart (a Binary, {@code image/svg+xml}). */
 	@Operation(name = OPERATION, idempotent = true)
-	public Parameters deviceAlertRates(RequestDetails theRequest) {
+	public IBaseResource deviceAlertRates(@OperationParam(name = "chart", max = 1) StringType theChart, RequestDetails theRequest) {
+		if (theChart != null && !SVG.equals(theChart.getValue())) {
+			throw new InvalidRequestException("chart is svg, or absent for the figures as Parameters; not " + theChart.getValue());
+		}
+		Parameters answer = figures(theRequest);
+		if (theChart == null) {
+			return answer;
+		}
+		Binary chart = new Binary().setContentType("image/svg+xml");
+		chart.setData(AlertRatesChart.svg(answer).getBytes(StandardCharsets.UTF_8));
+		return chart;
+	}
+
+	private Parameters figures(RequestDetails theRequest) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
 		Instant asOf = LocalDate.now(myClock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
 		Collection<Device> everyDevice = myAlertRates.cardiacDevices();

@@ -54,7 +54,8 @@ class AnalyticsIT extends BaseServerIT {
 		followedUp(acme, CRT_P, 16);
 		followedUp(tiny, OTHER, 3);
 
-		Parameters research = as(TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).operation().onServer().named(OPERATION)
+		String researchToken = TestClients.systemToken(baseUrl(), accessToken, "openimd.research");
+		Parameters research = as(researchToken).operation().onServer().named(OPERATION)
 				.withNoParameters(Parameters.class).useHttpGet().execute();
 		ParametersParameterComponent crtP = stratum(research, CRT_P).orElseThrow();
 		assertThat(part(crtP, "patients")).isEqualTo("16");
@@ -64,6 +65,14 @@ class AnalyticsIT extends BaseServerIT {
 		assertThat(part(crtP, "alertsPerPatientYear")).isEqualTo("2.02");
 		assertThat(part(stratum(research, OTHER).orElseThrow(), "patients")).isEqualTo("15");
 		assertNoShownFigureAboutFewerThanK(research);
+		// the same drawn, for people who would rather look than read
+		HttpResponse<String> chart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION + "?chart=svg"))
+				.header("Authorization", "Bearer " + researchToken).header("Accept", "image/svg+xml").build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(chart.statusCode()).isEqualTo(200);
+		assertThat(chart.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
+		assertThat(chart.body()).startsWith("<svg").contains("2.02 (16 patients, 7.9 patient-years)");
+		assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION + "?chart=pie"))
+				.header("Authorization", "Bearer " + researchToken).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
 
 		// Acme's "other" devices are 12, but everyone's are 15: subtracting would single out Tiny's 3
 		Parameters acmes = as(TestClients.organisationSystemToken(baseUrl(), accessToken, "MANUFACTURER", "Organization/" + acme,
