@@ -1,9 +1,11 @@
 package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
@@ -165,6 +167,13 @@ public abstract class BaseServerIT {
 		IGenericClient caller = FHIR.newRestfulGenericClient(fhirBase());
 		caller.registerInterceptor(new BearerTokenAuthInterceptor(theToken));
 		return caller;
+	}
+
+	/** The HTTP status with which {@code theCall} is refused; fails when it is not refused. */
+	protected static int refusal(Runnable theCall) {
+		BaseServerResponseException refused = catchThrowableOfType(theCall::run, BaseServerResponseException.class);
+		assertThat(refused).as("refused").isNotNull();
+		return refused.getStatusCode();
 	}
 
 	/** Stores {@code theResource} with the full-access token and returns its id. */

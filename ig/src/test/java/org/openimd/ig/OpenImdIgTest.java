@@ -70,14 +70,15 @@ class OpenImdIgTest {
 				"StructureDefinition-review-group.json",
 				"StructureDefinition-triage-rank.json");
 		assertThat(npm.listResources("CodeSystem")).containsExactlyInAnyOrder("CodeSystem-pump-telemetry.json",
-				"CodeSystem-cardiac-waveform.json", "CodeSystem-review.json", "CodeSystem-remote-monitoring.json");
+				"CodeSystem-cardiac-waveform.json", "CodeSystem-review.json", "CodeSystem-remote-monitoring.json", "CodeSystem-advisory.json");
 		assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
 				"OperationDefinition-check-pump-prescription.json",
 				"OperationDefinition-opioid-conversion.json", "OperationDefinition-pump-configuration.json",
 				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
-				"OperationDefinition-device-alert-rates.json");
+				"OperationDefinition-device-alert-rates.json", "OperationDefinition-publish-advisory.json",
+				"OperationDefinition-advisory-status.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
@@ -236,7 +237,8 @@ class OpenImdIgTest {
 				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
-				"OperationDefinition-device-alert-rates.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json")) {
+				"OperationDefinition-device-alert-rates.json", "OperationDefinition-publish-advisory.json",
+				"OperationDefinition-advisory-status.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json", "CodeSystem-advisory.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

@@ -113,6 +113,15 @@ public final class OpenImdUris {
 
 	public static final String HL7V2_ER7_MEDIA_TYPE = "x-application/hl7-v2+er7";
 
+	/** Device advisories: the advisory, the check each affected device's clinic is asked for, the notice to its patient. */
+	public static final String ADVISORY_SYSTEM = BASE + "CodeSystem/advisory";
+
+	public static final String DEVICE_ADVISORY = "device-advisory";
+	public static final String ADVISORY_CHECK = "advisory-check";
+	public static final String ADVISORY_NOTICE = "advisory-notice";
+	/** One advisory per manufacturer and notice: {@code Organization/7/FSN-2026-01}. */
+	public static final String ADVISORY_IDENTIFIER = BASE + "sid/device-advisory";
+
 	/** Remote monitoring: the triage Task of each transmission and the alerts on it. */
 	public static final String REMOTE_MONITORING_SYSTEM = BASE + "CodeSystem/remote-monitoring";
 

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import org.openimd.server.advisories.AdvisoryProvider;
 import org.openimd.server.analytics.AnalyticsProvider;
 import org.openimd.server.audit.ExportFileDisclosures;
 import org.openimd.server.deid.ManufacturerExportProvider;
@@ -73,6 +74,7 @@ class FhirRestfulServerConfig {
 			SubscriptionOperationsProvider theSubscriptionOperations,
 			MonitoringPeriodsProvider theMonitoringPeriods,
 			AnalyticsProvider theAnalytics,
+			AdvisoryProvider theAdvisories,
 			SubscriptionCapability theSubscriptionCapability,
 			BulkDataExportProvider theBulkExport,
 			MatchUrlService theMatchUrls,
@@ -94,6 +96,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theSubscriptionOperations);
 		server.registerProvider(theMonitoringPeriods);
 		server.registerProvider(theAnalytics);
+		server.registerProvider(theAdvisories);
 		// HAPI's Bulk Data Access ($export), run as its batch job; who may export what is the gate's.
 		server.registerProvider(theBulkExport);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(

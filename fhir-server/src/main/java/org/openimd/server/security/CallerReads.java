@@ -38,7 +38,7 @@ public final class CallerReads {
 	}
 
 	/** The answer HAPI gives for an id it does not know, word for word. */
-	static ResourceNotFoundException notKnown(IIdType theId) {
+	public static ResourceNotFoundException notKnown(IIdType theId) {
 		return new ResourceNotFoundException(Msg.code(2001) + "Resource " + theId.getResourceType() + "/" + theId.getIdPart() + " is not known");
 	}
 }

@@ -23,6 +23,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -207,6 +208,11 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 		if (access.manufacturer().isPresent() || access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH)) {
 			// Counts and rates only, with no figure about fewer patients than the least it may show.
 			rules.allow().operation().named("$device-alert-rates").onServer().andAllowAllResponses();
+		}
+		if (access.manufacturer().isPresent() || access.policy().filter(Role.ADMIN::equals).isPresent()) {
+			// A manufacturer publishes for the devices it made only, and follows its own advisories; the operations decide which.
+			rules.allow().operation().named("$publish-advisory").onServer().andAllowAllResponses();
+			rules.allow().operation().named("$advisory-status").onInstancesOfType(Communication.class).andAllowAllResponses();
 		}
 		myBulkExports.reachOf(access).ifPresent(reach -> bulkExportRules(rules, access, reach));
 		return rules.denyAll("no scope of the access token permits this").build();

@@ -3,7 +3,6 @@ package org.openimd.server.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +62,9 @@ class AnalyticsIT extends BaseServerIT {
 		// each device followed up from 2025-01-10 to 2025-07-10: 181 days
 		assertThat(part(crtP, "patientYears")).isEqualTo("7.9");
 		assertThat(part(crtP, "alertsPerPatientYear")).isEqualTo("2.02");
-		assertThat(part(stratum(research, OTHER).orElseThrow(), "patients")).isEqualTo("15");
+		// "other" is 15 patients, unless some stratum of other tests' data is suppressed: then, the smallest shown, it goes too
+		ParametersParameterComponent others = stratum(research, OTHER).orElseThrow();
+		assertThat(Optional.ofNullable(part(others, "patients")).orElse("suppressed " + part(others, "suppressed"))).isIn("15", "suppressed true");
 		assertNoShownFigureAboutFewerThanK(research);
 		// the same drawn, for people who would rather look than read
 		HttpResponse<String> chart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION + "?chart=svg"))
@@ -97,9 +98,9 @@ class AnalyticsIT extends BaseServerIT {
 		stored(team.addParticipant(new CareTeam.CareTeamParticipantComponent().setMember(new Reference("Practitioner/" + practitioner))));
 		IGenericClient clinician = as(personToken(Role.CLINICIAN, "Practitioner/" + practitioner, "user/*.cruds"));
 		IGenericClient ehr = client;
-		assertThat(status(() -> clinician.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
+		assertThat(refusal(() -> clinician.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
 				.isEqualTo(403);
-		assertThat(status(() -> ehr.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
+		assertThat(refusal(() -> ehr.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
 				.as("a system that reads everything, but is no researcher").isEqualTo(403);
 		assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION)).build(),
 				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
@@ -156,15 +157,6 @@ class AnalyticsIT extends BaseServerIT {
 			if (patients != null) {
 				assertThat(Integer.parseInt(patients)).as(stratum.getName()).isGreaterThanOrEqualTo(11);
 			}
-		}
-	}
-
-	private static int status(Runnable theCall) {
-		try {
-			theCall.run();
-			return 200;
-		} catch (BaseServerResponseException refused) {
-			return refused.getStatusCode();
 		}
 	}
 }

@@ -2,11 +2,9 @@ package org.openimd.server.deid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -113,11 +111,6 @@ class ManufacturerExportIT extends BaseServerIT {
 		return theExport.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
 	}
 
-	private static int refusal(Runnable theCall) {
-		BaseServerResponseException refused = catchThrowableOfType(theCall::run, BaseServerResponseException.class);
-		assertThat(refused).as("refused").isNotNull();
-		return refused.getStatusCode();
-	}
 
 	@Test
 	void aManufacturerGetsItsOwnDevicesWithTheirReadingsAndPatientsDeidentified() throws Exception {

@@ -1,10 +1,8 @@
 package org.openimd.server.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.Attachment;
@@ -54,11 +52,6 @@ class MessagingIT extends BaseServerIT {
 		return message;
 	}
 
-	private static int refusal(Runnable theCall) {
-		BaseServerResponseException refused = catchThrowableOfType(theCall::run, BaseServerResponseException.class);
-		assertThat(refused).as("refused").isNotNull();
-		return refused.getStatusCode();
-	}
 
 	@Test
 	void aPatientWritesToTheirCareTeamAndTheDoctorAnswersInTheThread() throws Exception {

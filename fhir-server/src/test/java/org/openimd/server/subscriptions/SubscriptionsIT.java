@@ -1,12 +1,10 @@
 package org.openimd.server.subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.subscription.SubscriptionConstants;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -429,9 +427,4 @@ class SubscriptionsIT extends BaseServerIT {
 		return client.create().resource(theResource).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
-	private static int refusal(Runnable theCall) {
-		BaseServerResponseException refused = catchThrowableOfType(theCall::run, BaseServerResponseException.class);
-		assertThat(refused).as("refused").isNotNull();
-		return refused.getStatusCode();
-	}
 }

@@ -1,0 +1,21 @@
+package org.openimd.server.advisories;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import java.time.Clock;
+import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.deid.ManufacturersDevices;
+import org.openimd.server.security.CareRelationships;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class AdvisoriesConfig {
+
+	@Bean
+	AdvisoryProvider advisoryProvider(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, ManufacturersDevices theManufacturers,
+			CareRelationships theCare, AuditTrail theAudit, Clock theClock) {
+		return new AdvisoryProvider(theDaos, theSystemDao, theManufacturers, theCare, theAudit, theClock);
+	}
+}
