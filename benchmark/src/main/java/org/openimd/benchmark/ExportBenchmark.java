@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -18,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.Bundle;
-import org.openimd.terminology.IdcoTermTable;
 
 /**
  * FHIR Bulk Data export at clinic scale, against the packaged server started as its own process (on the
@@ -34,8 +32,6 @@ import org.openimd.terminology.IdcoTermTable;
  */
 public final class ExportBenchmark {
 
-	private static final int INTERROGATIONS_PER_PATIENT = 8;
-	private static final int SENDERS = 4;
 	private static final List<String> TYPES = List.of("Patient", "Device", "DiagnosticReport", "Observation");
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,13 +40,9 @@ public final class ExportBenchmark {
 	public static void main(String[] theArgs) throws Exception {
 		Path launcher = Path.of(theArgs[0]).toAbsolutePath();
 		int patients = Integer.parseInt(theArgs[1]);
-		String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36).toUpperCase();
-		int mllpPort = ServerProcess.freePort();
-		try (ServerProcess server = ServerProcess.start(List.of(launcher.toString()), false, ServerProcess.freePort(), mllpPort,
-				Files.createTempDirectory("openimd-export-benchmark"),
-				List.of("--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"))) {
-			IngestBenchmark.Result load = IngestBenchmark.sendOverMllp("load", IngestBenchmark.generated(IdcoTermTable.load(), run,
-					patients * INTERROGATIONS_PER_PATIENT), 0, mllpPort, SENDERS);
+		try (LoadedClinic clinic = LoadedClinic.start(launcher, patients, "export-benchmark")) {
+			ServerProcess server = clinic.server();
+			IngestBenchmark.Result load = clinic.load();
 			AccessTokens tokens = new AccessTokens(server.base());
 			long residentBefore = server.residentMiB();
 
@@ -83,7 +75,7 @@ public final class ExportBenchmark {
 			double pagingSeconds = (System.nanoTime() - pagingStart) / 1e9;
 
 			System.out.printf("%nBulk Data export: %d patients, %d interrogations (loaded in %.0f s), database %s%n", patients, load.messages(),
-					load.seconds(), System.getenv("OPENIMD_TEST_PG_URL") == null ? "H2 (embedded)" : "PostgreSQL");
+					load.seconds(), LoadedClinic.database());
 			System.out.printf("| %-34s | %10s | %9s | %12s | %10s |%n", "form", "resources", "seconds", "resources/s", "vs paging");
 			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(36), "-".repeat(12), "-".repeat(11), "-".repeat(14), "-".repeat(12));
 			System.out.printf("| %-34s | %10d | %9.1f | %12.0f | %9.2fx |%n", "$export (job until the manifest)", exported, jobSeconds,

@@ -7,13 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.hl7.fhir.r4.model.Bundle;
-import org.openimd.terminology.IdcoTermTable;
 
 /**
  * A clinician's questions at clinic scale, against the packaged server started as its own process (on
@@ -34,8 +32,6 @@ import org.openimd.terminology.IdcoTermTable;
  */
 public final class QueryBenchmark {
 
-	private static final int INTERROGATIONS_PER_PATIENT = 8;
-	private static final int SENDERS = 4;
 	private static final int WARM_UP = 20;
 	private static final int QUESTIONS = 200;
 	private static final String IDCO_OBSERVATION = "http://hl7.org/fhir/uv/cardx-cied/CodeSystem/CardXCIED|IDCO";
@@ -66,19 +62,15 @@ public final class QueryBenchmark {
 	public static void main(String[] theArgs) throws Exception {
 		Path launcher = Path.of(theArgs[0]).toAbsolutePath();
 		int patients = Integer.parseInt(theArgs[1]);
-		String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36).toUpperCase();
-		int mllpPort = ServerProcess.freePort();
-		try (ServerProcess server = ServerProcess.start(List.of(launcher.toString()), false, ServerProcess.freePort(), mllpPort,
-				Files.createTempDirectory("openimd-query-benchmark"),
-				List.of("--logging.level.openimd.fhir.requests=WARN", "--logging.level.org.openimd.server.ingest=WARN"))) {
-			IngestBenchmark.Result load = IngestBenchmark.sendOverMllp("load", IngestBenchmark.generated(IdcoTermTable.load(), run,
-					patients * INTERROGATIONS_PER_PATIENT), 0, mllpPort, SENDERS);
+		try (LoadedClinic clinic = LoadedClinic.start(launcher, patients, "query-benchmark")) {
+			ServerProcess server = clinic.server();
+			IngestBenchmark.Result load = clinic.load();
 			AccessTokens tokens = new AccessTokens(server.base());
 			List<String> patientIds = patientIds(server, tokens, patients);
 
 			System.out.printf("%nClinician queries: %d patients, %d interrogations (loaded in %.0f s, %.1f a second), database %s%n",
 					patients, load.messages(), load.seconds(), load.messagesPerSecond(),
-					System.getenv("OPENIMD_TEST_PG_URL") == null ? "H2 (embedded)" : "PostgreSQL");
+					LoadedClinic.database());
 			System.out.printf("| %-44s | %-8s | %8s | %8s | %12s |%n", "question", "form", "p50 ms", "p95 ms", "p95 vs base");
 			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(10), "-".repeat(10), "-".repeat(10), "-".repeat(14));
 			SplittableRandom random = new SplittableRandom(8);
