@@ -78,7 +78,7 @@ class OpenImdIgTest {
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
 				"OperationDefinition-device-alert-rates.json", "OperationDefinition-publish-advisory.json",
-				"OperationDefinition-advisory-status.json");
+				"OperationDefinition-advisory-status.json", "OperationDefinition-publish-information.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
 				"SearchParameter-Device-serial-number.json",
@@ -238,7 +238,7 @@ class OpenImdIgTest {
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
 				"OperationDefinition-device-alert-rates.json", "OperationDefinition-publish-advisory.json",
-				"OperationDefinition-advisory-status.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json", "CodeSystem-advisory.json")) {
+				"OperationDefinition-advisory-status.json", "OperationDefinition-publish-information.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json", "CodeSystem-advisory.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();
 			}

@@ -122,6 +122,11 @@ public final class OpenImdUris {
 	/** One advisory per manufacturer and notice: {@code Organization/7/FSN-2026-01}. */
 	public static final String ADVISORY_IDENTIFIER = BASE + "sid/device-advisory";
 
+	/** Information for patients other than advisories: clinical trials, support groups, education (Communication.category). */
+	public static final String PATIENT_INFORMATION = "patient-information";
+	/** One notice per patient and published piece of information: {@code Practitioner/3/trial-2027-01}. */
+	public static final String PATIENT_INFORMATION_IDENTIFIER = BASE + "sid/patient-information";
+
 	/** Remote monitoring: the triage Task of each transmission and the alerts on it. */
 	public static final String REMOTE_MONITORING_SYSTEM = BASE + "CodeSystem/remote-monitoring";
 

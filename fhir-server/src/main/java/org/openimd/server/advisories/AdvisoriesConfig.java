@@ -18,4 +18,10 @@ class AdvisoriesConfig {
 			CareRelationships theCare, AuditTrail theAudit, Clock theClock) {
 		return new AdvisoryProvider(theDaos, theSystemDao, theManufacturers, theCare, theAudit, theClock);
 	}
+
+	@Bean
+	PatientInformationProvider patientInformationProvider(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, CareRelationships theCare,
+			AuditTrail theAudit, Clock theClock) {
+		return new PatientInformationProvider(theDaos, theSystemDao, theCare, theAudit, theClock);
+	}
 }

@@ -35,7 +35,6 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
-import org.hl7.fhir.r4.model.Type;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
@@ -81,10 +80,10 @@ public class AdvisoryProvider {
 	@Operation(name = PUBLISH)
 	public Parameters publish(@ResourceParam Parameters theNotice, RequestDetails theRequest) {
 		String manufacturer = publisher(theRequest, reference(theNotice, "manufacturer"));
-		String identifier = required(theNotice, "identifier");
-		String title = required(theNotice, "title");
-		String patientText = required(theNotice, "patientText");
-		String clinicAction = required(theNotice, "clinicAction");
+		String identifier = Notices.required(theNotice, "identifier");
+		String title = Notices.required(theNotice, "title");
+		String patientText = Notices.required(theNotice, "patientText");
+		String clinicAction = Notices.required(theNotice, "clinicAction");
 		Optional<Date> due = Optional.ofNullable(theNotice.getParameter("dueDate")).filter(Parameters.ParametersParameterComponent::hasValue)
 				.map(parameter -> parameter.getValue() instanceof DateType date ? date.getValue() : null);
 		AdvisoryCriteria criteria = AdvisoryCriteria.of(theNotice.getParameters("device"));
@@ -247,12 +246,6 @@ public class AdvisoryProvider {
 
 	private static CodeableConcept concept(String theCode, String theDisplay) {
 		return new CodeableConcept(new Coding(OpenImdUris.ADVISORY_SYSTEM, theCode, theDisplay));
-	}
-
-	private static String required(Parameters theNotice, String theName) {
-		return Optional.ofNullable(theNotice.getParameter(theName)).filter(Parameters.ParametersParameterComponent::hasValue)
-				.map(parameter -> ((Type) parameter.getValue()).primitiveValue()).filter(value -> !value.isBlank())
-				.orElseThrow(() -> new InvalidRequestException("an advisory has a " + theName));
 	}
 
 	private static Optional<String> reference(Parameters theNotice, String theName) {

@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import org.openimd.server.advisories.AdvisoryProvider;
+import org.openimd.server.advisories.PatientInformationProvider;
 import org.openimd.server.analytics.AnalyticsProvider;
 import org.openimd.server.audit.ExportFileDisclosures;
 import org.openimd.server.deid.ManufacturerExportProvider;
@@ -75,6 +76,7 @@ class FhirRestfulServerConfig {
 			MonitoringPeriodsProvider theMonitoringPeriods,
 			AnalyticsProvider theAnalytics,
 			AdvisoryProvider theAdvisories,
+			PatientInformationProvider thePatientInformation,
 			SubscriptionCapability theSubscriptionCapability,
 			BulkDataExportProvider theBulkExport,
 			MatchUrlService theMatchUrls,
@@ -97,6 +99,7 @@ class FhirRestfulServerConfig {
 		server.registerProvider(theMonitoringPeriods);
 		server.registerProvider(theAnalytics);
 		server.registerProvider(theAdvisories);
+		server.registerProvider(thePatientInformation);
 		// HAPI's Bulk Data Access ($export), run as its batch job; who may export what is the gate's.
 		server.registerProvider(theBulkExport);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(

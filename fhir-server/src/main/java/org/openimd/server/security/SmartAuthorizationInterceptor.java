@@ -214,6 +214,10 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			rules.allow().operation().named("$publish-advisory").onServer().andAllowAllResponses();
 			rules.allow().operation().named("$advisory-status").onInstancesOfType(Communication.class).andAllowAllResponses();
 		}
+		if (access.policy().filter(role -> role == Role.ADMIN || role == Role.CLINICIAN).isPresent() && access.permits("Communication", 'c')) {
+			// Information for patients: a clinician's reaches their own patients only, which the operation decides.
+			rules.allow().operation().named("$publish-information").onServer().andAllowAllResponses();
+		}
 		myBulkExports.reachOf(access).ifPresent(reach -> bulkExportRules(rules, access, reach));
 		return rules.denyAll("no scope of the access token permits this").build();
 	}
