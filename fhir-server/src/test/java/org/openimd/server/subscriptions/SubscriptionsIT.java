@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
@@ -49,6 +50,7 @@ import org.openimd.server.alerts.TransmissionMessages;
 import org.openimd.server.pump.PumpInput;
 import org.openimd.server.review.ReviewGroupInput;
 import org.openimd.server.security.login.Role;
+import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -165,6 +167,27 @@ class SubscriptionsIT extends BaseServerIT {
 		}
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> RECEIVER.nothingAt(everythingHook, EVENT));
 		assertThat(toOther).isNotEqualTo(toPatient);
+	}
+
+	@Test
+	void aPatientHearsOfInformationPublishedForThemThroughTheMessageTopic() throws Exception {
+		IGenericClient patientApp = as(personToken(Role.PATIENT, patient, PATIENT_SCOPES));
+		String hook = RECEIVER.newEndpoint();
+		subscribe(patientApp, subscription("message", hook, ID_ONLY, "Communication?recipient=" + patient));
+		Coding unusualDevice = new Coding(Mdc.SYSTEM, "it-" + UUID.randomUUID(), null);
+		create(new Device().setType(new CodeableConcept(unusualDevice)).setPatient(new Reference(patient)));
+
+		Parameters information = new Parameters();
+		information.addParameter().setName("identifier").setValue(new StringType("group-" + UUID.randomUUID()));
+		information.addParameter().setName("kind").setValue(new CodeType("support-group"));
+		information.addParameter().setName("title").setValue(new StringType("A support group"));
+		information.addParameter().setName("text").setValue(new StringType("People with this device meet on Thursdays."));
+		information.addParameter().setName("deviceType").setValue(unusualDevice);
+		doctorApp.operation().onServer().named("$publish-information").withParameters(information).execute();
+
+		Bundle notification = RECEIVER.next(hook, EVENT, SOON);
+		Communication heard = patientApp.read().resource(Communication.class).withId(new IdType(focusOf(notification))).execute();
+		assertThat(heard.getCategory()).anyMatch(category -> category.hasCoding(OpenImdUris.ADVISORY_SYSTEM, OpenImdUris.PATIENT_INFORMATION));
 	}
 
 	@Test
