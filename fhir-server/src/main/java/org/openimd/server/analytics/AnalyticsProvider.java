@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
@@ -89,8 +90,8 @@ public class AnalyticsProvider {
 		Map<String, AlertRates.Stratum> answered;
 		SmallCells.Suppression suppression;
 		if (manufacturer.isPresent()) {
-			List<String> own = myManufacturers.madeBy(manufacturer.get()).stream()
-					.map(device -> device.getIdElement().toUnqualifiedVersionless().getValue()).toList();
+			Set<String> own = myManufacturers.madeBy(manufacturer.get()).stream()
+					.map(device -> device.getIdElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet());
 			answered = myAlertRates.of(everyDevice.stream()
 					.filter(device -> own.contains(device.getIdElement().toUnqualifiedVersionless().getValue())).toList(), asOf);
 			suppression = SmallCells.suppress(patients(answered), AlertRates.total(answered.values()).patients().size(), patients(everyone),
