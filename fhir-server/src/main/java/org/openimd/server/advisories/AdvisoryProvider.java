@@ -15,13 +15,13 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -38,6 +38,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
+import org.openimd.server.fhir.ServerSearches;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.CallerReads;
 import org.openimd.server.security.CareRelationships;
@@ -59,6 +60,9 @@ public class AdvisoryProvider {
 
 	static final String PUBLISH = "$publish-advisory";
 	static final String STATUS = "$advisory-status";
+	/** Manufacturers (for their own devices and advisories) and administrators. */
+	static final Predicate<AccessContext> MAY_PUBLISH = access -> access.manufacturer().isPresent()
+			|| access.policy().filter(Role.ADMIN::equals).isPresent();
 
 	private final DaoRegistry myDaos;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
@@ -149,23 +153,23 @@ public class AdvisoryProvider {
 
 	@Operation(name = STATUS, type = Communication.class, idempotent = true)
 	public Parameters status(@IdParam IdType theAdvisory, RequestDetails theRequest) {
+		// Whatever is not an advisory this caller follows answers as an id nobody knows.
+		ResourceNotFoundException outOfReach = CallerReads.notKnown(new IdType("Communication", theAdvisory.getIdPart()));
 		Communication advisory;
 		try {
 			advisory = myDaos.getResourceDao(Communication.class).read(theAdvisory.toUnqualifiedVersionless(), new SystemRequestDetails());
 		} catch (ResourceNotFoundException e) {
-			throw CallerReads.notKnown(new IdType("Communication", theAdvisory.getIdPart()));
+			throw outOfReach;
 		}
-		if (advisory.getCategory().stream().noneMatch(category -> category.hasCoding(OpenImdUris.ADVISORY_SYSTEM, OpenImdUris.DEVICE_ADVISORY))) {
-			throw CallerReads.notKnown(new IdType("Communication", theAdvisory.getIdPart()));
-		}
-		String manufacturer = advisory.getSender().getReference();
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		if (access.policy().filter(Role.ADMIN::equals).isEmpty() && !access.manufacturer().map(manufacturer::equals).orElse(false)) {
-			throw CallerReads.notKnown(new IdType("Communication", theAdvisory.getIdPart()));
+		boolean follows = access.policy().filter(Role.ADMIN::equals).isPresent()
+				|| access.manufacturer().map(advisory.getSender().getReference()::equals).orElse(false);
+		if (!follows || advisory.getCategory().stream().noneMatch(category -> category.hasCoding(OpenImdUris.ADVISORY_SYSTEM, OpenImdUris.DEVICE_ADVISORY))) {
+			throw outOfReach;
 		}
 		String advisoryReference = advisory.getIdElement().toUnqualifiedVersionless().getValue();
 		Map<String, Task> checks = checksOf(advisoryReference);
-		List<Communication> notices = search(Communication.class, SearchParameterMap.newSynchronous()
+		List<Communication> notices = ServerSearches.everyMatch(myDaos, Communication.class, SearchParameterMap.newSynchronous()
 				.add(Communication.SP_BASED_ON, new ReferenceParam(advisoryReference))
 				.add(Communication.SP_CATEGORY, new TokenParam(OpenImdUris.ADVISORY_SYSTEM, OpenImdUris.ADVISORY_NOTICE)));
 		Parameters answer = new Parameters();
@@ -183,29 +187,29 @@ public class AdvisoryProvider {
 	/** The manufacturer the notice is published for: the caller's own, or, for an administrator, the one named. */
 	private String publisher(RequestDetails theRequest, Optional<String> theNamed) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		Optional<String> own = access.manufacturer();
-		if (own.isPresent()) {
-			if (theNamed.isPresent() && !theNamed.get().equals(own.get())) {
-				throw new ForbiddenOperationException("a manufacturer publishes advisories for its own devices only");
-			}
-			return own.get();
+		if (!MAY_PUBLISH.test(access)) {
+			throw new ForbiddenOperationException(PUBLISH + " is for manufacturers and administrators");
 		}
-		if (access.policy().filter(Role.ADMIN::equals).isPresent()) {
+		Optional<String> own = access.manufacturer();
+		if (own.isEmpty()) {
 			return theNamed.filter(named -> named.startsWith("Organization/"))
 					.orElseThrow(() -> new InvalidRequestException("manufacturer: the Organization whose devices the advisory names"));
 		}
-		throw new ForbiddenOperationException(PUBLISH + " is for manufacturers and administrators");
+		if (theNamed.isPresent() && !theNamed.get().equals(own.get())) {
+			throw new ForbiddenOperationException("a manufacturer publishes advisories for its own devices only");
+		}
+		return own.get();
 	}
 
 	private Optional<Communication> advisory(String theManufacturer, String theIdentifier) {
-		return search(Communication.class, SearchParameterMap.newSynchronous().add(Communication.SP_IDENTIFIER,
+		return ServerSearches.everyMatch(myDaos, Communication.class, SearchParameterMap.newSynchronous().add(Communication.SP_IDENTIFIER,
 				new TokenParam(OpenImdUris.ADVISORY_IDENTIFIER, theManufacturer + "/" + theIdentifier))).stream().findFirst();
 	}
 
 	/** The advisory's checks, by the device each is about. */
 	private Map<String, Task> checksOf(String theAdvisory) {
 		Map<String, Task> checks = new LinkedHashMap<>();
-		for (Task task : search(Task.class, SearchParameterMap.newSynchronous().add(Task.SP_BASED_ON, new ReferenceParam(theAdvisory))
+		for (Task task : ServerSearches.everyMatch(myDaos, Task.class, SearchParameterMap.newSynchronous().add(Task.SP_BASED_ON, new ReferenceParam(theAdvisory))
 				.add(Task.SP_CODE, new TokenParam(OpenImdUris.ADVISORY_SYSTEM, OpenImdUris.ADVISORY_CHECK)))) {
 			checks.merge(task.getFocus().getReference(), task,
 					(kept, other) -> other.getStatus() != Task.TaskStatus.CANCELLED ? other : kept);
@@ -253,8 +257,4 @@ public class AdvisoryProvider {
 				.map(parameter -> parameter.getValue() instanceof Reference reference ? reference.getReference() : null);
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T extends Resource> List<T> search(Class<T> theType, SearchParameterMap theSearch) {
-		return (List<T>) myDaos.getResourceDao(theType).searchForResources(theSearch, new SystemRequestDetails());
-	}
 }

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -32,11 +34,11 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.fhir.ServerSearches;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.login.Role;
@@ -56,6 +58,9 @@ public class PatientInformationProvider {
 
 	static final String PUBLISH = "$publish-information";
 	private static final Set<String> KINDS = Set.of("clinical-trial", "support-group", "education");
+	/** Administrators, and clinicians (for their own patients), who may write Communications. */
+	static final Predicate<AccessContext> MAY_PUBLISH = access -> access.permits("Communication", 'c')
+			&& access.policy().filter(policy -> policy == Role.ADMIN || policy == Role.CLINICIAN).isPresent();
 
 	private final DaoRegistry myDaos;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
@@ -75,8 +80,7 @@ public class PatientInformationProvider {
 	@Operation(name = PUBLISH)
 	public Parameters publish(@ResourceParam Parameters theInformation, RequestDetails theRequest) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		Optional<Role> role = access.policy().filter(policy -> policy == Role.ADMIN || policy == Role.CLINICIAN);
-		if (role.isEmpty() || !access.permits("Communication", 'c')) {
+		if (!MAY_PUBLISH.test(access)) {
 			throw new ForbiddenOperationException(PUBLISH + " is for administrators and clinicians who may write Communications");
 		}
 		// A person's own record names them as sender; an administrator without one is known by their username.
@@ -100,28 +104,27 @@ public class PatientInformationProvider {
 
 		Optional<Set<String>> patients = access.patientLimit().map(HashSet::new);
 		if (!deviceTypes.isEmpty()) {
-			patients = narrowed(patients, search(Device.class, SearchParameterMap.newSynchronous().add(Device.SP_TYPE, anyOf(deviceTypes))),
-					device -> device.hasPatient() ? device.getPatient().getReferenceElement().getIdPart() : null);
+			patients = narrowed(patients, patientsOf(ServerSearches.everyMatch(myDaos, Device.class, SearchParameterMap.newSynchronous().add(Device.SP_TYPE, anyOf(deviceTypes))),
+					Device::getPatient));
 		}
 		if (!conditions.isEmpty()) {
-			patients = narrowed(patients, search(Condition.class, SearchParameterMap.newSynchronous().add(Condition.SP_CODE, anyOf(conditions))),
-					condition -> "Patient".equals(condition.getSubject().getReferenceElement().getResourceType())
-							? condition.getSubject().getReferenceElement().getIdPart() : null);
+			patients = narrowed(patients, patientsOf(ServerSearches.everyMatch(myDaos, Condition.class,
+					SearchParameterMap.newSynchronous().add(Condition.SP_CODE, anyOf(conditions))), Condition::getSubject));
 		}
 		if (!regions.isEmpty()) {
 			Set<String> inRegions = new HashSet<>();
 			for (String region : regions) {
 				for (String parameter : List.of(Patient.SP_ADDRESS_STATE, Patient.SP_ADDRESS_COUNTRY)) {
-					search(Patient.class, SearchParameterMap.newSynchronous().add(parameter, new StringParam(region).setExact(true)))
+					ServerSearches.everyMatch(myDaos, Patient.class, SearchParameterMap.newSynchronous().add(parameter, new StringParam(region).setExact(true)))
 							.forEach(patient -> inRegions.add(patient.getIdElement().getIdPart()));
 				}
 			}
-			patients = Optional.of(patients.map(reached -> { reached.retainAll(inRegions); return reached; }).orElse(inRegions));
+			patients = narrowed(patients, inRegions);
 		}
 
 		String notice = publisher + "/" + identifier;
 		Set<String> reachedBefore = new HashSet<>();
-		search(Communication.class, SearchParameterMap.newSynchronous().add(Communication.SP_IDENTIFIER,
+		ServerSearches.everyMatch(myDaos, Communication.class, SearchParameterMap.newSynchronous().add(Communication.SP_IDENTIFIER,
 				new TokenParam(OpenImdUris.PATIENT_INFORMATION_IDENTIFIER, notice)))
 				.forEach(sent -> reachedBefore.add(sent.getSubject().getReferenceElement().getIdPart()));
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -154,11 +157,18 @@ public class PatientInformationProvider {
 		return answer;
 	}
 
-	/** The patients so far (empty: every patient) that {@code theFound} also names. */
-	private static <T> Optional<Set<String>> narrowed(Optional<Set<String>> theSoFar, List<T> theFound, Function<T, String> thePatientOf) {
-		Set<String> named = new HashSet<>();
-		theFound.stream().map(thePatientOf).filter(patient -> patient != null).forEach(named::add);
-		return Optional.of(theSoFar.map(soFar -> { soFar.retainAll(named); return soFar; }).orElse(named));
+	/** The patients so far (empty: every patient) that are also among {@code theNamed}. */
+	private static Optional<Set<String>> narrowed(Optional<Set<String>> theSoFar, Set<String> theNamed) {
+		return Optional.of(theSoFar.map(soFar -> {
+			soFar.retainAll(theNamed);
+			return soFar;
+		}).orElse(theNamed));
+	}
+
+	/** The ids of the patients {@code theFound} refer to by {@code theReference}. */
+	private static <T> Set<String> patientsOf(List<T> theFound, Function<T, Reference> theReference) {
+		return theFound.stream().map(theReference).map(Reference::getReferenceElement)
+				.filter(reference -> "Patient".equals(reference.getResourceType())).map(reference -> reference.getIdPart()).collect(Collectors.toSet());
 	}
 
 	private static TokenOrListParam anyOf(List<Coding> theCodings) {
@@ -176,8 +186,4 @@ public class PatientInformationProvider {
 		}).toList();
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T extends Resource> List<T> search(Class<T> theType, SearchParameterMap theSearch) {
-		return (List<T>) myDaos.getResourceDao(theType).searchForResources(theSearch, new SystemRequestDetails());
-	}
 }

@@ -2,11 +2,11 @@ package org.openimd.server.analytics;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.hl7.fhir.instance.model.api.IBaseResource;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.openimd.server.fhir.ServerSearches;
 import org.openimd.terminology.Mdc;
 
 /**
@@ -46,21 +47,22 @@ final class AlertRates {
 		myDaos = theDaos;
 	}
 
-	/** Every implanted cardiac device whose type is coded in IEEE 11073-10103. */
-	Collection<Device> cardiacDevices() {
-		return search(Device.class, SearchParameterMap.newSynchronous().add(Device.SP_TYPE, new TokenParam(Mdc.SYSTEM, null)));
-	}
+	/** One implanted cardiac device with its type, its patient, its follow-up in years and its alerts. */
+	record FollowedDevice(String device, Coding type, String patient, double years, int alerts) {}
 
-	/** The strata of {@code theDevices}, by device type code, counting what was recorded up to {@code theAsOf}. */
-	Map<String, Stratum> of(Collection<Device> theDevices, Instant theAsOf) {
-		Map<String, Stratum> strata = new TreeMap<>();
-		for (Device device : theDevices) {
+	/**
+	 * Every implanted cardiac device whose type is coded in IEEE 11073-10103 and that transmitted up to
+	 * {@code theAsOf}, with what was recorded of it up to then: read once, for every view drawn from it.
+	 */
+	List<FollowedDevice> followedUp(Instant theAsOf) {
+		List<FollowedDevice> followed = new ArrayList<>();
+		for (Device device : ServerSearches.everyMatch(myDaos, Device.class, SearchParameterMap.newSynchronous().add(Device.SP_TYPE, new TokenParam(Mdc.SYSTEM, null)))) {
 			Optional<Coding> type = device.getType().getCoding().stream().filter(coding -> Mdc.SYSTEM.equals(coding.getSystem())).findFirst();
 			if (type.isEmpty() || !device.hasPatient()) {
 				continue;
 			}
 			String reference = device.getIdElement().toUnqualifiedVersionless().getValue();
-			List<Instant> transmissions = search(DiagnosticReport.class,
+			List<Instant> transmissions = ServerSearches.everyMatch(myDaos, DiagnosticReport.class,
 					SearchParameterMap.newSynchronous().add("device", new ReferenceParam(reference))).stream()
 					.map(report -> report.hasEffectiveDateTimeType() ? report.getEffectiveDateTimeType().getValue() : report.getIssued())
 					.filter(date -> date != null && !date.toInstant().isAfter(theAsOf)).map(Date::toInstant).sorted().toList();
@@ -68,16 +70,21 @@ final class AlertRates {
 				continue;
 			}
 			double years = Duration.between(transmissions.get(0), transmissions.get(transmissions.size() - 1)).toHours() / 24.0 / DAYS_PER_YEAR;
-			int alerts = (int) search(DetectedIssue.class,
+			int alerts = (int) ServerSearches.everyMatch(myDaos, DetectedIssue.class,
 					SearchParameterMap.newSynchronous().add(DetectedIssue.SP_IMPLICATED, new ReferenceParam(reference))).stream()
 					.filter(issue -> issue.hasIdentifiedDateTimeType() && !issue.getIdentifiedDateTimeType().getValue().toInstant().isAfter(theAsOf))
 					.count();
-			Stratum before = strata.get(type.get().getCode());
-			Set<String> patients = new HashSet<>(before == null ? Set.of() : before.patients());
-			patients.add(device.getPatient().getReferenceElement().getIdPart());
-			strata.put(type.get().getCode(), new Stratum(type.get().copy(), patients,
-					(before == null ? 0 : before.patientYears()) + years, (before == null ? 0 : before.alerts()) + alerts));
+			followed.add(new FollowedDevice(reference, type.get(), device.getPatient().getReferenceElement().getIdPart(), years, alerts));
 		}
+		return followed;
+	}
+
+	/** The strata of {@code theDevices}, by device type code. */
+	static Map<String, Stratum> strata(Collection<FollowedDevice> theDevices) {
+		Map<String, Stratum> strata = new TreeMap<>();
+		theDevices.stream().collect(Collectors.groupingBy(device -> device.type().getCode())).forEach((code, devices) -> strata.put(code,
+				new Stratum(devices.get(0).type().copy(), devices.stream().map(FollowedDevice::patient).collect(Collectors.toSet()),
+						devices.stream().mapToDouble(FollowedDevice::years).sum(), devices.stream().mapToInt(FollowedDevice::alerts).sum())));
 		return strata;
 	}
 
@@ -89,8 +96,4 @@ final class AlertRates {
 				theStrata.stream().mapToDouble(Stratum::patientYears).sum(), theStrata.stream().mapToInt(Stratum::alerts).sum());
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T extends IBaseResource> List<T> search(Class<T> theType, SearchParameterMap theSearch) {
-		return (List<T>) myDaos.getResourceDao(theType).searchForResources(theSearch, new SystemRequestDetails());
-	}
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
 import org.openimd.server.security.CareRelationships;
+import org.openimd.server.security.OperationAccess;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +18,11 @@ class AnalyticsConfig {
 	 * Medicare & Medicaid Services' cell-size suppression policy sets for released counts (a project
 	 * decision to follow it).
 	 */
+	@Bean
+	OperationAccess deviceAlertRatesAccess() {
+		return OperationAccess.onServer(AnalyticsProvider.OPERATION, AnalyticsProvider.MAY_ASK);
+	}
+
 	@Bean
 	AnalyticsProvider analyticsProvider(DaoRegistry theDaos, ManufacturersDevices theManufacturers, CareRelationships theCare,
 			AuditTrail theAudit, Clock theClock, @Value("${openimd.analytics.minimum-patients-per-figure:11}") int theMinimumPatients) {

@@ -10,22 +10,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
@@ -48,6 +47,9 @@ public class AnalyticsProvider {
 
 	static final String OPERATION = "$device-alert-rates";
 	private static final String SVG = "svg";
+	/** Administrators, researchers and manufacturers (these over their own devices). */
+	static final Predicate<AccessContext> MAY_ASK = access -> access.manufacturer().isPresent()
+			|| access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH);
 
 	private final AlertRates myAlertRates;
 	private final ManufacturersDevices myManufacturers;
@@ -83,25 +85,25 @@ public class AnalyticsProvider {
 
 	private Parameters figures(RequestDetails theRequest) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		Instant asOf = LocalDate.now(myClock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		Collection<Device> everyDevice = myAlertRates.cardiacDevices();
-		Map<String, AlertRates.Stratum> everyone = myAlertRates.of(everyDevice, asOf);
 		Optional<String> manufacturer = access.manufacturer();
+		if (!MAY_ASK.test(access)) {
+			throw new ForbiddenOperationException(OPERATION + " is for administrators, researchers and manufacturers");
+		}
+		Instant asOf = LocalDate.now(myClock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+		List<AlertRates.FollowedDevice> everyDevice = myAlertRates.followedUp(asOf);
+		Map<String, AlertRates.Stratum> everyone = AlertRates.strata(everyDevice);
 		Map<String, AlertRates.Stratum> answered;
 		SmallCells.Suppression suppression;
 		if (manufacturer.isPresent()) {
 			Set<String> own = myManufacturers.madeBy(manufacturer.get()).stream()
 					.map(device -> device.getIdElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet());
-			answered = myAlertRates.of(everyDevice.stream()
-					.filter(device -> own.contains(device.getIdElement().toUnqualifiedVersionless().getValue())).toList(), asOf);
+			answered = AlertRates.strata(everyDevice.stream().filter(device -> own.contains(device.device())).toList());
 			suppression = SmallCells.suppress(patients(answered), AlertRates.total(answered.values()).patients().size(), patients(everyone),
 					Optional.of(AlertRates.total(everyone.values()).patients().size()), myMinimumPatients);
-		} else if (access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH)) {
+		} else {
 			answered = everyone;
 			suppression = SmallCells.suppress(patients(answered), AlertRates.total(answered.values()).patients().size(), Map.of(),
 					Optional.empty(), myMinimumPatients);
-		} else {
-			throw new ForbiddenOperationException(OPERATION + " is for administrators, researchers and manufacturers");
 		}
 		Parameters answer = new Parameters();
 		answer.addParameter().setName("asOf").setValue(new DateType(Date.from(asOf)));

@@ -22,8 +22,9 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.StringType;
-import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
+import org.openimd.server.fhir.ServerSearches;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge.PumpModel;
+import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
 
 /** A Device is a manufacturer's when it names the manufacturer's Organization, or its pump model is one of the manufacturer's. */
 class DevicesByManufacturerName implements ManufacturersDevices {
@@ -85,13 +86,9 @@ class DevicesByManufacturerName implements ManufacturersDevices {
 		}
 		StringOrListParam any = new StringOrListParam();
 		theValues.forEach(value -> any.addOr(new StringParam(value)));
-		return searchFor(theType, SearchParameterMap.newSynchronous().add(theParameter, any));
+		return ServerSearches.everyMatch(myDaos, theType, SearchParameterMap.newSynchronous().add(theParameter, any));
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T extends IBaseResource> List<T> searchFor(Class<T> theType, SearchParameterMap theSearch) {
-		return (List<T>) myDaos.getResourceDao(theType).searchForResources(theSearch, new SystemRequestDetails());
-	}
 
 	private static String normalised(String theName) {
 		return theName == null ? "" : theName.replace("®", "").replace("™", "").strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.fhir.ServerSearches;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.CareRelationships;
 
@@ -94,13 +95,9 @@ public class ManufacturerExportProvider {
 	}
 
 	private <T extends IBaseResource> List<T> search(Class<T> theType, String theParameter, String theReference) {
-		return searchFor(theType, SearchParameterMap.newSynchronous().add(theParameter, new ReferenceParam(theReference)));
+		return ServerSearches.everyMatch(myDaos, theType, SearchParameterMap.newSynchronous().add(theParameter, new ReferenceParam(theReference)));
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T extends IBaseResource> List<T> searchFor(Class<T> theType, SearchParameterMap theSearch) {
-		return (List<T>) myDaos.getResourceDao(theType).searchForResources(theSearch, new SystemRequestDetails());
-	}
 
 	private Optional<Patient> patient(Reference thePatient) {
 		try {

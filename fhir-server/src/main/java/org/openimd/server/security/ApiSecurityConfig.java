@@ -188,8 +188,10 @@ class ApiSecurityConfig {
 
 	@Bean
 	SmartAuthorizationInterceptor smartAuthorizationRules(CareRelationships theCare, SearchParamMatcher theMatcher,
-			PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports) {
-		return new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers, theOwnedResources, theBulkExports);
+			PumpDataOnly thePumpDataOnly, ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports,
+			List<OperationAccess> theDeclaredOperations) {
+		return new SmartAuthorizationInterceptor(theCare, theMatcher, thePumpDataOnly, theReviewers, theOwnedResources, theBulkExports,
+				theDeclaredOperations);
 	}
 
 	@Bean

@@ -23,7 +23,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
-import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -94,6 +93,7 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private final List<OwnedResources> myOwnedResources;
 	private final IAuthRuleTester myNotTheCallers;
 	private final BulkExportGate myBulkExports;
+	private final List<OperationAccess> myDeclaredOperations;
 	private static final String EXPORT = "$export";
 	private static final String EXPORT_POLL_STATUS = "$export-poll-status";
 
@@ -101,9 +101,11 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 	private static final Set<Role> REQUESTERS_OF_REVIEW = Set.of(Role.CLINICIAN, Role.ADMIN);
 
 	public SmartAuthorizationInterceptor(CareRelationships theCare, SearchParamMatcher theMatcher, PumpDataOnly thePumpDataOnly,
-			ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports) {
+			ReviewerReach theReviewers, List<OwnedResources> theOwnedResources, BulkExportGate theBulkExports,
+			List<OperationAccess> theDeclaredOperations) {
 		super(PolicyEnum.DENY);
 		myBulkExports = theBulkExports;
+		myDeclaredOperations = theDeclaredOperations;
 		myCare = theCare;
 		myPumpDataOnly = thePumpDataOnly;
 		myReviewers = theReviewers;
@@ -205,18 +207,12 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 			// It chooses the manufacturer's own devices and answers them de-identified, whatever the caller asks.
 			rules.allow().operation().named("$manufacturer-export").onServer().andAllowAllResponses();
 		}
-		if (access.manufacturer().isPresent() || access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH)) {
-			// Counts and rates only, with no figure about fewer patients than the least it may show.
-			rules.allow().operation().named("$device-alert-rates").onServer().andAllowAllResponses();
-		}
-		if (access.manufacturer().isPresent() || access.policy().filter(Role.ADMIN::equals).isPresent()) {
-			// A manufacturer publishes for the devices it made only, and follows its own advisories; the operations decide which.
-			rules.allow().operation().named("$publish-advisory").onServer().andAllowAllResponses();
-			rules.allow().operation().named("$advisory-status").onInstancesOfType(Communication.class).andAllowAllResponses();
-		}
-		if (access.policy().filter(role -> role == Role.ADMIN || role == Role.CLINICIAN).isPresent() && access.permits("Communication", 'c')) {
-			// Information for patients: a clinician's reaches their own patients only, which the operation decides.
-			rules.allow().operation().named("$publish-information").onServer().andAllowAllResponses();
+		for (OperationAccess operation : myDeclaredOperations) {
+			if (operation.mayCall().test(access)) {
+				IAuthRuleBuilderOperationNamed named = rules.allow().operation().named(operation.name());
+				operation.instancesOf().ifPresentOrElse(type -> named.onInstancesOfType(type).andAllowAllResponses(),
+						() -> named.onServer().andAllowAllResponses());
+			}
 		}
 		myBulkExports.reachOf(access).ifPresent(reach -> bulkExportRules(rules, access, reach));
 		return rules.denyAll("no scope of the access token permits this").build();
