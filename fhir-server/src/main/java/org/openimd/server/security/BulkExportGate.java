@@ -42,7 +42,7 @@ public class BulkExportGate implements StorageInterceptor {
 
 	/** The system of the Binary.securityContext identifier that names the client an export file is for. */
 	public static final String EXPORT_CLIENT_SYSTEM = "urn:openimd:bulk-export-client";
-	static final String CLIENT = "openimd.client";
+	private static final String CLIENT = "openimd.client";
 	private static final String PUMP_DATA_ONLY = "openimd.pumpDataOnly";
 	private static final String JOB_ID = "_jobId";
 	private static final String TYPES = "_type";

@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -118,6 +119,20 @@ class BulkExportIT extends BaseServerIT {
 
 		String deviceReader = TestClients.accessToken(baseUrl(), TestClients.DEVICE_READER, TestClients.DEVICE_READER_SCOPES);
 		assertThat(bulk.kickOff(deviceReader, "Group/" + onlyA + "/$export?_type=Device").statusCode()).as("no scope reads Group").isEqualTo(404);
+	}
+
+	@Test
+	void sinceLeavesOutWhatHasNotChangedSince() throws Exception {
+		String filter = "&_typeFilter=" + encoded("Device?manufacturer=" + manufacturer);
+		HttpResponse<String> everything = bulk.kickOff(accessToken, "$export?_type=Device" + filter);
+		assertThat(bulk.filesOfType(accessToken, bulk.manifestOnceDone(accessToken, everything.headers().firstValue("Content-Location").orElseThrow()),
+				"Device")).hasSize(2);
+
+		String tomorrow = encoded(OffsetDateTime.now().plusDays(1).toString());
+		HttpResponse<String> since = bulk.kickOff(accessToken, "$export?_type=Device&_since=" + tomorrow + filter);
+		assertThat(since.statusCode()).as(since.body()).isEqualTo(202);
+		assertThat(bulk.filesOfType(accessToken, bulk.manifestOnceDone(accessToken, since.headers().firstValue("Content-Location").orElseThrow()),
+				"Device")).isEmpty();
 	}
 
 	@Test
