@@ -5,7 +5,6 @@ import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Type;
 import org.openimd.server.alerts.Transmission.Reading;
@@ -159,7 +157,7 @@ final class AlertJudge {
 	/** A capacitor's charge time counts when its charge was for a shock, or the transmission does not say what it was for. */
 	private static boolean shockChargeOrUnsaid(Transmission theTransmission) {
 		return theTransmission.readings().stream().filter(reading -> reading.code().equals(CHARGE_TYPE))
-				.allMatch(reading -> codes(reading.value()).contains(SHOCK_CHARGE));
+				.allMatch(reading -> AlertKnowledge.codes(reading.value()).contains(SHOCK_CHARGE));
 	}
 
 	private void delta(Rule theRule, List<Reading> theReadings, List<Reading> thePrevious, List<Alert> theAlerts) {
@@ -291,33 +289,12 @@ final class AlertJudge {
 				.forEach(reading -> theAlerts.add(alert(theRule, reading, shown(reading), Worse.NEVER)));
 	}
 
-	/** Whether the reading holds one of the values the rule looks for in its term: the code, or a word of the text. */
 	private boolean matches(Rule theRule, Reading theReading) {
-		return myKnowledge.values(theRule.id()).stream().filter(value -> value.term().equals(theReading.code())).anyMatch(value ->
-				value.match().equals("code") ? codes(theReading.value()).contains(value.value())
-						: words(theReading.value()).contains(value.value().toUpperCase(Locale.ROOT)));
-	}
-
-	private static Set<String> codes(Type theValue) {
-		return theValue instanceof CodeableConcept concept ? concept.getCoding().stream().map(coding -> coding.getCode()).collect(Collectors.toSet())
-				: Set.of();
-	}
-
-	/** The words of what a vendor sent, upper case: "Epis_VT-1" is EPIS, VT and 1; "Epis_SVT" has no VT. */
-	private static Set<String> words(Type theValue) {
-		return Arrays.stream(text(theValue).toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")).filter(word -> !word.isEmpty()).collect(Collectors.toSet());
+		return myKnowledge.holds(theRule.id(), theReading.code(), theReading.value());
 	}
 
 	private static String text(Reading theReading) {
-		return text(theReading.value());
-	}
-
-	private static String text(Type theValue) {
-		if (theValue instanceof CodeableConcept concept) {
-			return concept.getCoding().stream().map(coding -> coding.getCode() + " " + (coding.hasDisplay() ? coding.getDisplay() : ""))
-					.collect(Collectors.joining(" ")) + " " + (concept.hasText() ? concept.getText() : "");
-		}
-		return theValue instanceof PrimitiveType<?> primitive && primitive.hasValue() ? primitive.getValueAsString() : "";
+		return AlertKnowledge.text(theReading.value());
 	}
 
 	private static Optional<Reading> single(List<Reading> theReadings, String theCode) {
@@ -354,7 +331,7 @@ final class AlertJudge {
 		Type value = theReading.value();
 		String shown = value instanceof CodeableConcept concept ? (concept.hasText() ? concept.getText()
 				: concept.getCodingFirstRep().hasDisplay() ? concept.getCodingFirstRep().getDisplay() : concept.getCodingFirstRep().getCode())
-				: text(value);
+				: AlertKnowledge.text(value);
 		return what + " " + shown;
 	}
 }

@@ -6,6 +6,7 @@ import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
 import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.OperationAccess;
+import org.openimd.terminology.alerts.AlertKnowledge;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,22 +14,30 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AnalyticsConfig {
 
+	@Bean
+	OperationAccess deviceAlertRatesAccess() {
+		return OperationAccess.onServer(AnalyticsProvider.ALERT_RATES, AnalyticsProvider.MAY_ASK);
+	}
+
+	@Bean
+	OperationAccess deviceLongevityAccess() {
+		return OperationAccess.onServer(AnalyticsProvider.LONGEVITY, AnalyticsProvider.MAY_ASK);
+	}
+
 	/**
 	 * The fewest patients a shown figure may describe: 11 by default, the threshold the US Centers for
 	 * Medicare & Medicaid Services' cell-size suppression policy sets for released counts (a project
 	 * decision to follow it).
 	 */
 	@Bean
-	OperationAccess deviceAlertRatesAccess() {
-		return OperationAccess.onServer(AnalyticsProvider.OPERATION, AnalyticsProvider.MAY_ASK);
-	}
-
-	@Bean
-	AnalyticsProvider analyticsProvider(DaoRegistry theDaos, ManufacturersDevices theManufacturers, CareRelationships theCare,
-			AuditTrail theAudit, Clock theClock, @Value("${openimd.analytics.minimum-patients-per-figure:11}") int theMinimumPatients) {
+	AnalyticsProvider analyticsProvider(DaoRegistry theDaos, AlertKnowledge theKnowledge, ManufacturersDevices theManufacturers,
+			CareRelationships theCare, AuditTrail theAudit, Clock theClock,
+			@Value("${openimd.analytics.minimum-patients-per-figure:11}") int theMinimumPatients) {
 		if (theMinimumPatients < 2) {
 			throw new IllegalStateException("openimd.analytics.minimum-patients-per-figure must be at least 2, not " + theMinimumPatients);
 		}
-		return new AnalyticsProvider(new AlertRates(theDaos), theManufacturers, theCare, theAudit, theClock, theMinimumPatients);
+		CardiacDevices devices = new CardiacDevices(theDaos);
+		return new AnalyticsProvider(devices, new AlertRates(devices, theDaos), new Longevity(theKnowledge), theManufacturers, theCare, theAudit,
+				theClock, theMinimumPatients);
 	}
 }

@@ -4,27 +4,27 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
@@ -35,32 +35,38 @@ import org.openimd.server.security.CareRelationships;
 import org.openimd.server.security.login.Role;
 
 /**
- * {@code $device-alert-rates}: alerts per patient-year of remote follow-up, by implanted cardiac device
- * type, over all stored data, answered de-identified: counts and rates only, no figure about fewer than
- * k patients ({@link SmallCells}). For administrators and researchers ({@code openimd.research}) over
- * every device; for a manufacturer over its own devices, suppressed also where the difference from
- * everyone's figure would describe fewer than k patients. Counted up to the end of the last complete
- * calendar month (UTC), so that asking again within the month gives the same answer rather than one
- * whose difference from the last describes the few patients seen since.
+ * De-identified statistics over all stored implanted cardiac devices: {@code $device-alert-rates}
+ * (alerts and episodes per patient-year by device type) and {@code $device-longevity} (time from
+ * implant to RRT by model, and battery voltage by year since implant). Only counts, rates and
+ * distributions, no figure about fewer than k patients ({@link SmallCells}). For administrators and
+ * researchers ({@code openimd.research}) over every device; for a manufacturer over its own devices,
+ * suppressed also where the difference from everyone's figure would describe fewer than k patients.
+ * Counted up to the end of the last complete calendar month (UTC), so that asking again within the
+ * month gives the same answer rather than one whose difference from the last describes the few
+ * patients seen since. Each answer, or with {@code chart} the same drawn ({@link Charts}).
  */
 public class AnalyticsProvider {
 
-	static final String OPERATION = "$device-alert-rates";
-	private static final String SVG = "svg";
+	static final String ALERT_RATES = "$device-alert-rates";
+	static final String LONGEVITY = "$device-longevity";
 	/** Administrators, researchers and manufacturers (these over their own devices). */
 	static final Predicate<AccessContext> MAY_ASK = access -> access.manufacturer().isPresent()
 			|| access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH);
 
+	private final CardiacDevices myDevices;
 	private final AlertRates myAlertRates;
+	private final Longevity myLongevity;
 	private final ManufacturersDevices myManufacturers;
 	private final CareRelationships myCare;
 	private final AuditTrail myAudit;
 	private final Clock myClock;
 	private final int myMinimumPatients;
 
-	AnalyticsProvider(AlertRates theAlertRates, ManufacturersDevices theManufacturers, CareRelationships theCare, AuditTrail theAudit,
-			Clock theClock, int theMinimumPatients) {
+	AnalyticsProvider(CardiacDevices theDevices, AlertRates theAlertRates, Longevity theLongevity, ManufacturersDevices theManufacturers,
+			CareRelationships theCare, AuditTrail theAudit, Clock theClock, int theMinimumPatients) {
+		myDevices = theDevices;
 		myAlertRates = theAlertRates;
+		myLongevity = theLongevity;
 		myManufacturers = theManufacturers;
 		myCare = theCare;
 		myAudit = theAudit;
@@ -68,69 +74,117 @@ public class AnalyticsProvider {
 		myMinimumPatients = theMinimumPatients;
 	}
 
-	/** The figures as Parameters, or with {@code chart=svg} the same drawn as a bar chart (a Binary, {@code image/svg+xml}). */
-	@Operation(name = OPERATION, idempotent = true)
+	/** Who asks, over which devices, up to when. */
+	private record Question(Instant asOf, Optional<String> manufacturer, Optional<Set<String>> ownDevices) {}
+
+	@Operation(name = ALERT_RATES, idempotent = true)
 	public IBaseResource deviceAlertRates(@OperationParam(name = "chart", max = 1) StringType theChart, RequestDetails theRequest) {
-		if (theChart != null && !SVG.equals(theChart.getValue())) {
-			throw new InvalidRequestException("chart is svg, or absent for the figures as Parameters; not " + theChart.getValue());
-		}
-		Parameters answer = figures(theRequest);
-		if (theChart == null) {
-			return answer;
-		}
-		Binary chart = new Binary().setContentType("image/svg+xml");
-		chart.setData(AlertRatesChart.svg(answer).getBytes(StandardCharsets.UTF_8));
-		return chart;
+		Optional<Charts> chart = Charts.asked(theChart);
+		Question question = question(theRequest, ALERT_RATES);
+		Strata<AlertRates.FollowedDevice> strata = Strata.of(myAlertRates.followedUp(question.asOf()), device -> device.type().getCode(),
+				question.ownDevices(), myMinimumPatients);
+		Parameters answer = answer(question);
+		strata.cells().forEach((type, devices) -> answer.addParameter(alertRates("stratum",
+				AlertRates.stratum(devices.get(0).type().copy(), devices), strata.suppressed(type))));
+		answer.addParameter(alertRates("total", AlertRates.stratum(new Coding().setDisplay("all device types"), strata.all()),
+				strata.suppression().total()));
+		return answered(theRequest, ALERT_RATES, "de-identified alert and episode rates by device type", question, answer, chart,
+				AlertRatesChart::draw);
 	}
 
-	private Parameters figures(RequestDetails theRequest) {
+	@Operation(name = LONGEVITY, idempotent = true)
+	public IBaseResource deviceLongevity(@OperationParam(name = "chart", max = 1) StringType theChart, RequestDetails theRequest) {
+		Optional<Charts> chart = Charts.asked(theChart);
+		Question question = question(theRequest, LONGEVITY);
+		Strata<Longevity.ImplantedDevice> strata = Strata.of(myDevices.summarised(question.asOf(), myLongevity::of),
+				device -> device.manufacturer() + "\u0000" + device.model(), question.ownDevices(), myMinimumPatients);
+		Parameters answer = answer(question);
+		strata.cells().forEach((model, devices) -> {
+			ParametersParameterComponent stratum = answer.addParameter().setName("stratum");
+			stratum.addPart().setName("manufacturer").setValue(new StringType(devices.get(0).manufacturer()));
+			stratum.addPart().setName("model").setValue(new StringType(devices.get(0).model()));
+			longevity(stratum, devices, strata.suppressed(model));
+		});
+		longevity(answer.addParameter().setName("total"), strata.all(), strata.suppression().total());
+		return answered(theRequest, LONGEVITY, "de-identified device longevity by model", question, answer, chart, LongevityChart::draw);
+	}
+
+	private Question question(RequestDetails theRequest, String theOperation) {
 		AccessContext access = AccessContext.of(theRequest, myCare);
-		Optional<String> manufacturer = access.manufacturer();
 		if (!MAY_ASK.test(access)) {
-			throw new ForbiddenOperationException(OPERATION + " is for administrators, researchers and manufacturers");
+			throw new ForbiddenOperationException(theOperation + " is for administrators, researchers and manufacturers");
 		}
 		Instant asOf = LocalDate.now(myClock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		List<AlertRates.FollowedDevice> everyDevice = myAlertRates.followedUp(asOf);
-		Map<String, AlertRates.Stratum> everyone = AlertRates.strata(everyDevice);
-		Map<String, AlertRates.Stratum> answered;
-		SmallCells.Suppression suppression;
-		if (manufacturer.isPresent()) {
-			Set<String> own = myManufacturers.madeBy(manufacturer.get()).stream()
-					.map(device -> device.getIdElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet());
-			answered = AlertRates.strata(everyDevice.stream().filter(device -> own.contains(device.device())).toList());
-			suppression = SmallCells.suppress(patients(answered), AlertRates.total(answered.values()).patients().size(), patients(everyone),
-					Optional.of(AlertRates.total(everyone.values()).patients().size()), myMinimumPatients);
-		} else {
-			answered = everyone;
-			suppression = SmallCells.suppress(patients(answered), AlertRates.total(answered.values()).patients().size(), Map.of(),
-					Optional.empty(), myMinimumPatients);
-		}
+		Optional<String> manufacturer = access.manufacturer();
+		return new Question(asOf, manufacturer, manufacturer.map(organization -> myManufacturers.madeBy(organization).stream()
+				.map(device -> device.getIdElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet())));
+	}
+
+	private Parameters answer(Question theQuestion) {
 		Parameters answer = new Parameters();
-		answer.addParameter().setName("asOf").setValue(new DateType(Date.from(asOf)));
+		answer.addParameter().setName("asOf").setValue(new DateType(Date.from(theQuestion.asOf())));
 		answer.addParameter().setName("minimumPatientsPerFigure").setValue(new IntegerType(myMinimumPatients));
-		answered.forEach((type, stratum) -> answer.addParameter(stratum("stratum", stratum, suppression.cells().contains(type))));
-		answer.addParameter(stratum("total", AlertRates.total(answered.values()), suppression.total()));
-		myAudit.record(AuditEvents.operationCalled(OPERATION, "de-identified alert rates by device type"
-				+ manufacturer.map(organization -> " for " + organization).orElse(""), List.of(), true, AuditEvents.remoteAddress(theRequest)));
 		return answer;
 	}
 
-	private static Map<String, Integer> patients(Map<String, AlertRates.Stratum> theStrata) {
-		return theStrata.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, stratum -> stratum.getValue().patients().size()));
+	private IBaseResource answered(RequestDetails theRequest, String theOperation, String theWhat, Question theQuestion, Parameters theAnswer,
+			Optional<Charts> theChart, BiConsumer<Parameters, ChartCanvas> theDrawing) {
+		myAudit.record(AuditEvents.operationCalled(theOperation, theWhat + theQuestion.manufacturer().map(organization -> " for " + organization).orElse(""),
+				List.of(), true, AuditEvents.remoteAddress(theRequest)));
+		return theChart.<IBaseResource>map(format -> format.drawn(canvas -> theDrawing.accept(theAnswer, canvas))).orElse(theAnswer);
 	}
 
-	private static ParametersParameterComponent stratum(String theName, AlertRates.Stratum theStratum, boolean theSuppressed) {
+	private static ParametersParameterComponent alertRates(String theName, AlertRates.Stratum theStratum, boolean theSuppressed) {
 		ParametersParameterComponent stratum = new ParametersParameterComponent().setName(theName);
-		stratum.addPart().setName("deviceType").setValue(theStratum.deviceType().copy());
+		stratum.addPart().setName("deviceType").setValue(theStratum.deviceType());
 		if (theSuppressed) {
 			stratum.addPart().setName("suppressed").setValue(new BooleanType(true));
 			return stratum;
 		}
-		stratum.addPart().setName("patients").setValue(new IntegerType(theStratum.patients().size()));
-		stratum.addPart().setName("patientYears").setValue(new DecimalType(Math.round(theStratum.patientYears() * 10) / 10.0));
+		stratum.addPart().setName("patients").setValue(new IntegerType(theStratum.patients()));
+		stratum.addPart().setName("patientYears").setValue(rounded(theStratum.patientYears(), 1));
 		stratum.addPart().setName("alerts").setValue(new IntegerType(theStratum.alerts()));
-		theStratum.alertsPerPatientYear().ifPresent(
-				rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(new DecimalType(Math.round(rate * 100) / 100.0)));
+		theStratum.alertsPerPatientYear().ifPresent(rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(rounded(rate, 2)));
+		stratum.addPart().setName("episodes").setValue(new IntegerType(theStratum.episodes()));
+		theStratum.episodesPerPatientYear().ifPresent(rate -> stratum.addPart().setName("episodesPerPatientYear").setValue(rounded(rate, 2)));
 		return stratum;
+	}
+
+	/**
+	 * A model's longevity: its patients and devices, how many reached RRT (when none or at least k), the
+	 * yearly Kaplan–Meier points and the median where they describe at least k devices, and the battery
+	 * voltage of each year since implant with at least k patients.
+	 */
+	private void longevity(ParametersParameterComponent theStratum, List<Longevity.ImplantedDevice> theDevices, boolean theSuppressed) {
+		if (theSuppressed) {
+			theStratum.addPart().setName("suppressed").setValue(new BooleanType(true));
+			return;
+		}
+		theStratum.addPart().setName("patients").setValue(new IntegerType(Strata.patients(theDevices)));
+		theStratum.addPart().setName("devices").setValue(new IntegerType(theDevices.size()));
+		long reached = theDevices.stream().filter(Longevity.ImplantedDevice::reachedReplacement).count();
+		if (reached == 0 || reached >= myMinimumPatients) {
+			theStratum.addPart().setName("reachedReplacement").setValue(new IntegerType((int) reached));
+		}
+		for (Longevity.SurvivalPoint point : Longevity.survival(theDevices, myMinimumPatients)) {
+			ParametersParameterComponent survival = theStratum.addPart().setName("survival");
+			survival.addPart().setName("yearsSinceImplant").setValue(new IntegerType(point.yearsSinceImplant()));
+			survival.addPart().setName("atRisk").setValue(new IntegerType(point.atRisk()));
+			survival.addPart().setName("survival").setValue(rounded(point.survival(), 3));
+		}
+		Longevity.medianYears(theDevices, myMinimumPatients)
+				.ifPresent(median -> theStratum.addPart().setName("medianYearsToReplacement").setValue(rounded(median, 1)));
+		for (Longevity.VoltageYear year : Longevity.voltages(theDevices, myMinimumPatients)) {
+			ParametersParameterComponent voltage = theStratum.addPart().setName("batteryVoltage");
+			voltage.addPart().setName("yearsSinceImplant").setValue(new IntegerType(year.yearsSinceImplant()));
+			voltage.addPart().setName("patients").setValue(new IntegerType(year.patients()));
+			voltage.addPart().setName("median").setValue(rounded(year.median(), 2));
+			voltage.addPart().setName("lowerQuartile").setValue(rounded(year.lowerQuartile(), 2));
+			voltage.addPart().setName("upperQuartile").setValue(rounded(year.upperQuartile(), 2));
+		}
+	}
+
+	private static DecimalType rounded(double theValue, int theDecimals) {
+		return new DecimalType(BigDecimal.valueOf(theValue).setScale(theDecimals, RoundingMode.HALF_UP));
 	}
 }

@@ -3,10 +3,14 @@ package org.openimd.server.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,15 +21,19 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
-import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
@@ -41,9 +49,12 @@ import org.openimd.terminology.OpenImdUris;
  */
 class AnalyticsIT extends BaseServerIT {
 
+	private static final Instant IMPLANTED = Instant.parse("2015-01-01T00:00:00Z");
+
 	private static final String CRT_P = "753668";
 	private static final String OTHER = "753670";
 	private static final String OPERATION = "$device-alert-rates";
+	private static final String LONGEVITY = "$device-longevity";
 
 	@Test
 	void ratesAreExactWhereLargeEnoughAndSuppressedWhereAManufacturerCouldSingleOutAFewPatients() throws Exception {
@@ -62,6 +73,8 @@ class AnalyticsIT extends BaseServerIT {
 		// each device followed up from 2025-01-10 to 2025-07-10: 181 days
 		assertThat(part(crtP, "patientYears")).isEqualTo("7.9");
 		assertThat(part(crtP, "alertsPerPatientYear")).isEqualTo("2.02");
+		assertThat(part(crtP, "episodes")).as("two each, the one both interrogations report counted once").isEqualTo("32");
+		assertThat(part(crtP, "episodesPerPatientYear")).isEqualTo("4.04");
 		// "other" is 15 patients, unless some stratum of other tests' data is suppressed: then, the smallest shown, it goes too
 		ParametersParameterComponent others = stratum(research, OTHER).orElseThrow();
 		assertThat(Optional.ofNullable(part(others, "patients")).orElse("suppressed " + part(others, "suppressed"))).isIn("15", "suppressed true");
@@ -71,7 +84,7 @@ class AnalyticsIT extends BaseServerIT {
 				.header("Authorization", "Bearer " + researchToken).header("Accept", "image/svg+xml").build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(chart.statusCode()).isEqualTo(200);
 		assertThat(chart.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
-		assertThat(chart.body()).startsWith("<svg").contains("2.02 (16 patients, 7.9 patient-years)");
+		assertThat(chart.body()).startsWith("<svg").contains("2.02 alerts", "4.04 episodes", "16 patients, 7.9 patient-years");
 		assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION + "?chart=pie"))
 				.header("Authorization", "Bearer " + researchToken).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
 
@@ -98,22 +111,103 @@ class AnalyticsIT extends BaseServerIT {
 		stored(team.addParticipant(new CareTeam.CareTeamParticipantComponent().setMember(new Reference("Practitioner/" + practitioner))));
 		IGenericClient clinician = as(personToken(Role.CLINICIAN, "Practitioner/" + practitioner, "user/*.cruds"));
 		IGenericClient ehr = client;
-		assertThat(refusal(() -> clinician.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
-				.isEqualTo(403);
-		assertThat(refusal(() -> ehr.operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()))
-				.as("a system that reads everything, but is no researcher").isEqualTo(403);
-		assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + OPERATION)).build(),
-				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
-		batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(OPERATION);
-		assertThat(clinician.transaction().withBundle(batch).execute().getEntryFirstRep().getResponse().getStatus()).matches("40[03].*");
-
 		String administrator = personToken(Role.ADMIN, null, "user/*.rs");
-		assertThat(as(administrator).operation().onServer().named(OPERATION).withNoParameters(Parameters.class).useHttpGet().execute()
-				.getParameter("minimumPatientsPerFigure").getValue().primitiveValue()).isEqualTo("11");
+		for (String operation : List.of(OPERATION, LONGEVITY)) {
+			assertThat(refusal(() -> clinician.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
+					.as(operation).isEqualTo(403);
+			assertThat(refusal(() -> ehr.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
+					.as("a system that reads everything, but is no researcher").isEqualTo(403);
+			assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + operation)).build(),
+					HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+			Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+			batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(operation);
+			assertThat(clinician.transaction().withBundle(batch).execute().getEntryFirstRep().getResponse().getStatus()).matches("40[03].*");
+			assertThat(as(administrator).operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()
+					.getParameter("minimumPatientsPerFigure").getValue().primitiveValue()).isEqualTo("11");
+		}
 	}
 
-	/** {@code theCount} patients, each with a device of {@code theType} made by {@code theManufacturer}, two reports and one alert. */
+	/**
+	 * 31 devices of one model: 8 followed 2.5 years, 12 at RRT at 4.5 years (told by a coded status, by
+	 * the text ERI, or later by the time RRT was reached), 11 followed 7.5 years. At 4.5 years 23 are
+	 * still followed: 1 − 12/23 = 0.478, the median 4.5 years. Battery voltage in the first year
+	 * 3.00 + 0.02 × i V for device i: median 3.30, quartiles 3.15 and 3.45.
+	 */
+	@Test
+	void longevityIsAKaplanMeierEstimateByModelWithBatteryVoltageByYear() throws Exception {
+		String acme = stored(new Organization().setName("Acme longevity " + UUID.randomUUID()));
+		String manufacturerName = client.read().resource(Organization.class).withId(acme).execute().getName();
+		String model = "KM-" + UUID.randomUUID();
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int index = 0; index < 31; index++) {
+			String patient = "urn:uuid:" + UUID.randomUUID();
+			String device = "urn:uuid:" + UUID.randomUUID();
+			add(transaction, patient, new Patient().addIdentifier(uniqueIdentifier()));
+			add(transaction, device, new Device().setManufacturer(manufacturerName).setModelNumber(model).setPatient(new Reference(patient))
+					.setType(new CodeableConcept(new Coding(Mdc.SYSTEM, "753665", null))));
+			boolean reaches = index >= 8 && index < 20;
+			List<Double> followUps = index < 8 ? List.of(0.5, 2.5) : reaches ? (index < 16 ? List.of(0.5, 2.5, 4.5) : List.of(0.5, 2.5, 5.5))
+					: List.of(0.5, 2.5, 4.5, 6.5, 7.5);
+			for (double years : followUps) {
+				Observation interrogation = interrogation(patient, device, new DateTimeType(Date.from(IMPLANTED.plus(years(years)))));
+				value(interrogation, "720901", new DateTimeType(Date.from(IMPLANTED)));
+				value(interrogation, "721344", new Quantity(years == 0.5 ? 3.00 + 0.02 * index : 2.8).setUnit("V").setSystem("http://unitsofmeasure.org")
+						.setCode("V"));
+				Type status = new CodeableConcept(new Coding(Mdc.SYSTEM, "754113", null));
+				if (reaches && years >= 4.5) {
+					status = index < 12 ? new CodeableConcept(new Coding(Mdc.SYSTEM, "754115", null)) : new CodeableConcept().setText(index < 16 ? "ERI" : "EOS");
+				}
+				value(interrogation, "721280", status);
+				if (index >= 16 && years == 5.5) {
+					value(interrogation, "721603", new DateTimeType(Date.from(IMPLANTED.plus(years(4.5)))));
+				}
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), interrogation);
+			}
+		}
+		client.transaction().withBundle(transaction).execute();
+
+		Parameters answer = as(TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).operation().onServer().named(LONGEVITY)
+				.withNoParameters(Parameters.class).useHttpGet().execute();
+
+		ParametersParameterComponent stratum = answer.getParameters("stratum").stream().filter(candidate -> model.equals(part(candidate, "model")))
+				.findFirst().orElseThrow();
+		assertThat(part(stratum, "manufacturer")).isEqualTo(manufacturerName);
+		assertThat(part(stratum, "patients")).isEqualTo("31");
+		assertThat(part(stratum, "reachedReplacement")).isEqualTo("12");
+		assertThat(part(stratum, "medianYearsToReplacement")).isEqualTo("4.5");
+		assertThat(stratum.getPart().stream().filter(part -> part.getName().equals("survival"))
+				.map(point -> part(point, "yearsSinceImplant") + ":" + part(point, "atRisk") + ":" + part(point, "survival")))
+				.containsExactly("1:31:1.000", "2:31:1.000", "3:23:1.000", "4:23:1.000", "5:11:0.478", "6:11:0.478", "7:11:0.478");
+		List<ParametersParameterComponent> voltages = stratum.getPart().stream().filter(part -> part.getName().equals("batteryVoltage")).toList();
+		assertThat(voltages.get(0)).satisfies(firstYear -> {
+			assertThat(part(firstYear, "yearsSinceImplant")).isEqualTo("0");
+			assertThat(part(firstYear, "median")).isEqualTo("3.30");
+			assertThat(part(firstYear, "lowerQuartile")).isEqualTo("3.15");
+			assertThat(part(firstYear, "upperQuartile")).isEqualTo("3.45");
+		});
+		assertThat(voltages).extracting(year -> part(year, "yearsSinceImplant")).as("year 5: only the 4 told later").containsExactly("0", "2", "4", "6", "7");
+		assertThat(FHIR.newJsonParser().encodeResourceToString(answer)).doesNotContain("Patient/", "Device/");
+
+		Parameters acmes = as(TestClients.organisationSystemToken(baseUrl(), accessToken, "MANUFACTURER", "Organization/" + acme,
+				"system/Device.rs")).operation().onServer().named(LONGEVITY).withNoParameters(Parameters.class).useHttpGet().execute();
+		assertThat(acmes.getParameters("stratum")).as("only Acme's own models").extracting(candidate -> part(candidate, "model")).containsExactly(model);
+
+		HttpResponse<byte[]> png = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + LONGEVITY + "?chart=png"))
+				.header("Authorization", "Bearer " + TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).header("Accept", "image/png")
+				.build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(png.statusCode()).isEqualTo(200);
+		assertThat(png.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/png");
+		assertThat(ImageIO.read(new ByteArrayInputStream(png.body())).getWidth()).isEqualTo(2 * 860);
+	}
+
+	private static Duration years(double theYears) {
+		return Duration.ofMinutes(Math.round(theYears * 365.25 * 24 * 60));
+	}
+
+	/**
+	 * {@code theCount} patients, each with a device of {@code theType} made by {@code theManufacturer},
+	 * two interrogations that report two episodes (the first of them in both), and one alert.
+	 */
 	private void followedUp(String theManufacturer, String theType, int theCount) {
 		String manufacturerName = client.read().resource(Organization.class).withId(theManufacturer).execute().getName();
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -123,17 +217,33 @@ class AnalyticsIT extends BaseServerIT {
 			add(transaction, patient, new Patient().addIdentifier(uniqueIdentifier()));
 			add(transaction, device, new Device().setManufacturer(manufacturerName).setPatient(new Reference(patient))
 					.setType(new CodeableConcept(new Coding(Mdc.SYSTEM, theType, null))));
-			for (String date : List.of("2025-01-10T09:00:00Z", "2025-07-10T09:00:00Z")) {
-				DiagnosticReport report = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
-						.setSubject(new Reference(patient)).setEffective(new DateTimeType(date));
-				report.getCode().setText("interrogation");
-				report.addExtension(OpenImdUris.INTERROGATED_DEVICE_EXTENSION, new Reference(device));
-				add(transaction, "urn:uuid:" + UUID.randomUUID(), report);
-			}
+			Observation first = interrogation(patient, device, new DateTimeType("2025-01-10T09:00:00Z"));
+			episode(first, 1, "E1", "2025-01-02T03:00:00Z");
+			Observation second = interrogation(patient, device, new DateTimeType("2025-07-10T09:00:00Z"));
+			episode(second, 1, "E1", "2025-01-02T03:00:00Z");
+			episode(second, 2, "E2", "2025-06-02T03:00:00Z");
+			add(transaction, "urn:uuid:" + UUID.randomUUID(), first);
+			add(transaction, "urn:uuid:" + UUID.randomUUID(), second);
 			add(transaction, "urn:uuid:" + UUID.randomUUID(), new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL)
 					.setPatient(new Reference(patient)).setIdentified(new DateTimeType("2025-03-01T10:00:00Z")).addImplicated(new Reference(device)));
 		}
 		client.transaction().withBundle(transaction).execute();
+	}
+
+	private static Observation interrogation(String thePatient, String theDevice, DateTimeType theWhen) {
+		Observation interrogation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
+				.setDevice(new Reference(theDevice)).setEffective(theWhen);
+		interrogation.getCode().addCoding(new Coding(OpenImdUris.CARDX_CIED_CODE_SYSTEM, OpenImdUris.CARDX_IDCO, "IDCO data"));
+		return interrogation;
+	}
+
+	private static void episode(Observation theInterrogation, int theInstance, String theId, String theWhen) {
+		value(theInterrogation, "739536", new StringType(theId)).addExtension(OpenImdUris.IDCO_INSTANCE_EXTENSION, new IntegerType(theInstance));
+		value(theInterrogation, "739552", new DateTimeType(theWhen)).addExtension(OpenImdUris.IDCO_INSTANCE_EXTENSION, new IntegerType(theInstance));
+	}
+
+	private static Observation.ObservationComponentComponent value(Observation theInterrogation, String theCode, Type theValue) {
+		return theInterrogation.addComponent().setCode(new CodeableConcept(new Coding(Mdc.SYSTEM, theCode, null))).setValue(theValue);
 	}
 
 	private static void add(Bundle theTransaction, String theFullUrl, Resource theResource) {

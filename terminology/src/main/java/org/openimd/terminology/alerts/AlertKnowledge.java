@@ -7,7 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVRecord;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Type;
 import org.openimd.terminology.KnowledgeTables;
 import org.openimd.terminology.KnowledgeTables.Citation;
 
@@ -159,6 +164,33 @@ public final class AlertKnowledge {
 
 	public List<Value> values(String theRule) {
 		return myValues.stream().filter(value -> value.rule().equals(theRule)).toList();
+	}
+
+	/**
+	 * Whether a reading of {@code theTerm} holds one of the values {@code theRule} looks for: one of its
+	 * enumeration codes, or a whole word of the text a vendor sent ("Epis_VT-1" holds VT, "Epis_SVT" does not).
+	 */
+	public boolean holds(String theRule, String theTerm, Type theValue) {
+		return values(theRule).stream().filter(value -> value.term().equals(theTerm)).anyMatch(value ->
+				value.match().equals("code") ? codes(theValue).contains(value.value()) : words(theValue).contains(value.value().toUpperCase(Locale.ROOT)));
+	}
+
+	/** The codes of a coded reading; none for any other. */
+	public static Set<String> codes(Type theValue) {
+		return theValue instanceof CodeableConcept concept ? concept.getCoding().stream().map(Coding::getCode).collect(Collectors.toSet()) : Set.of();
+	}
+
+	/** What a reading says as text: a coded one's codes, displays and text; a primitive's value. */
+	public static String text(Type theValue) {
+		if (theValue instanceof CodeableConcept concept) {
+			return concept.getCoding().stream().map(coding -> coding.getCode() + " " + (coding.hasDisplay() ? coding.getDisplay() : ""))
+					.collect(Collectors.joining(" ")) + " " + (concept.hasText() ? concept.getText() : "");
+		}
+		return theValue instanceof PrimitiveType<?> primitive && primitive.hasValue() ? primitive.getValueAsString() : "";
+	}
+
+	private static Set<String> words(Type theValue) {
+		return Arrays.stream(text(theValue).toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")).filter(word -> !word.isEmpty()).collect(Collectors.toSet());
 	}
 
 	private static Rule rule(CSVRecord theRow) {

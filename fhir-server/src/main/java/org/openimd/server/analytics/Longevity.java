@@ -1,0 +1,172 @@
+package org.openimd.server.analytics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Quantity;
+import org.openimd.terminology.alerts.AlertKnowledge;
+
+/**
+ * How long implanted cardiac devices last: the time from implant ({@code MDC_IDC_DEV_IMPLANT_DT}) to the
+ * battery's recommended replacement time (RRT, formerly the elective replacement indicator, ERI), by
+ * manufacturer and model, as a Kaplan–Meier estimate in which a device not yet at RRT counts up to its
+ * last interrogation (censored); and its battery voltage by year since implant.
+ *
+ * <p>A device is at RRT from the first interrogation whose battery status ({@code MDC_IDC_MSMT_BATTERY_STATUS})
+ * says RRT, ERI or beyond (end of service), read by the values the battery alert rules look for, or
+ * from the time it reports having reached RRT ({@code MDC_IDC_MSMT_BATTERY_RRT_REACHED_DTM}), whichever
+ * is earlier. A device without an implant date is left out: its time to RRT is unknown.
+ */
+final class Longevity {
+
+	static final String IMPLANT_DATE = "720901";
+	static final String BATTERY_STATUS = "721280";
+	static final String BATTERY_VOLTAGE = "721344";
+	static final String RRT_REACHED = "721603";
+	/** The battery alert rules: at RRT or ERI, and past it (end of service or of life). */
+	private static final List<String> AT_OR_PAST_RRT = List.of("ALERT-BATT-01", "ALERT-BATT-02");
+
+	/** One device: whose, which model, how long it was followed from implant, whether it reached RRT by then, its voltages. */
+	record ImplantedDevice(String device, String patient, String manufacturer, String model, double years, boolean reachedReplacement,
+			List<Voltage> voltages) implements Strata.DeviceOfPatient {}
+
+	/** A battery voltage, in volts, so many years after implant. */
+	record Voltage(double yearsSinceImplant, double volts) {}
+
+	/** The Kaplan–Meier estimate at a whole number of years since implant, with the devices still followed then. */
+	record SurvivalPoint(int yearsSinceImplant, int atRisk, double survival) {}
+
+	/** The battery voltages of the year starting {@code yearsSinceImplant} after implant: each device's last of that year. */
+	record VoltageYear(int yearsSinceImplant, int patients, double median, double lowerQuartile, double upperQuartile) {}
+
+	private final AlertKnowledge myKnowledge;
+
+	Longevity(AlertKnowledge theKnowledge) {
+		myKnowledge = theKnowledge;
+	}
+
+	/** What a device's interrogations tell of its longevity; empty without an implant date, a model, or with an implant after the last interrogation. */
+	Optional<ImplantedDevice> of(CardiacDevices.History theHistory) {
+		List<CardiacDevices.Interrogation> interrogations = theHistory.interrogations();
+		Optional<Instant> implanted = interrogations.stream().map(interrogation -> interrogation.time(IMPLANT_DATE)).flatMap(Optional::stream)
+				.reduce((earlier, latest) -> latest);
+		String model = theHistory.device().hasModelNumber() ? theHistory.device().getModelNumber() : null;
+		if (implanted.isEmpty() || model == null || implanted.get().isAfter(theHistory.last())) {
+			return Optional.empty();
+		}
+		Optional<Instant> replacement = Stream.concat(
+						interrogations.stream().filter(this::atOrPastReplacement).map(CardiacDevices.Interrogation::when).limit(1),
+						interrogations.stream().map(interrogation -> interrogation.time(RRT_REACHED)).flatMap(Optional::stream))
+				.filter(when -> !when.isBefore(implanted.get())).min(Comparator.naturalOrder());
+		List<Voltage> voltages = interrogations.stream().flatMap(interrogation -> interrogation.values(BATTERY_VOLTAGE)
+						.filter(Quantity.class::isInstance).map(Quantity.class::cast).filter(quantity -> quantity.hasValue() && volts(quantity))
+						.map(quantity -> new Voltage(years(implanted.get(), interrogation.when()), quantity.getValue().doubleValue())))
+				.toList();
+		return Optional.of(new ImplantedDevice(theHistory.reference(), theHistory.patient(),
+				theHistory.device().hasManufacturer() ? theHistory.device().getManufacturer() : "unknown manufacturer", model,
+				years(implanted.get(), replacement.orElse(theHistory.last())), replacement.isPresent(), voltages));
+	}
+
+	private boolean atOrPastReplacement(CardiacDevices.Interrogation theInterrogation) {
+		return theInterrogation.values(BATTERY_STATUS).anyMatch(status -> AT_OR_PAST_RRT.stream().anyMatch(rule -> myKnowledge.holds(rule, BATTERY_STATUS, status)));
+	}
+
+	private static boolean volts(Quantity theQuantity) {
+		return !theQuantity.hasCode() || "V".equals(theQuantity.getCode());
+	}
+
+	private static double years(Instant theFrom, Instant theTo) {
+		return Duration.between(theFrom, theTo).toMinutes() / 60.0 / 24.0 / CardiacDevices.DAYS_PER_YEAR;
+	}
+
+	/**
+	 * The Kaplan–Meier estimate of still being short of RRT at each whole year since implant, for as long
+	 * as at least {@code theK} devices are still followed and the devices at RRT by then are none or at
+	 * least {@code theK}, so that no point describes fewer than k devices.
+	 */
+	static List<SurvivalPoint> survival(List<ImplantedDevice> theDevices, int theK) {
+		List<SurvivalPoint> points = new ArrayList<>();
+		for (int year = 1; ; year++) {
+			int atRisk = atRisk(theDevices, year);
+			if (atRisk < theK) {
+				return points;
+			}
+			long reached = reachedBy(theDevices, year);
+			if (reached == 0 || reached >= theK) {
+				points.add(new SurvivalPoint(year, atRisk, estimate(theDevices, year)));
+			}
+		}
+	}
+
+	/** The first time the estimate falls to one half or below, where at least {@code theK} devices were still followed. */
+	static Optional<Double> medianYears(List<ImplantedDevice> theDevices, int theK) {
+		return eventTimes(theDevices).stream().filter(time -> estimate(theDevices, time) <= 0.5).findFirst()
+				.filter(time -> atRisk(theDevices, time) >= theK);
+	}
+
+	/** The product over each time t up to {@code theYears} at which devices reached RRT of 1 − reached(t) / followed at t. */
+	private static double estimate(List<ImplantedDevice> theDevices, double theYears) {
+		double survival = 1;
+		for (double time : eventTimes(theDevices)) {
+			if (time > theYears) {
+				break;
+			}
+			long reached = theDevices.stream().filter(device -> device.reachedReplacement() && device.years() == time).count();
+			survival *= 1 - (double) reached / atRisk(theDevices, time);
+		}
+		return survival;
+	}
+
+	private static long reachedBy(List<ImplantedDevice> theDevices, double theYears) {
+		return theDevices.stream().filter(device -> device.reachedReplacement() && device.years() <= theYears).count();
+	}
+
+	private static List<Double> eventTimes(List<ImplantedDevice> theDevices) {
+		return theDevices.stream().filter(ImplantedDevice::reachedReplacement).map(ImplantedDevice::years).distinct().sorted().toList();
+	}
+
+	private static int atRisk(List<ImplantedDevice> theDevices, double theYears) {
+		return (int) theDevices.stream().filter(device -> device.years() >= theYears).count();
+	}
+
+	/**
+	 * Battery voltage by year since implant (year 0 the first): the median and quartiles of each device's
+	 * last voltage of that year, for the years with at least {@code theK} patients' devices.
+	 */
+	static List<VoltageYear> voltages(List<ImplantedDevice> theDevices, int theK) {
+		Map<Integer, List<ImplantedDevice>> devicesByYear = new TreeMap<>();
+		Map<Integer, List<Double>> voltsByYear = new TreeMap<>();
+		for (ImplantedDevice device : theDevices) {
+			Map<Integer, Voltage> lastOfYear = new TreeMap<>();
+			device.voltages().forEach(voltage -> lastOfYear.merge((int) Math.floor(voltage.yearsSinceImplant()), voltage,
+					(earlier, later) -> later.yearsSinceImplant() >= earlier.yearsSinceImplant() ? later : earlier));
+			lastOfYear.forEach((year, voltage) -> {
+				devicesByYear.computeIfAbsent(year, any -> new ArrayList<>()).add(device);
+				voltsByYear.computeIfAbsent(year, any -> new ArrayList<>()).add(voltage.volts());
+			});
+		}
+		List<VoltageYear> years = new ArrayList<>();
+		voltsByYear.forEach((year, volts) -> {
+			int patients = Strata.patients(devicesByYear.get(year));
+			if (year >= 0 && patients >= theK) {
+				List<Double> sorted = volts.stream().sorted().toList();
+				years.add(new VoltageYear(year, patients, quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75)));
+			}
+		});
+		return years;
+	}
+
+	/** The {@code theP} quantile of sorted values, interpolated between the nearest two (Hyndman and Fan's definition 7). */
+	static double quantile(List<Double> theSorted, double theP) {
+		double position = theP * (theSorted.size() - 1);
+		int below = (int) Math.floor(position);
+		int above = Math.min(below + 1, theSorted.size() - 1);
+		return theSorted.get(below) + (position - below) * (theSorted.get(above) - theSorted.get(below));
+	}
+}
