@@ -31,6 +31,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.alerts.AlertJudge.Alert;
+import org.openimd.server.alerts.Transmission.Reading;
+import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
 import org.openimd.terminology.alerts.AlertKnowledge;
@@ -214,8 +216,10 @@ class TransmissionTriage {
 		if (!theSent.transmission().equals(evidence(theSent))) {
 			issue.addImplicated(new Reference(theSent.transmission()));
 		}
-		issue.addEvidence().addDetail(new Reference(evidence(theSent)))
-				.addCode(new CodeableConcept().setText(AlertSuppression.conditionOf(theAlert)));
+		// The measurement judged, coded, so that a statistic can tell which lead channel an alert was about.
+		CodeableConcept judged = new CodeableConcept().setText(AlertSuppression.conditionOf(theAlert));
+		theAlert.evidence().stream().map(Reading::code).distinct().forEach(code -> judged.addCoding(new Coding(Mdc.SYSTEM, code, null)));
+		issue.addEvidence().addDetail(new Reference(evidence(theSent))).addCode(judged);
 		return issue;
 	}
 

@@ -1,17 +1,11 @@
 package org.openimd.server.analytics;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.param.ReferenceParam;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DetectedIssue;
-import org.openimd.server.fhir.ServerSearches;
 import org.openimd.terminology.alerts.AlertKnowledge;
 
 /**
@@ -27,8 +21,8 @@ final class AlertRates {
 	static final String EPISODE_ID = "739536";
 	static final String EPISODE_TIME = "739552";
 
-	/** One device type: its coding, and the patients, follow-up, alerts and episodes of its devices. */
-	record Stratum(Coding deviceType, int patients, double patientYears, int alerts, int episodes) {
+	/** The patients, follow-up, alerts and episodes of a stratum's devices. */
+	record Stratum(int patients, double patientYears, int alerts, int episodes) {
 
 		Optional<Double> alertsPerPatientYear() {
 			return perPatientYear(alerts);
@@ -47,22 +41,16 @@ final class AlertRates {
 	record FollowedDevice(String device, Coding type, String patient, double years, int alerts, int episodes) implements Strata.DeviceOfPatient {}
 
 	private final CardiacDevices myDevices;
-	private final DaoRegistry myDaos;
 
-	AlertRates(CardiacDevices theDevices, DaoRegistry theDaos) {
+	AlertRates(CardiacDevices theDevices) {
 		myDevices = theDevices;
-		myDaos = theDaos;
 	}
 
 	/** Every implanted cardiac device interrogated up to {@code theAsOf}, with what was recorded of it up to then. */
 	List<FollowedDevice> followedUp(Instant theAsOf) {
 		return myDevices.summarised(theAsOf, history -> {
-			double years = Duration.between(history.first(), history.last()).toHours() / 24.0 / CardiacDevices.DAYS_PER_YEAR;
-			int alerts = (int) ServerSearches.everyMatch(myDaos, DetectedIssue.class,
-					SearchParameterMap.newSynchronous().add(DetectedIssue.SP_IMPLICATED, new ReferenceParam(history.reference()))).stream()
-					.filter(issue -> issue.hasIdentifiedDateTimeType() && !issue.getIdentifiedDateTimeType().getValue().toInstant().isAfter(theAsOf))
-					.count();
-			return Optional.of(new FollowedDevice(history.reference(), history.type(), history.patient(), years, alerts, episodes(history)));
+			return Optional.of(new FollowedDevice(history.reference(), history.type(), history.patient(),
+					CardiacDevices.years(history.first(), history.last()), myDevices.alerts(history.reference(), theAsOf).size(), episodes(history)));
 		});
 	}
 
@@ -74,9 +62,9 @@ final class AlertRates {
 		return episodes.size();
 	}
 
-	/** {@code theDevices} as one stratum of {@code theType}, their patients counted once each. */
-	static Stratum stratum(Coding theType, List<FollowedDevice> theDevices) {
-		return new Stratum(theType, Strata.patients(theDevices), theDevices.stream().mapToDouble(FollowedDevice::years).sum(),
+	/** {@code theDevices} as one stratum, their patients counted once each. */
+	static Stratum stratum(List<FollowedDevice> theDevices) {
+		return new Stratum(Strata.patients(theDevices), theDevices.stream().mapToDouble(FollowedDevice::years).sum(),
 				theDevices.stream().mapToInt(FollowedDevice::alerts).sum(), theDevices.stream().mapToInt(FollowedDevice::episodes).sum());
 	}
 }

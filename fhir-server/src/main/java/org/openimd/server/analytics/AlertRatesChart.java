@@ -27,8 +27,7 @@ final class AlertRatesChart {
 	private AlertRatesChart() {}
 
 	static void draw(Parameters theAnswer, ChartCanvas theCanvas) {
-		List<ParametersParameterComponent> rows = theAnswer.getParameter().stream()
-				.filter(parameter -> parameter.getName().equals("stratum") || parameter.getName().equals("total")).toList();
+		List<ParametersParameterComponent> rows = Charts.rows(theAnswer);
 		double widest = rows.stream().flatMap(row -> Stream.of(Charts.number(row, "alertsPerPatientYear"),
 				Charts.number(row, "episodesPerPatientYear"))).flatMap(Optional::stream).mapToDouble(Double::doubleValue).max().orElse(0);
 		String asOf = Charts.value(theAnswer.getParameter("asOf"));

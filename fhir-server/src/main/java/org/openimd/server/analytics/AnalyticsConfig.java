@@ -24,6 +24,11 @@ class AnalyticsConfig {
 		return OperationAccess.onServer(AnalyticsProvider.LONGEVITY, AnalyticsProvider.MAY_ASK);
 	}
 
+	@Bean
+	OperationAccess leadPerformanceAccess() {
+		return OperationAccess.onServer(AnalyticsProvider.LEAD_PERFORMANCE, AnalyticsProvider.MAY_ASK);
+	}
+
 	/**
 	 * The fewest patients a shown figure may describe: 11 by default, the threshold the US Centers for
 	 * Medicare & Medicaid Services' cell-size suppression policy sets for released counts (a project
@@ -37,7 +42,7 @@ class AnalyticsConfig {
 			throw new IllegalStateException("openimd.analytics.minimum-patients-per-figure must be at least 2, not " + theMinimumPatients);
 		}
 		CardiacDevices devices = new CardiacDevices(theDaos);
-		return new AnalyticsProvider(devices, new AlertRates(devices, theDaos), new Longevity(theKnowledge), theManufacturers, theCare, theAudit,
+		return new AnalyticsProvider(devices, new AlertRates(devices), new Longevity(theKnowledge), new LeadPerformance(devices), theManufacturers, theCare, theAudit,
 				theClock, theMinimumPatients);
 	}
 }

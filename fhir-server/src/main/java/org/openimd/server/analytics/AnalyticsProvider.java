@@ -36,8 +36,9 @@ import org.openimd.server.security.login.Role;
 
 /**
  * De-identified statistics over all stored implanted cardiac devices: {@code $device-alert-rates}
- * (alerts and episodes per patient-year by device type) and {@code $device-longevity} (time from
- * implant to RRT by model, and battery voltage by year since implant). Only counts, rates and
+ * (alerts and episodes per patient-year by device type), {@code $device-longevity} (time from implant
+ * to RRT by model, and battery voltage by year since implant) and {@code $lead-performance} (lead
+ * measurements by year since implant and out-of-range events, by lead model). Only counts, rates and
  * distributions, no figure about fewer than k patients ({@link SmallCells}). For administrators and
  * researchers ({@code openimd.research}) over every device; for a manufacturer over its own devices,
  * suppressed also where the difference from everyone's figure would describe fewer than k patients.
@@ -49,6 +50,7 @@ public class AnalyticsProvider {
 
 	static final String ALERT_RATES = "$device-alert-rates";
 	static final String LONGEVITY = "$device-longevity";
+	static final String LEAD_PERFORMANCE = "$lead-performance";
 	/** Administrators, researchers and manufacturers (these over their own devices). */
 	static final Predicate<AccessContext> MAY_ASK = access -> access.manufacturer().isPresent()
 			|| access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH);
@@ -56,17 +58,19 @@ public class AnalyticsProvider {
 	private final CardiacDevices myDevices;
 	private final AlertRates myAlertRates;
 	private final Longevity myLongevity;
+	private final LeadPerformance myLeads;
 	private final ManufacturersDevices myManufacturers;
 	private final CareRelationships myCare;
 	private final AuditTrail myAudit;
 	private final Clock myClock;
 	private final int myMinimumPatients;
 
-	AnalyticsProvider(CardiacDevices theDevices, AlertRates theAlertRates, Longevity theLongevity, ManufacturersDevices theManufacturers,
-			CareRelationships theCare, AuditTrail theAudit, Clock theClock, int theMinimumPatients) {
+	AnalyticsProvider(CardiacDevices theDevices, AlertRates theAlertRates, Longevity theLongevity, LeadPerformance theLeads,
+			ManufacturersDevices theManufacturers, CareRelationships theCare, AuditTrail theAudit, Clock theClock, int theMinimumPatients) {
 		myDevices = theDevices;
 		myAlertRates = theAlertRates;
 		myLongevity = theLongevity;
+		myLeads = theLeads;
 		myManufacturers = theManufacturers;
 		myCare = theCare;
 		myAudit = theAudit;
@@ -84,10 +88,9 @@ public class AnalyticsProvider {
 		Strata<AlertRates.FollowedDevice> strata = Strata.of(myAlertRates.followedUp(question.asOf()), device -> device.type().getCode(),
 				question.ownDevices(), myMinimumPatients);
 		Parameters answer = answer(question);
-		strata.cells().forEach((type, devices) -> answer.addParameter(alertRates("stratum",
-				AlertRates.stratum(devices.get(0).type().copy(), devices), strata.suppressed(type))));
-		answer.addParameter(alertRates("total", AlertRates.stratum(new Coding().setDisplay("all device types"), strata.all()),
-				strata.suppression().total()));
+		strata.cells().forEach((type, devices) -> alertRates(answer.addParameter().setName("stratum"), devices.get(0).type().copy(), devices,
+				strata.suppressed(type)));
+		alertRates(answer.addParameter().setName("total"), new Coding().setDisplay("all device types"), strata.all(), strata.suppression().total());
 		return answered(theRequest, ALERT_RATES, "de-identified alert and episode rates by device type", question, answer, chart,
 				AlertRatesChart::draw);
 	}
@@ -97,16 +100,43 @@ public class AnalyticsProvider {
 		Optional<Charts> chart = Charts.asked(theChart);
 		Question question = question(theRequest, LONGEVITY);
 		Strata<Longevity.ImplantedDevice> strata = Strata.of(myDevices.summarised(question.asOf(), myLongevity::of),
-				device -> device.manufacturer() + "\u0000" + device.model(), question.ownDevices(), myMinimumPatients);
-		Parameters answer = answer(question);
-		strata.cells().forEach((model, devices) -> {
+				Longevity.ImplantedDevice::modelOfManufacturer, question.ownDevices(), myMinimumPatients);
+		Parameters answer = byModel(question, strata, this::longevity);
+		return answered(theRequest, LONGEVITY, "de-identified device longevity by model", question, answer, chart, LongevityChart::draw);
+	}
+
+	@Operation(name = LEAD_PERFORMANCE, idempotent = true)
+	public IBaseResource leadPerformance(@OperationParam(name = "chart", max = 1) StringType theChart, RequestDetails theRequest) {
+		Optional<Charts> chart = Charts.asked(theChart);
+		Question question = question(theRequest, LEAD_PERFORMANCE);
+		List<LeadPerformance.Lead> leads = myDevices.summarised(question.asOf(), generator -> Optional.of(myLeads.of(generator, question.asOf())))
+				.stream().flatMap(List::stream).toList();
+		Strata<LeadPerformance.Lead> strata = Strata.of(leads, LeadPerformance.Lead::modelOfManufacturer, question.ownDevices(), myMinimumPatients);
+		return answered(theRequest, LEAD_PERFORMANCE, "de-identified lead performance by model", question,
+				byModel(question, strata, this::leadPerformance), chart, LeadPerformanceChart::draw);
+	}
+
+	/** Strata by manufacturer and model, each described by {@code theFigures}, then all together. */
+	private <T extends Strata.DeviceOfPatient & Strata.OfModel> Parameters byModel(Question theQuestion, Strata<T> theStrata,
+			BiConsumer<ParametersParameterComponent, List<T>> theFigures) {
+		Parameters answer = answer(theQuestion);
+		theStrata.cells().forEach((model, devices) -> {
 			ParametersParameterComponent stratum = answer.addParameter().setName("stratum");
 			stratum.addPart().setName("manufacturer").setValue(new StringType(devices.get(0).manufacturer()));
 			stratum.addPart().setName("model").setValue(new StringType(devices.get(0).model()));
-			longevity(stratum, devices, strata.suppressed(model));
+			figuresUnlessSuppressed(stratum, devices, theStrata.suppressed(model), theFigures);
 		});
-		longevity(answer.addParameter().setName("total"), strata.all(), strata.suppression().total());
-		return answered(theRequest, LONGEVITY, "de-identified device longevity by model", question, answer, chart, LongevityChart::draw);
+		figuresUnlessSuppressed(answer.addParameter().setName("total"), theStrata.all(), theStrata.suppression().total(), theFigures);
+		return answer;
+	}
+
+	private static <T> void figuresUnlessSuppressed(ParametersParameterComponent theStratum, List<T> theDevices, boolean theSuppressed,
+			BiConsumer<ParametersParameterComponent, List<T>> theFigures) {
+		if (theSuppressed) {
+			theStratum.addPart().setName("suppressed").setValue(new BooleanType(true));
+		} else {
+			theFigures.accept(theStratum, theDevices);
+		}
 	}
 
 	private Question question(RequestDetails theRequest, String theOperation) {
@@ -134,20 +164,18 @@ public class AnalyticsProvider {
 		return theChart.<IBaseResource>map(format -> format.drawn(canvas -> theDrawing.accept(theAnswer, canvas))).orElse(theAnswer);
 	}
 
-	private static ParametersParameterComponent alertRates(String theName, AlertRates.Stratum theStratum, boolean theSuppressed) {
-		ParametersParameterComponent stratum = new ParametersParameterComponent().setName(theName);
-		stratum.addPart().setName("deviceType").setValue(theStratum.deviceType());
-		if (theSuppressed) {
-			stratum.addPart().setName("suppressed").setValue(new BooleanType(true));
-			return stratum;
-		}
-		stratum.addPart().setName("patients").setValue(new IntegerType(theStratum.patients()));
-		stratum.addPart().setName("patientYears").setValue(rounded(theStratum.patientYears(), 1));
-		stratum.addPart().setName("alerts").setValue(new IntegerType(theStratum.alerts()));
-		theStratum.alertsPerPatientYear().ifPresent(rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(rounded(rate, 2)));
-		stratum.addPart().setName("episodes").setValue(new IntegerType(theStratum.episodes()));
-		theStratum.episodesPerPatientYear().ifPresent(rate -> stratum.addPart().setName("episodesPerPatientYear").setValue(rounded(rate, 2)));
-		return stratum;
+	private static void alertRates(ParametersParameterComponent theStratum, Coding theType, List<AlertRates.FollowedDevice> theDevices,
+			boolean theSuppressed) {
+		theStratum.addPart().setName("deviceType").setValue(theType);
+		figuresUnlessSuppressed(theStratum, theDevices, theSuppressed, (stratum, devices) -> {
+			AlertRates.Stratum figures = AlertRates.stratum(devices);
+			stratum.addPart().setName("patients").setValue(new IntegerType(figures.patients()));
+			stratum.addPart().setName("patientYears").setValue(rounded(figures.patientYears(), 1));
+			stratum.addPart().setName("alerts").setValue(new IntegerType(figures.alerts()));
+			figures.alertsPerPatientYear().ifPresent(rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(rounded(rate, 2)));
+			stratum.addPart().setName("episodes").setValue(new IntegerType(figures.episodes()));
+			figures.episodesPerPatientYear().ifPresent(rate -> stratum.addPart().setName("episodesPerPatientYear").setValue(rounded(rate, 2)));
+		});
 	}
 
 	/**
@@ -155,11 +183,7 @@ public class AnalyticsProvider {
 	 * yearly Kaplan–Meier points and the median where they describe at least k devices, and the battery
 	 * voltage of each year since implant with at least k patients.
 	 */
-	private void longevity(ParametersParameterComponent theStratum, List<Longevity.ImplantedDevice> theDevices, boolean theSuppressed) {
-		if (theSuppressed) {
-			theStratum.addPart().setName("suppressed").setValue(new BooleanType(true));
-			return;
-		}
+	private void longevity(ParametersParameterComponent theStratum, List<Longevity.ImplantedDevice> theDevices) {
 		theStratum.addPart().setName("patients").setValue(new IntegerType(Strata.patients(theDevices)));
 		theStratum.addPart().setName("devices").setValue(new IntegerType(theDevices.size()));
 		long reached = theDevices.stream().filter(Longevity.ImplantedDevice::reachedReplacement).count();
@@ -174,13 +198,37 @@ public class AnalyticsProvider {
 		}
 		Longevity.medianYears(theDevices, myMinimumPatients)
 				.ifPresent(median -> theStratum.addPart().setName("medianYearsToReplacement").setValue(rounded(median, 1)));
-		for (Longevity.VoltageYear year : Longevity.voltages(theDevices, myMinimumPatients)) {
-			ParametersParameterComponent voltage = theStratum.addPart().setName("batteryVoltage");
-			voltage.addPart().setName("yearsSinceImplant").setValue(new IntegerType(year.yearsSinceImplant()));
-			voltage.addPart().setName("patients").setValue(new IntegerType(year.patients()));
-			voltage.addPart().setName("median").setValue(rounded(year.median(), 2));
-			voltage.addPart().setName("lowerQuartile").setValue(rounded(year.lowerQuartile(), 2));
-			voltage.addPart().setName("upperQuartile").setValue(rounded(year.upperQuartile(), 2));
+		distribution(theStratum, "batteryVoltage", YearlyDistribution.of(theDevices, Longevity.ImplantedDevice::voltages, myMinimumPatients));
+	}
+
+	/**
+	 * A lead model's performance: its patients and leads, their follow-up in lead-years, their
+	 * out-of-range events and the rate per lead-year, and each measurement's distribution by year since
+	 * implant for the years with at least k patients.
+	 */
+	private void leadPerformance(ParametersParameterComponent theStratum, List<LeadPerformance.Lead> theLeads) {
+		theStratum.addPart().setName("patients").setValue(new IntegerType(Strata.patients(theLeads)));
+		theStratum.addPart().setName("leads").setValue(new IntegerType(theLeads.size()));
+		double leadYears = theLeads.stream().mapToDouble(LeadPerformance.Lead::years).sum();
+		int outOfRange = theLeads.stream().mapToInt(LeadPerformance.Lead::outOfRange).sum();
+		theStratum.addPart().setName("leadYears").setValue(rounded(leadYears, 1));
+		theStratum.addPart().setName("outOfRangeEvents").setValue(new IntegerType(outOfRange));
+		if (leadYears > 0) {
+			theStratum.addPart().setName("outOfRangePerLeadYear").setValue(rounded(outOfRange / leadYears, 2));
+		}
+		for (LeadPerformance.Measure measure : LeadPerformance.Measure.values()) {
+			distribution(theStratum, measure.part(), YearlyDistribution.of(theLeads, lead -> lead.readings().get(measure), myMinimumPatients));
+		}
+	}
+
+	private static void distribution(ParametersParameterComponent theStratum, String theName, List<YearlyDistribution.Year> theYears) {
+		for (YearlyDistribution.Year year : theYears) {
+			ParametersParameterComponent distribution = theStratum.addPart().setName(theName);
+			distribution.addPart().setName("yearsSinceImplant").setValue(new IntegerType(year.yearsSinceImplant()));
+			distribution.addPart().setName("patients").setValue(new IntegerType(year.patients()));
+			distribution.addPart().setName("median").setValue(rounded(year.median(), 2));
+			distribution.addPart().setName("lowerQuartile").setValue(rounded(year.lowerQuartile(), 2));
+			distribution.addPart().setName("upperQuartile").setValue(rounded(year.upperQuartile(), 2));
 		}
 	}
 

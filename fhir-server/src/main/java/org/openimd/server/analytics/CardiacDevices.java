@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -53,7 +55,11 @@ final class CardiacDevices {
 		}
 
 		Optional<Instant> time(String theCode) {
-			return values(theCode).filter(DateTimeType.class::isInstance).map(value -> ((DateTimeType) value).getValue().toInstant()).findFirst();
+			return values(theCode).map(CardiacDevices::instant).flatMap(Optional::stream).findFirst();
+		}
+
+		Optional<Instant> time(String theCode, int theInstance) {
+			return value(theCode, theInstance).flatMap(CardiacDevices::instant);
 		}
 
 		/** The value of {@code theCode} in instance {@code theInstance} (an episode, a lead: IDCO's OBX-4). */
@@ -81,6 +87,31 @@ final class CardiacDevices {
 
 	CardiacDevices(DaoRegistry theDaos) {
 		myDaos = theDaos;
+	}
+
+	/** The years from one moment to another, a year being 365.25 days. */
+	static double years(Instant theFrom, Instant theTo) {
+		return Duration.between(theFrom, theTo).toMinutes() / 60.0 / 24.0 / DAYS_PER_YEAR;
+	}
+
+	private static Optional<Instant> instant(Type theValue) {
+		return theValue instanceof DateTimeType dateTime && dateTime.hasValue() ? Optional.of(dateTime.getValue().toInstant()) : Optional.empty();
+	}
+
+	/** The alerts (DetectedIssues) that implicate {@code theDevice}, raised up to {@code theAsOf}. */
+	List<DetectedIssue> alerts(String theDevice, Instant theAsOf) {
+		return ServerSearches.everyMatch(myDaos, DetectedIssue.class,
+						SearchParameterMap.newSynchronous().add(DetectedIssue.SP_IMPLICATED, new ReferenceParam(theDevice))).stream()
+				.filter(issue -> issue.hasIdentifiedDateTimeType() && !issue.getIdentifiedDateTimeType().getValue().toInstant().isAfter(theAsOf))
+				.toList();
+	}
+
+	/** The leads of an implanted cardiac device: its patient's Devices whose parent it is. */
+	List<Device> leads(History theGenerator) {
+		return ServerSearches.everyMatch(myDaos, Device.class, SearchParameterMap.newSynchronous()
+						.add(Device.SP_PATIENT, new ReferenceParam("Patient/" + theGenerator.patient()))).stream()
+				.filter(device -> device.hasParent() && theGenerator.reference().equals(device.getParent().getReferenceElement().toUnqualifiedVersionless().getValue()))
+				.toList();
 	}
 
 	/**

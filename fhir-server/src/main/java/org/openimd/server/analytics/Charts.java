@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
@@ -51,6 +52,11 @@ enum Charts {
 		Binary chart = new Binary().setContentType(myContentType);
 		chart.setData(canvas.finish());
 		return chart;
+	}
+
+	/** The rows of an answer a chart draws: its strata, then its total. */
+	static List<ParametersParameterComponent> rows(Parameters theAnswer) {
+		return theAnswer.getParameter().stream().filter(parameter -> parameter.getName().equals("stratum") || parameter.getName().equals("total")).toList();
 	}
 
 	/** The value of part {@code thePart} of an answer's parameter, as text. */

@@ -1,13 +1,10 @@
 package org.openimd.server.analytics;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Quantity;
 import org.openimd.terminology.alerts.AlertKnowledge;
@@ -32,18 +29,12 @@ final class Longevity {
 	/** The battery alert rules: at RRT or ERI, and past it (end of service or of life). */
 	private static final List<String> AT_OR_PAST_RRT = List.of("ALERT-BATT-01", "ALERT-BATT-02");
 
-	/** One device: whose, which model, how long it was followed from implant, whether it reached RRT by then, its voltages. */
+	/** One device: whose, which model, how long it was followed from implant, whether it reached RRT by then, its voltages in volts. */
 	record ImplantedDevice(String device, String patient, String manufacturer, String model, double years, boolean reachedReplacement,
-			List<Voltage> voltages) implements Strata.DeviceOfPatient {}
-
-	/** A battery voltage, in volts, so many years after implant. */
-	record Voltage(double yearsSinceImplant, double volts) {}
+			List<YearlyDistribution.Reading> voltages) implements Strata.DeviceOfPatient, Strata.OfModel {}
 
 	/** The Kaplan–Meier estimate at a whole number of years since implant, with the devices still followed then. */
 	record SurvivalPoint(int yearsSinceImplant, int atRisk, double survival) {}
-
-	/** The battery voltages of the year starting {@code yearsSinceImplant} after implant: each device's last of that year. */
-	record VoltageYear(int yearsSinceImplant, int patients, double median, double lowerQuartile, double upperQuartile) {}
 
 	private final AlertKnowledge myKnowledge;
 
@@ -64,13 +55,13 @@ final class Longevity {
 						interrogations.stream().filter(this::atOrPastReplacement).map(CardiacDevices.Interrogation::when).limit(1),
 						interrogations.stream().map(interrogation -> interrogation.time(RRT_REACHED)).flatMap(Optional::stream))
 				.filter(when -> !when.isBefore(implanted.get())).min(Comparator.naturalOrder());
-		List<Voltage> voltages = interrogations.stream().flatMap(interrogation -> interrogation.values(BATTERY_VOLTAGE)
+		List<YearlyDistribution.Reading> voltages = interrogations.stream().flatMap(interrogation -> interrogation.values(BATTERY_VOLTAGE)
 						.filter(Quantity.class::isInstance).map(Quantity.class::cast).filter(quantity -> quantity.hasValue() && volts(quantity))
-						.map(quantity -> new Voltage(years(implanted.get(), interrogation.when()), quantity.getValue().doubleValue())))
+						.map(quantity -> new YearlyDistribution.Reading(CardiacDevices.years(implanted.get(), interrogation.when()), quantity.getValue().doubleValue())))
 				.toList();
 		return Optional.of(new ImplantedDevice(theHistory.reference(), theHistory.patient(),
 				theHistory.device().hasManufacturer() ? theHistory.device().getManufacturer() : "unknown manufacturer", model,
-				years(implanted.get(), replacement.orElse(theHistory.last())), replacement.isPresent(), voltages));
+				CardiacDevices.years(implanted.get(), replacement.orElse(theHistory.last())), replacement.isPresent(), voltages));
 	}
 
 	private boolean atOrPastReplacement(CardiacDevices.Interrogation theInterrogation) {
@@ -79,10 +70,6 @@ final class Longevity {
 
 	private static boolean volts(Quantity theQuantity) {
 		return !theQuantity.hasCode() || "V".equals(theQuantity.getCode());
-	}
-
-	private static double years(Instant theFrom, Instant theTo) {
-		return Duration.between(theFrom, theTo).toMinutes() / 60.0 / 24.0 / CardiacDevices.DAYS_PER_YEAR;
 	}
 
 	/**
@@ -133,40 +120,5 @@ final class Longevity {
 
 	private static int atRisk(List<ImplantedDevice> theDevices, double theYears) {
 		return (int) theDevices.stream().filter(device -> device.years() >= theYears).count();
-	}
-
-	/**
-	 * Battery voltage by year since implant (year 0 the first): the median and quartiles of each device's
-	 * last voltage of that year, for the years with at least {@code theK} patients' devices.
-	 */
-	static List<VoltageYear> voltages(List<ImplantedDevice> theDevices, int theK) {
-		Map<Integer, List<ImplantedDevice>> devicesByYear = new TreeMap<>();
-		Map<Integer, List<Double>> voltsByYear = new TreeMap<>();
-		for (ImplantedDevice device : theDevices) {
-			Map<Integer, Voltage> lastOfYear = new TreeMap<>();
-			device.voltages().forEach(voltage -> lastOfYear.merge((int) Math.floor(voltage.yearsSinceImplant()), voltage,
-					(earlier, later) -> later.yearsSinceImplant() >= earlier.yearsSinceImplant() ? later : earlier));
-			lastOfYear.forEach((year, voltage) -> {
-				devicesByYear.computeIfAbsent(year, any -> new ArrayList<>()).add(device);
-				voltsByYear.computeIfAbsent(year, any -> new ArrayList<>()).add(voltage.volts());
-			});
-		}
-		List<VoltageYear> years = new ArrayList<>();
-		voltsByYear.forEach((year, volts) -> {
-			int patients = Strata.patients(devicesByYear.get(year));
-			if (year >= 0 && patients >= theK) {
-				List<Double> sorted = volts.stream().sorted().toList();
-				years.add(new VoltageYear(year, patients, quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75)));
-			}
-		});
-		return years;
-	}
-
-	/** The {@code theP} quantile of sorted values, interpolated between the nearest two (Hyndman and Fan's definition 7). */
-	static double quantile(List<Double> theSorted, double theP) {
-		double position = theP * (theSorted.size() - 1);
-		int below = (int) Math.floor(position);
-		int above = Math.min(below + 1, theSorted.size() - 1);
-		return theSorted.get(below) + (position - below) * (theSorted.get(above) - theSorted.get(below));
 	}
 }

@@ -16,6 +16,19 @@ import java.util.stream.Collectors;
  */
 record Strata<T extends Strata.DeviceOfPatient>(Map<String, List<T>> cells, SmallCells.Suppression suppression) {
 
+	/** A device of a manufacturer's model, for statistics by model. */
+	interface OfModel {
+
+		String manufacturer();
+
+		String model();
+
+		/** The key of its stratum: the model of the manufacturer. */
+		default String modelOfManufacturer() {
+			return manufacturer() + "\u0000" + model();
+		}
+	}
+
 	/** What a statistic knows of one device: which one, and whose. */
 	interface DeviceOfPatient {
 

@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.pump.PumpInput;
+import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 
 /**
@@ -86,6 +87,8 @@ class TransmissionTriageIT extends BaseServerIT {
 		Task first = triageOf(serial, "20261101");
 		assertThat(first.getPriority()).isEqualTo(Task.TaskPriority.STAT);
 		assertThat(rules(alertsOf(first))).containsExactly("ALERT-LEAD-01");
+		assertThat(alertsOf(first).get(0).getEvidenceFirstRep().getCodeFirstRep().getCoding()).as("the measurement judged, coded")
+				.anyMatch(coding -> Mdc.SYSTEM.equals(coding.getSystem()) && "722433".equals(coding.getCode()));
 
 		postHl7v2(TransmissionMessages.icdMessage(serial, "20261102", lowImpedance + "190|Ohm"));
 		Task same = triageOf(serial, "20261102");

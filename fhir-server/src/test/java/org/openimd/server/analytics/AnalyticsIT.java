@@ -55,6 +55,7 @@ class AnalyticsIT extends BaseServerIT {
 	private static final String OTHER = "753670";
 	private static final String OPERATION = "$device-alert-rates";
 	private static final String LONGEVITY = "$device-longevity";
+	private static final String LEAD_PERFORMANCE = "$lead-performance";
 
 	@Test
 	void ratesAreExactWhereLargeEnoughAndSuppressedWhereAManufacturerCouldSingleOutAFewPatients() throws Exception {
@@ -112,7 +113,7 @@ class AnalyticsIT extends BaseServerIT {
 		IGenericClient clinician = as(personToken(Role.CLINICIAN, "Practitioner/" + practitioner, "user/*.cruds"));
 		IGenericClient ehr = client;
 		String administrator = personToken(Role.ADMIN, null, "user/*.rs");
-		for (String operation : List.of(OPERATION, LONGEVITY)) {
+		for (String operation : List.of(OPERATION, LONGEVITY, LEAD_PERFORMANCE)) {
 			assertThat(refusal(() -> clinician.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
 					.as(operation).isEqualTo(403);
 			assertThat(refusal(() -> ehr.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
@@ -198,6 +199,105 @@ class AnalyticsIT extends BaseServerIT {
 		assertThat(png.statusCode()).isEqualTo(200);
 		assertThat(png.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/png");
 		assertThat(ImageIO.read(new ByteArrayInputStream(png.body())).getWidth()).isEqualTo(2 * 860);
+	}
+
+	/**
+	 * 12 patients, each with a pacemaker whose two leads (an RA and an RV model) were implanted on
+	 * 2020-01-01 and reported in two interrogations, half a year and a year and a half after. RV
+	 * impedance 500 + 20 × i Ohm in the first year and 100 Ohm more in the second: median 610, quartiles
+	 * 555 and 665. Three RV impedance alerts after the lead was first seen count, and one RA alert for
+	 * the RA lead; one from before the lead was first seen and a battery alert do not.
+	 */
+	@Test
+	void leadPerformanceIsByLeadModelWithEachMeasurementByYearSinceImplantAndOutOfRangeEventsPerLeadYear() throws Exception {
+		String acme = stored(new Organization().setName("Acme leads " + UUID.randomUUID()));
+		String manufacturerName = client.read().resource(Organization.class).withId(acme).execute().getName();
+		String raModel = "RA-" + UUID.randomUUID();
+		String rvModel = "RV-" + UUID.randomUUID();
+		Instant leadsImplanted = Instant.parse("2020-01-01T00:00:00Z");
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int index = 0; index < 12; index++) {
+			String patient = "urn:uuid:" + UUID.randomUUID();
+			String generator = "urn:uuid:" + UUID.randomUUID();
+			add(transaction, patient, new Patient().addIdentifier(uniqueIdentifier()));
+			add(transaction, generator, new Device().setManufacturer(manufacturerName).setModelNumber("PM-" + raModel).setPatient(new Reference(patient))
+					.setType(new CodeableConcept(new Coding(Mdc.SYSTEM, "753665", null))));
+			String serial = UUID.randomUUID().toString();
+			for (String chamber : List.of("RA", "RV")) {
+				Device lead = new Device().setManufacturer(manufacturerName).setModelNumber(chamber.equals("RA") ? raModel : rvModel)
+						.setSerialNumber(serial + "-" + chamber).setPatient(new Reference(patient)).setParent(new Reference(generator));
+				lead.addProperty().setType(new CodeableConcept(new Coding(Mdc.SYSTEM, "720966", "MDC_IDC_LEAD_LOCATION")))
+						.addValueCode(new CodeableConcept().setText(chamber));
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), lead);
+			}
+			for (double years : List.of(0.5, 1.5)) {
+				Observation interrogation = interrogation(patient, generator, new DateTimeType(Date.from(leadsImplanted.plus(years(years)))));
+				for (int instance = 1; instance <= 2; instance++) {
+					String chamber = instance == 1 ? "RA" : "RV";
+					value(interrogation, "720962", new StringType(serial + "-" + chamber)).addExtension(OpenImdUris.IDCO_INSTANCE_EXTENSION, new IntegerType(instance));
+					value(interrogation, "720964", new DateTimeType(Date.from(leadsImplanted))).addExtension(OpenImdUris.IDCO_INSTANCE_EXTENSION,
+							new IntegerType(instance));
+				}
+				value(interrogation, "722432", ohms(400 + 10 * index));
+				value(interrogation, "722433", ohms(500 + 20 * index + (years > 1 ? 100 : 0)));
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), interrogation);
+			}
+			if (index < 3) {
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), alert(patient, generator, "ALERT-LEAD-01", "722433", "2020-09-01T10:00:00Z"));
+			}
+			if (index == 3) {
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), alert(patient, generator, "ALERT-LEAD-01", "722432", "2020-09-01T10:00:00Z"));
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), alert(patient, generator, "ALERT-LEAD-01", "722433", "2019-06-01T10:00:00Z"));
+				add(transaction, "urn:uuid:" + UUID.randomUUID(), alert(patient, generator, "ALERT-BATT-01", "721280", "2020-09-01T10:00:00Z"));
+			}
+		}
+		client.transaction().withBundle(transaction).execute();
+
+		Parameters answer = as(TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).operation().onServer().named(LEAD_PERFORMANCE)
+				.withNoParameters(Parameters.class).useHttpGet().execute();
+
+		ParametersParameterComponent rv = modelStratum(answer, rvModel);
+		assertThat(part(rv, "manufacturer")).isEqualTo(manufacturerName);
+		assertThat(part(rv, "patients")).isEqualTo("12");
+		assertThat(part(rv, "leads")).isEqualTo("12");
+		assertThat(part(rv, "leadYears")).isEqualTo("12.0");
+		assertThat(part(rv, "outOfRangeEvents")).isEqualTo("3");
+		assertThat(part(rv, "outOfRangePerLeadYear")).isEqualTo("0.25");
+		List<ParametersParameterComponent> impedance = rv.getPart().stream().filter(part -> part.getName().equals("impedance")).toList();
+		assertThat(impedance).extracting(year -> part(year, "yearsSinceImplant") + ":" + part(year, "patients") + ":" + part(year, "lowerQuartile") + "/"
+				+ part(year, "median") + "/" + part(year, "upperQuartile")).containsExactly("0:12:555.00/610.00/665.00", "1:12:655.00/710.00/765.00");
+		assertThat(rv.getPart()).as("no threshold or sensing was sent").noneMatch(part -> part.getName().equals("pacingThreshold"));
+		ParametersParameterComponent ra = modelStratum(answer, raModel);
+		assertThat(part(ra, "outOfRangeEvents")).isEqualTo("1");
+		assertThat(part(ra, "outOfRangePerLeadYear")).isEqualTo("0.08");
+		assertThat(FHIR.newJsonParser().encodeResourceToString(answer)).doesNotContain("Patient/", "Device/");
+
+		Parameters acmes = as(TestClients.organisationSystemToken(baseUrl(), accessToken, "MANUFACTURER", "Organization/" + acme,
+				"system/Device.rs")).operation().onServer().named(LEAD_PERFORMANCE).withNoParameters(Parameters.class).useHttpGet().execute();
+		assertThat(acmes.getParameters("stratum")).as("only Acme's own lead models").extracting(candidate -> part(candidate, "model"))
+				.containsExactlyInAnyOrder(raModel, rvModel);
+
+		HttpResponse<String> svg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + LEAD_PERFORMANCE + "?chart=svg"))
+				.header("Authorization", "Bearer " + TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).header("Accept", "image/svg+xml")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(svg.statusCode()).isEqualTo(200);
+		assertThat(svg.body()).startsWith("<svg").contains(rvModel + ", 0.25 out of range per lead-year");
+	}
+
+	private static ParametersParameterComponent modelStratum(Parameters theAnswer, String theModel) {
+		return theAnswer.getParameters("stratum").stream().filter(candidate -> theModel.equals(part(candidate, "model"))).findFirst().orElseThrow();
+	}
+
+	private static Quantity ohms(int theOhms) {
+		return new Quantity(theOhms).setUnit("Ohm").setSystem("http://unitsofmeasure.org").setCode("Ohm");
+	}
+
+	private static DetectedIssue alert(String thePatient, String theDevice, String theRule, String theJudged, String theWhen) {
+		DetectedIssue alert = new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL).setPatient(new Reference(thePatient))
+				.setIdentified(new DateTimeType(theWhen)).addImplicated(new Reference(theDevice))
+				.setCode(new CodeableConcept(new Coding(OpenImdUris.ALERT_RULE_SYSTEM, theRule, null)));
+		alert.addEvidence().addCode(new CodeableConcept(new Coding(Mdc.SYSTEM, theJudged, null)));
+		return alert;
 	}
 
 	private static Duration years(double theYears) {

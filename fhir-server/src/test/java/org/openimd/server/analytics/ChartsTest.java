@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -74,6 +75,38 @@ class ChartsTest {
 		String curve = parsed.getElementsByTagName("polyline").item(5).getAttributes().getNamedItem("points").getTextContent();
 		assertThat(curve.split(" ")).hasSize(7);
 		assertThat(png(Charts.PNG.drawn(canvas -> LongevityChart.draw(answer, canvas))).getWidth()).isEqualTo(2 * 860);
+	}
+
+	@Test
+	void leadImpedanceIsALineOfYearlyMediansPerShownModel() throws Exception {
+		Parameters answer = answer();
+		ParametersParameterComponent shown = answer.addParameter().setName("stratum");
+		shown.addPart().setName("manufacturer").setValue(new StringType("Acme"));
+		shown.addPart().setName("model").setValue(new StringType("L1"));
+		shown.addPart().setName("outOfRangePerLeadYear").setValue(new DecimalType("0.25"));
+		for (int year = 0; year <= 2; year++) {
+			ParametersParameterComponent distribution = shown.addPart().setName("impedance");
+			distribution.addPart().setName("yearsSinceImplant").setValue(new IntegerType(year));
+			distribution.addPart().setName("median").setValue(new DecimalType(600 + 100 * year));
+		}
+		suppressed(answer, "total");
+
+		String svg = svg(Charts.SVG.drawn(canvas -> LeadPerformanceChart.draw(answer, canvas)));
+
+		Document parsed = parsed(svg);
+		assertThat(svg).contains("Acme L1, 0.25 out of range per lead-year", "all lead models: suppressed, too few patients", "1000 Ohm");
+		// 5 grid lines, the model's line through its 3 yearly medians, and its legend key
+		assertThat(parsed.getElementsByTagName("polyline").item(5).getAttributes().getNamedItem("points").getTextContent().split(" ")).hasSize(3);
+		assertThat(png(Charts.PNG.drawn(canvas -> LeadPerformanceChart.draw(answer, canvas))).getWidth()).isEqualTo(2 * 860);
+	}
+
+	@Test
+	void aLeadsChamberIsTheOneItsLocationNames() {
+		assertThat(LeadPerformance.Chamber.of(new CodeableConcept().setText("RV"))).contains(LeadPerformance.Chamber.RV);
+		assertThat(LeadPerformance.Chamber.of(new CodeableConcept(new Coding("urn:iso:std:iso:11073:10101", "0", "MDC_IDC_ENUM_LEAD_LOCATION_LV"))))
+				.contains(LeadPerformance.Chamber.LV);
+		assertThat(LeadPerformance.Chamber.of(new CodeableConcept().setText("RAV"))).as("a whole word only").isEmpty();
+		assertThat(LeadPerformance.Chamber.of(new CodeableConcept().setText("RA/RV"))).as("not one chamber").isEmpty();
 	}
 
 	@Test

@@ -64,20 +64,21 @@ class LongevityTest {
 	void voltageQuartilesAreEachDevicesLastReadingOfTheYearAndYearsOfFewPatientsAreLeftOut() {
 		List<Longevity.ImplantedDevice> devices = new ArrayList<>();
 		for (int index = 0; index < 31; index++) {
-			List<Longevity.Voltage> voltages = new ArrayList<>(List.of(new Longevity.Voltage(0.2, 2.0), new Longevity.Voltage(0.5, 3.00 + 0.02 * index)));
+			List<YearlyDistribution.Reading> voltages = new ArrayList<>(List.of(new YearlyDistribution.Reading(0.2, 2.0),
+					new YearlyDistribution.Reading(0.5, 3.00 + 0.02 * index)));
 			if (index < 4) {
-				voltages.add(new Longevity.Voltage(5.5, 2.6));
+				voltages.add(new YearlyDistribution.Reading(5.5, 2.6));
 			}
 			devices.add(new Longevity.ImplantedDevice("Device/" + index, "patient-" + index, "Acme", "M", 6, false, voltages));
 		}
-		List<Longevity.VoltageYear> years = Longevity.voltages(devices, 11);
+		List<YearlyDistribution.Year> years = YearlyDistribution.of(devices, Longevity.ImplantedDevice::voltages, 11);
 		assertThat(years).hasSize(1);
 		assertThat(years.get(0).yearsSinceImplant()).isZero();
 		assertThat(years.get(0).patients()).isEqualTo(31);
 		assertThat(years.get(0).median()).isCloseTo(3.30, offset(1e-9));
 		assertThat(years.get(0).lowerQuartile()).isCloseTo(3.15, offset(1e-9));
 		assertThat(years.get(0).upperQuartile()).isCloseTo(3.45, offset(1e-9));
-		assertThat(Longevity.quantile(List.of(1.0, 2.0, 4.0, 8.0), 0.5)).isEqualTo(3.0);
+		assertThat(YearlyDistribution.quantile(List.of(1.0, 2.0, 4.0, 8.0), 0.5)).isEqualTo(3.0);
 	}
 
 	@Test

@@ -189,7 +189,8 @@ public final class AlertKnowledge {
 		return theValue instanceof PrimitiveType<?> primitive && primitive.hasValue() ? primitive.getValueAsString() : "";
 	}
 
-	private static Set<String> words(Type theValue) {
+	/** The words of what a reading says, upper case: "Epis_VT-1" is EPIS, VT and 1. */
+	public static Set<String> words(Type theValue) {
 		return Arrays.stream(text(theValue).toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")).filter(word -> !word.isEmpty()).collect(Collectors.toSet());
 	}
 
