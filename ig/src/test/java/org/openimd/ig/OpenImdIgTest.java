@@ -77,7 +77,7 @@ class OpenImdIgTest {
 				"OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
-				"OperationDefinition-device-alert-rates.json", "OperationDefinition-device-longevity.json", "OperationDefinition-lead-performance.json", "OperationDefinition-publish-advisory.json",
+				"OperationDefinition-device-alert-rates.json", "OperationDefinition-device-longevity.json", "OperationDefinition-lead-performance.json", "OperationDefinition-pump-therapy.json", "OperationDefinition-publish-advisory.json",
 				"OperationDefinition-advisory-status.json", "OperationDefinition-publish-information.json");
 		assertThat(npm.listResources("SearchParameter")).containsExactlyInAnyOrder(
 				"SearchParameter-DiagnosticReport-device.json", "SearchParameter-Task-triage-rank.json",
@@ -237,7 +237,7 @@ class OpenImdIgTest {
 				"OperationDefinition-pump-configuration.json", "OperationDefinition-manufacturer-export.json", "OperationDefinition-render.json",
 				"OperationDefinition-import-waveform.json", "OperationDefinition-submit-for-review.json",
 				"OperationDefinition-submit-analysis.json", "OperationDefinition-find-similar.json", "OperationDefinition-monitoring-periods.json",
-				"OperationDefinition-device-alert-rates.json", "OperationDefinition-device-longevity.json", "OperationDefinition-lead-performance.json", "OperationDefinition-publish-advisory.json",
+				"OperationDefinition-device-alert-rates.json", "OperationDefinition-device-longevity.json", "OperationDefinition-lead-performance.json", "OperationDefinition-pump-therapy.json", "OperationDefinition-publish-advisory.json",
 				"OperationDefinition-advisory-status.json", "OperationDefinition-publish-information.json", "CodeSystem-review.json", "CodeSystem-cardiac-waveform.json", "CodeSystem-advisory.json")) {
 			try (InputStream in = npm.loadResource(file)) {
 				assertThat(errors((Resource) FHIR.newJsonParser().parseResource(in))).as(file).isEmpty();

@@ -4,8 +4,6 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,10 +16,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
-import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -29,6 +25,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.deid.ManufacturersDevices;
+import org.openimd.server.pump.PumpTherapies;
 import org.openimd.server.security.AccessContext;
 import org.openimd.server.security.ApiScopes;
 import org.openimd.server.security.CareRelationships;
@@ -38,7 +35,8 @@ import org.openimd.server.security.login.Role;
  * De-identified statistics over all stored implanted cardiac devices: {@code $device-alert-rates}
  * (alerts and episodes per patient-year by device type), {@code $device-longevity} (time from implant
  * to RRT by model, and battery voltage by year since implant) and {@code $lead-performance} (lead
- * measurements by year since implant and out-of-range events, by lead model). Only counts, rates and
+ * measurements by year since implant and out-of-range events, by lead model), and over intrathecal pumps
+ * {@code $pump-therapy} (doses, refill intervals and check-rule warnings by drug and rule). Only counts, rates and
  * distributions, no figure about fewer than k patients ({@link SmallCells}). For administrators and
  * researchers ({@code openimd.research}) over every device; for a manufacturer over its own devices,
  * suppressed also where the difference from everyone's figure would describe fewer than k patients.
@@ -51,6 +49,7 @@ public class AnalyticsProvider {
 	static final String ALERT_RATES = "$device-alert-rates";
 	static final String LONGEVITY = "$device-longevity";
 	static final String LEAD_PERFORMANCE = "$lead-performance";
+	static final String PUMP_THERAPY = "$pump-therapy";
 	/** Administrators, researchers and manufacturers (these over their own devices). */
 	static final Predicate<AccessContext> MAY_ASK = access -> access.manufacturer().isPresent()
 			|| access.policy().filter(Role.ADMIN::equals).isPresent() || access.hasScope(ApiScopes.RESEARCH);
@@ -59,18 +58,20 @@ public class AnalyticsProvider {
 	private final AlertRates myAlertRates;
 	private final Longevity myLongevity;
 	private final LeadPerformance myLeads;
+	private final PumpTherapies myPumps;
 	private final ManufacturersDevices myManufacturers;
 	private final CareRelationships myCare;
 	private final AuditTrail myAudit;
 	private final Clock myClock;
 	private final int myMinimumPatients;
 
-	AnalyticsProvider(CardiacDevices theDevices, AlertRates theAlertRates, Longevity theLongevity, LeadPerformance theLeads,
+	AnalyticsProvider(CardiacDevices theDevices, AlertRates theAlertRates, Longevity theLongevity, LeadPerformance theLeads, PumpTherapies thePumps,
 			ManufacturersDevices theManufacturers, CareRelationships theCare, AuditTrail theAudit, Clock theClock, int theMinimumPatients) {
 		myDevices = theDevices;
 		myAlertRates = theAlertRates;
 		myLongevity = theLongevity;
 		myLeads = theLeads;
+		myPumps = thePumps;
 		myManufacturers = theManufacturers;
 		myCare = theCare;
 		myAudit = theAudit;
@@ -116,6 +117,20 @@ public class AnalyticsProvider {
 				byModel(question, strata, this::leadPerformance), chart, LeadPerformanceChart::draw);
 	}
 
+	@Operation(name = PUMP_THERAPY, idempotent = true)
+	public IBaseResource pumpTherapy(@OperationParam(name = "chart", max = 1) StringType theChart, RequestDetails theRequest) {
+		Optional<Charts> chart = Charts.asked(theChart);
+		Question question = question(theRequest, PUMP_THERAPY);
+		Parameters answer = answer(question);
+		PumpTherapy.describeDoses(answer, Strata.of(PumpTherapy.doses(myPumps.prescribed(question.asOf())), PumpTherapy.Figure::stratum,
+				question.ownDevices(), myMinimumPatients));
+		PumpTherapy.describeRefills(answer, Strata.of(PumpTherapy.refills(myPumps.refills(question.asOf())), PumpTherapy.Figure::stratum,
+				question.ownDevices(), myMinimumPatients));
+		PumpTherapy.describeWarnings(answer, Strata.of(PumpTherapy.warnings(myPumps.warnings(question.asOf())), PumpTherapy.Figure::stratum,
+				question.ownDevices(), myMinimumPatients));
+		return answered(theRequest, PUMP_THERAPY, "de-identified intrathecal pump therapy", question, answer, chart, PumpTherapyChart::draw);
+	}
+
 	/** Strata by manufacturer and model, each described by {@code theFigures}, then all together. */
 	private <T extends Strata.DeviceOfPatient & Strata.OfModel> Parameters byModel(Question theQuestion, Strata<T> theStrata,
 			BiConsumer<ParametersParameterComponent, List<T>> theFigures) {
@@ -133,7 +148,7 @@ public class AnalyticsProvider {
 	private static <T> void figuresUnlessSuppressed(ParametersParameterComponent theStratum, List<T> theDevices, boolean theSuppressed,
 			BiConsumer<ParametersParameterComponent, List<T>> theFigures) {
 		if (theSuppressed) {
-			theStratum.addPart().setName("suppressed").setValue(new BooleanType(true));
+			Figures.suppressed(theStratum);
 		} else {
 			theFigures.accept(theStratum, theDevices);
 		}
@@ -170,11 +185,11 @@ public class AnalyticsProvider {
 		figuresUnlessSuppressed(theStratum, theDevices, theSuppressed, (stratum, devices) -> {
 			AlertRates.Stratum figures = AlertRates.stratum(devices);
 			stratum.addPart().setName("patients").setValue(new IntegerType(figures.patients()));
-			stratum.addPart().setName("patientYears").setValue(rounded(figures.patientYears(), 1));
+			stratum.addPart().setName("patientYears").setValue(Figures.rounded(figures.patientYears(), 1));
 			stratum.addPart().setName("alerts").setValue(new IntegerType(figures.alerts()));
-			figures.alertsPerPatientYear().ifPresent(rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(rounded(rate, 2)));
+			figures.alertsPerPatientYear().ifPresent(rate -> stratum.addPart().setName("alertsPerPatientYear").setValue(Figures.rounded(rate, 2)));
 			stratum.addPart().setName("episodes").setValue(new IntegerType(figures.episodes()));
-			figures.episodesPerPatientYear().ifPresent(rate -> stratum.addPart().setName("episodesPerPatientYear").setValue(rounded(rate, 2)));
+			figures.episodesPerPatientYear().ifPresent(rate -> stratum.addPart().setName("episodesPerPatientYear").setValue(Figures.rounded(rate, 2)));
 		});
 	}
 
@@ -194,10 +209,10 @@ public class AnalyticsProvider {
 			ParametersParameterComponent survival = theStratum.addPart().setName("survival");
 			survival.addPart().setName("yearsSinceImplant").setValue(new IntegerType(point.yearsSinceImplant()));
 			survival.addPart().setName("atRisk").setValue(new IntegerType(point.atRisk()));
-			survival.addPart().setName("survival").setValue(rounded(point.survival(), 3));
+			survival.addPart().setName("survival").setValue(Figures.rounded(point.survival(), 3));
 		}
 		Longevity.medianYears(theDevices, myMinimumPatients)
-				.ifPresent(median -> theStratum.addPart().setName("medianYearsToReplacement").setValue(rounded(median, 1)));
+				.ifPresent(median -> theStratum.addPart().setName("medianYearsToReplacement").setValue(Figures.rounded(median, 1)));
 		distribution(theStratum, "batteryVoltage", YearlyDistribution.of(theDevices, Longevity.ImplantedDevice::voltages, myMinimumPatients));
 	}
 
@@ -211,10 +226,10 @@ public class AnalyticsProvider {
 		theStratum.addPart().setName("leads").setValue(new IntegerType(theLeads.size()));
 		double leadYears = theLeads.stream().mapToDouble(LeadPerformance.Lead::years).sum();
 		int outOfRange = theLeads.stream().mapToInt(LeadPerformance.Lead::outOfRange).sum();
-		theStratum.addPart().setName("leadYears").setValue(rounded(leadYears, 1));
+		theStratum.addPart().setName("leadYears").setValue(Figures.rounded(leadYears, 1));
 		theStratum.addPart().setName("outOfRangeEvents").setValue(new IntegerType(outOfRange));
 		if (leadYears > 0) {
-			theStratum.addPart().setName("outOfRangePerLeadYear").setValue(rounded(outOfRange / leadYears, 2));
+			theStratum.addPart().setName("outOfRangePerLeadYear").setValue(Figures.rounded(outOfRange / leadYears, 2));
 		}
 		for (LeadPerformance.Measure measure : LeadPerformance.Measure.values()) {
 			distribution(theStratum, measure.part(), YearlyDistribution.of(theLeads, lead -> lead.readings().get(measure), myMinimumPatients));
@@ -226,13 +241,9 @@ public class AnalyticsProvider {
 			ParametersParameterComponent distribution = theStratum.addPart().setName(theName);
 			distribution.addPart().setName("yearsSinceImplant").setValue(new IntegerType(year.yearsSinceImplant()));
 			distribution.addPart().setName("patients").setValue(new IntegerType(year.patients()));
-			distribution.addPart().setName("median").setValue(rounded(year.median(), 2));
-			distribution.addPart().setName("lowerQuartile").setValue(rounded(year.lowerQuartile(), 2));
-			distribution.addPart().setName("upperQuartile").setValue(rounded(year.upperQuartile(), 2));
+			distribution.addPart().setName("median").setValue(Figures.rounded(year.median(), 2));
+			distribution.addPart().setName("lowerQuartile").setValue(Figures.rounded(year.lowerQuartile(), 2));
+			distribution.addPart().setName("upperQuartile").setValue(Figures.rounded(year.upperQuartile(), 2));
 		}
-	}
-
-	private static DecimalType rounded(double theValue, int theDecimals) {
-		return new DecimalType(BigDecimal.valueOf(theValue).setScale(theDecimals, RoundingMode.HALF_UP));
 	}
 }

@@ -50,6 +50,11 @@ class PumpConfig {
 	}
 
 	@Bean
+	PumpTherapies pumpTherapies(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
+		return new StoredPumpTherapies(theOperations, theDaos, theClock);
+	}
+
+	@Bean
 	PumpTelemetryGuard pumpTelemetryGuard(PumpOperations theOperations, DaoRegistry theDaos, Clock theClock) {
 		return new PumpTelemetryGuard(theOperations, theDaos, theClock);
 	}

@@ -52,7 +52,8 @@ final class PumpDispenses {
 				.anyMatch(pump -> pump.getIdElement().getIdPart().equals(thePump.getIdElement().getIdPart()));
 	}
 
-	private static Date when(MedicationDispense theDispense) {
+	/** When a dispense was made: handed over, else prepared, else stored. */
+	static Date when(MedicationDispense theDispense) {
 		return theDispense.hasWhenHandedOver() ? theDispense.getWhenHandedOver()
 				: theDispense.hasWhenPrepared() ? theDispense.getWhenPrepared() : theDispense.getMeta().getLastUpdated();
 	}

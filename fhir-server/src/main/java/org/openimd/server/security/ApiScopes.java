@@ -24,7 +24,7 @@ public final class ApiScopes {
 	 */
 	public static final String ADMIN = "openimd.admin";
 
-	/** De-identified statistics over all stored data ({@code $device-alert-rates}, {@code $device-longevity}, {@code $lead-performance}), for researchers. */
+	/** De-identified statistics over all stored data ({@code $device-alert-rates}, {@code $device-longevity}, {@code $lead-performance}, {@code $pump-therapy}), for researchers. */
 	public static final String RESEARCH = "openimd.research";
 
 	private ApiScopes() {}

@@ -37,6 +37,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
+import org.openimd.server.pump.PumpInput;
 import org.openimd.server.security.login.Role;
 import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
@@ -56,6 +57,7 @@ class AnalyticsIT extends BaseServerIT {
 	private static final String OPERATION = "$device-alert-rates";
 	private static final String LONGEVITY = "$device-longevity";
 	private static final String LEAD_PERFORMANCE = "$lead-performance";
+	private static final String PUMP_THERAPY = "$pump-therapy";
 
 	@Test
 	void ratesAreExactWhereLargeEnoughAndSuppressedWhereAManufacturerCouldSingleOutAFewPatients() throws Exception {
@@ -113,7 +115,7 @@ class AnalyticsIT extends BaseServerIT {
 		IGenericClient clinician = as(personToken(Role.CLINICIAN, "Practitioner/" + practitioner, "user/*.cruds"));
 		IGenericClient ehr = client;
 		String administrator = personToken(Role.ADMIN, null, "user/*.rs");
-		for (String operation : List.of(OPERATION, LONGEVITY, LEAD_PERFORMANCE)) {
+		for (String operation : List.of(OPERATION, LONGEVITY, LEAD_PERFORMANCE, PUMP_THERAPY)) {
 			assertThat(refusal(() -> clinician.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
 					.as(operation).isEqualTo(403);
 			assertThat(refusal(() -> ehr.operation().onServer().named(operation).withNoParameters(Parameters.class).useHttpGet().execute()))
@@ -282,6 +284,77 @@ class AnalyticsIT extends BaseServerIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(svg.statusCode()).isEqualTo(200);
 		assertThat(svg.body()).startsWith("<svg").contains(rvModel + ", 0.25 out of range per lead-year");
+	}
+
+	/**
+	 * 12 patients with a SynchroMed II pump filled with sufentanil (which no other test prescribes), the
+	 * latest order of pump i at 10 + i ug/d (patient 0's earlier order at 40 ug/d does not count): median
+	 * 15.5, quartiles 12.75 and 18.25. Each pump refilled three times, 30 + i days apart: 24 intervals,
+	 * median 35.5 days, quartiles 32.75 and 38.25. The checks warn that sufentanil is off-label in that
+	 * pump (PUMP-03) on each order and each dispense, but today, after the month counted; the warnings
+	 * counted are those of last year: one on each pump's order, and one more on patient 0's first fill.
+	 */
+	@Test
+	void pumpTherapyIsDosesAndRefillIntervalsByDrugAndTheWarningsOfEachRule() throws Exception {
+		String acme = stored(new Organization().setName("Acme pumps " + UUID.randomUUID()));
+		String manufacturerName = client.read().resource(Organization.class).withId(acme).execute().getName();
+		Instant firstFill = Instant.parse("2025-02-01T10:00:00Z");
+		for (int index = 0; index < 12; index++) {
+			String patient = stored(new Patient().addIdentifier(uniqueIdentifier()));
+			String pump = stored(PumpInput.pump("8637-20", "20").setManufacturer(manufacturerName).setPatient(new Reference("Patient/" + patient)));
+			if (index == 0) {
+				stored(sufentanil("40").order(patient, pump).setAuthoredOn(Date.from(firstFill.minus(Duration.ofDays(10)))));
+			}
+			String order = "MedicationRequest/" + stored(sufentanil(String.valueOf(10 + index)).order(patient, pump).setAuthoredOn(Date.from(firstFill)));
+			for (int fill = 0; fill < 3; fill++) {
+				String dispense = stored(PumpInput.dispense(patient, order, PumpInput.of("sufentanil", "25", "ug/mL"), "20")
+						.setWhenHandedOver(Date.from(firstFill.plus(Duration.ofDays((long) fill * (30 + index))))));
+				if (index == 0 && fill == 0) {
+					stored(offLabelLastYear(patient, "MedicationDispense/" + dispense));
+				}
+			}
+			stored(offLabelLastYear(patient, order));
+		}
+
+		Parameters answer = as(TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).operation().onServer().named(PUMP_THERAPY)
+				.withNoParameters(Parameters.class).useHttpGet().execute();
+
+		ParametersParameterComponent dose = drugRow(answer, "dose", "Sufentanil");
+		assertThat(List.of(part(dose, "unit"), part(dose, "patients"), part(dose, "pumps"), part(dose, "lowerQuartile"), part(dose, "median"),
+				part(dose, "upperQuartile"))).containsExactly("ug/d", "12", "12", "12.75", "15.50", "18.25");
+		ParametersParameterComponent interval = drugRow(answer, "refillInterval", "Sufentanil");
+		assertThat(List.of(part(interval, "patients"), part(interval, "refills"), part(interval, "lowerQuartile"), part(interval, "median"),
+				part(interval, "upperQuartile"))).containsExactly("12", "24", "32.75", "35.50", "38.25");
+		ParametersParameterComponent offLabel = answer.getParameters("warning").stream()
+				.filter(row -> "PUMP-03".equals(((Coding) row.getPart().get(0).getValue()).getCode())).findFirst().orElseThrow();
+		assertThat(((Coding) offLabel.getPart().get(0).getValue()).getDisplay()).isEqualTo("off-label drug in a SynchroMed II pump");
+		assertThat(part(offLabel, "patients")).isEqualTo("12");
+		assertThat(part(offLabel, "firings")).isEqualTo("13");
+		assertThat(FHIR.newJsonParser().encodeResourceToString(answer)).doesNotContain("Patient/", "Device/", "MedicationRequest/");
+
+		Parameters acmes = as(TestClients.organisationSystemToken(baseUrl(), accessToken, "MANUFACTURER", "Organization/" + acme,
+				"system/Device.rs")).operation().onServer().named(PUMP_THERAPY).withNoParameters(Parameters.class).useHttpGet().execute();
+		assertThat(acmes.getParameters("dose")).as("only Acme's own pumps").extracting(row -> part(row, "drug")).containsExactly("Sufentanil");
+
+		HttpResponse<String> svg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + PUMP_THERAPY + "?chart=svg"))
+				.header("Authorization", "Bearer " + TestClients.systemToken(baseUrl(), accessToken, "openimd.research")).header("Accept", "image/svg+xml")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(svg.statusCode()).isEqualTo(200);
+		assertThat(svg.body()).startsWith("<svg").contains("median 35.50 d, 24 refills");
+	}
+
+	private static DetectedIssue offLabelLastYear(String thePatient, String theImplicated) {
+		return new DetectedIssue().setStatus(DetectedIssue.DetectedIssueStatus.FINAL).setPatient(new Reference("Patient/" + thePatient))
+				.setIdentified(new DateTimeType("2025-03-01T10:00:00Z")).addImplicated(new Reference(theImplicated))
+				.setCode(new CodeableConcept(new Coding(OpenImdUris.INTRATHECAL_RULE_SYSTEM, "PUMP-03", null)));
+	}
+
+	private static PumpInput sufentanil(String theBasalUgPerDay) {
+		return PumpInput.of("sufentanil", "25", "ug/mL").basal(theBasalUgPerDay, "ug/d");
+	}
+
+	private static ParametersParameterComponent drugRow(Parameters theAnswer, String theName, String theDrug) {
+		return theAnswer.getParameters(theName).stream().filter(row -> theDrug.equals(part(row, "drug"))).findFirst().orElseThrow();
 	}
 
 	private static ParametersParameterComponent modelStratum(Parameters theAnswer, String theModel) {
