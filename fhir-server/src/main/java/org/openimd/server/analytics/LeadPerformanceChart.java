@@ -39,7 +39,7 @@ final class LeadPerformanceChart {
 			}
 		}
 		String asOf = Charts.value(theAnswer.getParameter("asOf"));
-		LineChart.draw(theCanvas, new LineChart.Words("Median pacing lead impedance by years since implant, by lead model",
+		LineChart.draw(theCanvas, new LineChart.Words("Median pacing impedance by years since implant",
 				"Median of each lead's last impedance of each year since implant, counted up to " + asOf + "; a year is given only where at least "
 						+ Charts.value(theAnswer.getParameter("minimumPatientsPerFigure")) + " patients' leads were measured.",
 				"median pacing impedance by lead model, counted up to " + asOf, "years since lead implant"),

@@ -30,8 +30,8 @@ final class LongevityChart {
 			}
 		}
 		String asOf = Charts.value(theAnswer.getParameter("asOf"));
-		LineChart.draw(theCanvas, new LineChart.Words("Devices short of their recommended replacement time (RRT), by years since implant",
-				"Kaplan-Meier estimates by model, counted up to " + asOf + "; a point is given only where at least "
+		LineChart.draw(theCanvas, new LineChart.Words("Devices short of RRT, by years since implant",
+				"Kaplan-Meier estimates of devices still short of their recommended replacement time (RRT) by model, counted up to " + asOf + "; a point is given only where at least "
 						+ Charts.value(theAnswer.getParameter("minimumPatientsPerFigure")) + " devices were still followed.",
 				"Kaplan-Meier estimate by model, counted up to " + asOf, "years since implant"), 1, share -> String.format(Locale.ROOT, "%.0f %%", share * 100),
 				entries);

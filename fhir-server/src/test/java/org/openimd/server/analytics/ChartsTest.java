@@ -68,7 +68,8 @@ class ChartsTest {
 		String svg = svg(Charts.SVG.drawn(canvas -> LongevityChart.draw(answer, canvas)));
 
 		Document parsed = parsed(svg);
-		assertThat(parsed.getElementsByTagName("title").item(0).getTextContent()).contains("recommended replacement time");
+		assertThat(parsed.getElementsByTagName("title").item(0).getTextContent()).contains("short of RRT");
+		assertThat(parsed.getElementsByTagName("desc").item(0).getTextContent()).contains("recommended replacement time");
 		assertThat(svg).contains("Acme Pacer &lt;1&gt;, median 4.5 y", "Tiny T1: suppressed, too few patients", "all models: too few followed a year");
 		// 5 grid lines, the model's curve and its legend key; the curve: implant, then a step at each of 3 years
 		assertThat(parsed.getElementsByTagName("polyline").getLength()).isEqualTo(7);
