@@ -47,6 +47,7 @@ class IngestConfig {
 	@Bean
 	@ConditionalOnProperty(name = "openimd.mllp.enabled", havingValue = "true", matchIfMissing = true)
 	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest, SslBundles theSslBundles) {
-		return new MllpServer(theProperties, theIngest, MllpSockets.listenerFactory(theProperties, theSslBundles));
+		return new MllpServer(theProperties, (message, sender) -> theIngest.receive(message, IngestTransport.MLLP, sender).ack(),
+				MllpSockets.listenerFactory(theProperties, theSslBundles));
 	}
 }

@@ -39,12 +39,18 @@ final class MllpFraming {
 
 	/** The next frame's content, or null when the stream ends between frames. Bytes between frames are skipped. */
 	static byte[] read(InputStream theIn, int theMaxBytes) throws IOException {
+		return read(theIn, theMaxBytes, () -> {});
+	}
+
+	/** The same, telling {@code theFrameStarted} when a frame's start block has arrived. */
+	static byte[] read(InputStream theIn, int theMaxBytes, Runnable theFrameStarted) throws IOException {
 		int b;
 		while ((b = theIn.read()) != START_BLOCK) {
 			if (b == -1) {
 				return null;
 			}
 		}
+		theFrameStarted.run();
 		ByteArrayOutputStream message = new ByteArrayOutputStream(8192);
 		while (true) {
 			b = theIn.read();

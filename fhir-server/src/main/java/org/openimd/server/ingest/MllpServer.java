@@ -4,41 +4,73 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * HL7 MLLP over TCP: each message answered on the same connection with its ACK. Framing is read here
  * ({@link MllpFraming}) rather than by HAPI's server so that the exact bytes of every message,
  * parseable or not, reach the raw-message store.
+ *
+ * <p>Slow or hostile senders do not starve honest ones: a sender (by address) holds at most
+ * {@code connections-per-sender} connections; when every worker is taken, the connection idle longest
+ * (not processing a message) is closed to serve the newcomer, and if none is idle the newcomer is
+ * refused; a message (and a TLS handshake) must arrive whole within {@code message-timeout} of its
+ * first byte, however slowly it trickles.
  */
 class MllpServer implements SmartLifecycle {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(MllpServer.class);
 
+	/** What the listener hands each message to, with who sent it: the ACK to answer it with, if any. */
+	interface Receiver {
+		Optional<String> receive(byte[] theMessage, String theSender);
+	}
+
+	/** An open connection: processing a message or waiting for one, since when, and the deadline of what it is receiving. */
+	private static final class Connection {
+		private final Socket mySocket;
+		private final InetAddress mySender;
+		private volatile boolean myBusy;
+		private volatile long myLastActivity = System.nanoTime();
+		private volatile ScheduledFuture<?> myDeadline;
+		private volatile boolean myTimedOut;
+		private volatile boolean myEvicted;
+
+		private Connection(Socket theSocket) {
+			mySocket = theSocket;
+			mySender = theSocket.getInetAddress();
+		}
+	}
+
 	private final MllpProperties myProperties;
-	private final IngestSvc myIngest;
+	private final Receiver myReceiver;
 	private final MllpSockets.ListenerFactory myListenerFactory;
-	/** Open connections, and whether each is processing a message (true) or waiting for one. */
-	private final Map<Socket, AtomicBoolean> myConnections = new ConcurrentHashMap<>();
+	private final Set<Connection> myConnections = ConcurrentHashMap.newKeySet();
 	private volatile ServerSocket myServerSocket;
 	private ThreadPoolTaskExecutor myWorkers;
+	private ThreadPoolTaskScheduler myDeadlines;
 	private Thread myAcceptor;
 
-	MllpServer(MllpProperties theProperties, IngestSvc theIngest, MllpSockets.ListenerFactory theListenerFactory) {
+	MllpServer(MllpProperties theProperties, Receiver theReceiver, MllpSockets.ListenerFactory theListenerFactory) {
 		myProperties = theProperties;
-		myIngest = theIngest;
+		myReceiver = theReceiver;
 		myListenerFactory = theListenerFactory;
 	}
 
@@ -63,6 +95,11 @@ class MllpServer implements SmartLifecycle {
 		myWorkers.setWaitForTasksToCompleteOnShutdown(true);
 		myWorkers.setAwaitTerminationSeconds(20);
 		myWorkers.initialize();
+		myDeadlines = new ThreadPoolTaskScheduler();
+		myDeadlines.setThreadNamePrefix("mllp-deadlines-");
+		myDeadlines.setDaemon(true);
+		myDeadlines.setRemoveOnCancelPolicy(true);
+		myDeadlines.initialize();
 		myAcceptor = new Thread(this::acceptConnections, "mllp-acceptor");
 		myAcceptor.setDaemon(true);
 		myAcceptor.start();
@@ -73,8 +110,7 @@ class MllpServer implements SmartLifecycle {
 	private void acceptConnections() {
 		while (!myServerSocket.isClosed()) {
 			try {
-				Socket connection = myServerSocket.accept();
-				myWorkers.execute(() -> serve(connection));
+				admit(myServerSocket.accept());
 			} catch (IOException e) {
 				if (!myServerSocket.isClosed()) {
 					ourLog.warn("MLLP accept failed", e);
@@ -83,28 +119,56 @@ class MllpServer implements SmartLifecycle {
 		}
 	}
 
-	private void serve(Socket theConnection) {
-		String remote = theConnection.getRemoteSocketAddress().toString();
-		AtomicBoolean busy = new AtomicBoolean();
-		myConnections.put(theConnection, busy);
-		try (Socket connection = theConnection) {
-			connection.setSoTimeout((int) myProperties.idleTimeout().toMillis());
+	/** Serves a new connection, unless its sender already holds its share or every worker is processing a message. */
+	private void admit(Socket theSocket) {
+		Connection connection = new Connection(theSocket);
+		long fromSender = myConnections.stream().filter(open -> open.mySender.equals(connection.mySender)).count();
+		if (fromSender >= myProperties.connectionsPerSender()) {
+			ourLog.warn("MLLP connection from {} refused: that sender already has {} connections open", theSocket.getRemoteSocketAddress(), fromSender);
+			closeQuietly(theSocket);
+			return;
+		}
+		if (myConnections.size() >= myProperties.connections()) {
+			Optional<Connection> idlest = myConnections.stream().filter(open -> !open.myBusy)
+					.min(Comparator.comparingLong(open -> open.myLastActivity));
+			if (idlest.isEmpty()) {
+				ourLog.warn("MLLP connection from {} refused: all {} connections are processing messages", theSocket.getRemoteSocketAddress(),
+						myProperties.connections());
+				closeQuietly(theSocket);
+				return;
+			}
+			idlest.get().myEvicted = true;
+			myConnections.remove(idlest.get());
+			closeQuietly(idlest.get().mySocket);
+		}
+		myConnections.add(connection);
+		myWorkers.execute(() -> serve(connection));
+	}
+
+	private void serve(Connection theConnection) {
+		String remote = theConnection.mySocket.getRemoteSocketAddress().toString();
+		try (Socket socket = theConnection.mySocket) {
+			socket.setSoTimeout((int) myProperties.idleTimeout().toMillis());
 			try {
-				remote = MllpSockets.describeSender(connection);
+				startDeadline(theConnection);
+				remote = MllpSockets.describeSender(socket);
+				theConnection.myDeadline.cancel(false);
 			} catch (SSLException e) {
 				ourLog.warn("MLLP TLS handshake with {} failed: {}", remote, e.getMessage());
 				return;
 			}
-			InputStream in = new BufferedInputStream(connection.getInputStream());
-			OutputStream out = connection.getOutputStream();
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			OutputStream out = socket.getOutputStream();
 			byte[] message;
-			while ((message = MllpFraming.read(in, myProperties.maxMessageBytes())) != null) {
-				busy.set(true);
-				IngestSvc.Outcome outcome = myIngest.receive(message, IngestTransport.MLLP, remote);
-				if (outcome.ack().isPresent()) {
-					MllpFraming.write(out, outcome.ack().get().getBytes(StandardCharsets.ISO_8859_1));
+			while ((message = MllpFraming.read(in, myProperties.maxMessageBytes(), () -> startDeadline(theConnection))) != null) {
+				theConnection.myDeadline.cancel(false);
+				theConnection.myBusy = true;
+				Optional<String> ack = myReceiver.receive(message, remote);
+				if (ack.isPresent()) {
+					MllpFraming.write(out, ack.get().getBytes(StandardCharsets.ISO_8859_1));
 				}
-				busy.set(false);
+				theConnection.myLastActivity = System.nanoTime();
+				theConnection.myBusy = false;
 			}
 		} catch (MllpFraming.TruncatedFrameException e) {
 			// The sender never got an ACK for it and will send it again; the partial bytes are not a message.
@@ -113,12 +177,27 @@ class MllpServer implements SmartLifecycle {
 		} catch (SocketTimeoutException e) {
 			ourLog.info("MLLP connection from {} idle for {}; closed", remote, myProperties.idleTimeout());
 		} catch (SocketException e) {
-			ourLog.info("MLLP connection from {} dropped: {}", remote, e.getMessage());
+			if (theConnection.myTimedOut) {
+				ourLog.warn("MLLP connection from {} closed: what it began sending was not whole within {}", remote, myProperties.messageTimeout());
+			} else if (theConnection.myEvicted) {
+				ourLog.info("MLLP connection from {} closed, idle longest, to serve another sender", remote);
+			} else {
+				ourLog.info("MLLP connection from {} dropped: {}", remote, e.getMessage());
+			}
 		} catch (IOException e) {
 			ourLog.warn("MLLP connection from {} failed", remote, e);
 		} finally {
+			Optional.ofNullable(theConnection.myDeadline).ifPresent(deadline -> deadline.cancel(false));
 			myConnections.remove(theConnection);
 		}
+	}
+
+	/** What the connection has begun to send (a message, a TLS handshake) must be whole by the message timeout, else it is closed. */
+	private void startDeadline(Connection theConnection) {
+		theConnection.myDeadline = myDeadlines.schedule(() -> {
+			theConnection.myTimedOut = true;
+			closeQuietly(theConnection.mySocket);
+		}, Instant.now().plus(myProperties.messageTimeout()));
 	}
 
 	@Override
@@ -129,13 +208,14 @@ class MllpServer implements SmartLifecycle {
 			ourLog.debug("Closing the MLLP socket", e);
 		}
 		// Connections waiting for a message are closed now; those processing one finish and send its ACK.
-		myConnections.forEach((connection, busy) -> {
-			if (!busy.get()) {
-				closeQuietly(connection);
+		myConnections.forEach(connection -> {
+			if (!connection.myBusy) {
+				closeQuietly(connection.mySocket);
 			}
 		});
 		myWorkers.shutdown();
-		myConnections.keySet().forEach(MllpServer::closeQuietly);
+		myDeadlines.shutdown();
+		myConnections.forEach(connection -> closeQuietly(connection.mySocket));
 		ourLog.info("MLLP listener stopped");
 	}
 
