@@ -217,7 +217,8 @@ public class PumpPrescriptionCheck {
 		String family = thePrescription.pump().family();
 		ExactRatio usable = usableVolume(thePrescription);
 		Map<LimitingFactor, Integer> terms = new EnumMap<>(LimitingFactor.class);
-		terms.put(LimitingFactor.VOLUME, usable.dividedBy(theDailyVolume).floor().intValueExact());
+		// A dose so small that the reservoir would last beyond any int of days still lasts longer than the device term.
+		terms.put(LimitingFactor.VOLUME, usable.dividedBy(theDailyVolume).floor().min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValueExact());
 		terms.put(LimitingFactor.STABILITY, stabilityCap(thePrescription, theFindings));
 		terms.put(LimitingFactor.DEVICE, myFacts.parameter(family, "device-interval-ceiling").decimal().intValueExact());
 		thePrescription.daysSinceEri().ifPresent(days -> {

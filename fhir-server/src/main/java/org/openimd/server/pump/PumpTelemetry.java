@@ -26,6 +26,8 @@ final class PumpTelemetry {
 
 	static final String RESERVOIR_VOLUME = "reservoir-volume";
 	static final String BASAL_DAILY_VOLUME = "basal-daily-volume";
+	/** A century: longer than any pump's service life, so a forecast this far says only "not for the pump's life" (a project decision). */
+	static final long LONGEST_FORECAST_DAYS = 36_525;
 	static final String BOLUS_DAILY_VOLUME_MAX = "bolus-daily-volume-max";
 	static final String INFUSION_MODE = "infusion-mode";
 	static final String LOW_RESERVOIR_ALARM_VOLUME = "low-reservoir-alarm-volume";
@@ -173,8 +175,12 @@ final class PumpTelemetry {
 				.toLocalDate();
 	}
 
+	/**
+	 * Whole days the volume lasts, at most {@link #LONGEST_FORECAST_DAYS}: a daily volume so small that the
+	 * reservoir would outlast any pump (and any calendar) is forecast no further.
+	 */
 	private static long wholeDays(ExactRatio theVolume, ExactRatio theDailyVolume) {
-		return theVolume.signum() <= 0 ? 0 : theVolume.dividedBy(theDailyVolume).floor().longValueExact();
+		return theVolume.signum() <= 0 ? 0 : theVolume.dividedBy(theDailyVolume).floor().min(BigDecimal.valueOf(LONGEST_FORECAST_DAYS)).longValueExact();
 	}
 
 	private long days(String theParameter) {

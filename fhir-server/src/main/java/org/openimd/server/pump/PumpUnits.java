@@ -64,6 +64,9 @@ final class PumpUnits {
 
 	private static BigDecimal factor(Map<String, BigDecimal> theUnits, String thePart, String theUnit, String theLocation,
 			String theAccepted) {
+		if (thePart == null) {
+			throw new PumpInputException(theLocation, "a unit is required; use " + theAccepted);
+		}
 		BigDecimal factor = theUnits.get(thePart);
 		if (factor == null) {
 			String hint = "mcg".equals(thePart) ? " (write ug: mcg is not UCUM)" : "";

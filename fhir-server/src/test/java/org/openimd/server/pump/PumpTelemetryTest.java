@@ -84,6 +84,12 @@ class PumpTelemetryTest {
 	}
 
 	@Test
+	void aDailyVolumeTooSmallToEverEmptyTheReservoirIsForecastNoFurtherThanACentury() {
+		Forecast forecast = TELEMETRY.forecast(TELEMETRY.status(reading("18", "0.000000000000000000001"), SYNCHROMED_20), SYNCHROMED_20);
+		assertThat(forecast.emptyDate()).isEqualTo(READ_ON.plusDays(PumpTelemetry.LONGEST_FORECAST_DAYS));
+	}
+
+	@Test
 	void aReadingWithMoreThanThePumpHoldsWithoutItsTimeOrWithoutItsVolumesIsRefused() {
 		PumpInputException refused = catchThrowableOfType(() -> TELEMETRY.status(reading("40", "0.2"), SYNCHROMED_20), PumpInputException.class);
 		assertThat(refused.location()).contains(PumpTelemetry.RESERVOIR_VOLUME);
