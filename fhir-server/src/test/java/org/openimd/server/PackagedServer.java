@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.openimd.server.tls.SelfSignedKeyStore;
 
 /**
@@ -40,6 +42,25 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 	 * with {@code theArguments} after the test's own, and waits until it is ready.
 	 */
 	public static PackagedServer start(Path theWorkDir, int thePort, String theName, List<String> theArguments) throws Exception {
+		return start(theWorkDir, thePort, theName, theArguments, Map.of(),
+				(process, log) -> awaitCertificate(process, theWorkDir.resolve("data/tls"), log));
+	}
+
+	/**
+	 * The same with {@code theEnvironment} added to the launcher's, and an HTTP client that trusts
+	 * {@code theTrust}: for a server given a certificate rather than making its own.
+	 */
+	public static PackagedServer start(Path theWorkDir, int thePort, String theName, List<String> theArguments, Map<String, String> theEnvironment,
+			SSLContext theTrust) throws Exception {
+		return start(theWorkDir, thePort, theName, theArguments, theEnvironment, (process, log) -> HttpClient.newBuilder().sslContext(theTrust).build());
+	}
+
+	private interface Trust {
+		HttpClient clientFor(Process theProcess, Path theLogFile) throws Exception;
+	}
+
+	private static PackagedServer start(Path theWorkDir, int thePort, String theName, List<String> theArguments, Map<String, String> theEnvironment,
+			Trust theTrust) throws Exception {
 		List<String> command = new ArrayList<>(List.of(
 				System.getProperty("openimd.server.launcher"),
 				"--server.port=" + thePort,
@@ -49,23 +70,29 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 				.forEach((key, value) -> command.add("--" + key + "=" + value));
 		TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
 		command.addAll(theArguments);
-		Path logFile = Path.of(System.getProperty("openimd.it.logs", theWorkDir.toString()))
-				.resolve("packaged-server-" + TestDatabase.current().name().toLowerCase() + "-" + theName + ".log");
-		Files.createDirectories(logFile.getParent());
+		Path logFile = logFile(theWorkDir, theName);
 		long startedAt = System.nanoTime();
 		ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(theWorkDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(logFile.toFile());
+		builder.environment().putAll(theEnvironment);
 		// the JVM the launcher runs, and the one its class-data-sharing archive was made with
 		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
 		Process process = builder.start();
-		PackagedServer server = new PackagedServer(process, logFile, awaitCertificate(process, theWorkDir.resolve("data/tls"), logFile));
+		PackagedServer server = new PackagedServer(process, logFile, theTrust.clientFor(process, logFile));
 		server.awaitReady(thePort);
 		System.out.printf(
 				"OpenIMD launcher (%s, %s start): ready in %.1f s, resident memory %d MiB%n",
 				TestDatabase.current(), theName, (System.nanoTime() - startedAt) / 1e9, server.residentMiB());
 		return server;
+	}
+
+	private static Path logFile(Path theWorkDir, String theName) throws IOException {
+		Path logFile = Path.of(System.getProperty("openimd.it.logs", theWorkDir.toString()))
+				.resolve("packaged-server-" + TestDatabase.current().name().toLowerCase() + "-" + theName + ".log");
+		Files.createDirectories(logFile.getParent());
+		return logFile;
 	}
 
 	private static HttpClient awaitCertificate(Process theProcess, Path theTlsDirectory, Path theLogFile) throws Exception {
