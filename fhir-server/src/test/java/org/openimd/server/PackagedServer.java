@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +67,11 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 				"--server.port=" + thePort,
 				// any free MLLP port, so that a server a developer runs on 2575 does not get in the way
 				"--openimd.mllp.port=0"));
-		TestDatabase.current().packagedServerProperties()
-				.forEach((key, value) -> command.add("--" + key + "=" + value));
-		TestClients.registrations().forEach((key, value) -> command.add("--" + key + "=" + value));
+		// a property given twice on the command line would be both values joined; a caller's wins
+		Map<String, String> defaults = new LinkedHashMap<>(TestDatabase.current().packagedServerProperties());
+		defaults.putAll(TestClients.registrations());
+		defaults.keySet().removeIf(key -> theArguments.stream().anyMatch(argument -> argument.startsWith("--" + key + "=")));
+		defaults.forEach((key, value) -> command.add("--" + key + "=" + value));
 		command.addAll(theArguments);
 		Path logFile = logFile(theWorkDir, theName);
 		long startedAt = System.nanoTime();
