@@ -9,16 +9,22 @@ import org.openimd.server.TestClients;
 final class AccessTokens {
 	private static final Duration RENEW_AFTER = Duration.ofMinutes(4);
 	private final String myBase;
+	private final String myScope;
 	private String myToken;
 	private Instant myIssuedAt = Instant.MIN;
 
 	AccessTokens(String theBase) {
+		this(theBase, "system/*.cruds");
+	}
+
+	AccessTokens(String theBase, String theScope) {
 		myBase = theBase;
+		myScope = theScope;
 	}
 
 	synchronized String current() throws IOException, InterruptedException {
 		if (Instant.now().isAfter(myIssuedAt.plus(RENEW_AFTER))) {
-			myToken = TestClients.accessToken(myBase, TestClients.FULL_ACCESS, "system/*.cruds");
+			myToken = TestClients.accessToken(myBase, TestClients.FULL_ACCESS, myScope);
 			myIssuedAt = Instant.now();
 		}
 		return myToken;

@@ -62,13 +62,12 @@ public record PackagedServer(Process process, Path logFile, HttpClient http) {
 
 	private static PackagedServer start(Path theWorkDir, int thePort, String theName, List<String> theArguments, Map<String, String> theEnvironment,
 			Trust theTrust) throws Exception {
-		List<String> command = new ArrayList<>(List.of(
-				System.getProperty("openimd.server.launcher"),
-				"--server.port=" + thePort,
-				// any free MLLP port, so that a server a developer runs on 2575 does not get in the way
-				"--openimd.mllp.port=0"));
+		List<String> command = new ArrayList<>(List.of(System.getProperty("openimd.server.launcher"), "--server.port=" + thePort));
 		// a property given twice on the command line would be both values joined; a caller's wins
-		Map<String, String> defaults = new LinkedHashMap<>(TestDatabase.current().packagedServerProperties());
+		Map<String, String> defaults = new LinkedHashMap<>();
+		// any free MLLP port, so that a server a developer runs on 2575 does not get in the way
+		defaults.put("openimd.mllp.port", "0");
+		defaults.putAll(TestDatabase.current().packagedServerProperties());
 		defaults.putAll(TestClients.registrations());
 		defaults.keySet().removeIf(key -> theArguments.stream().anyMatch(argument -> argument.startsWith("--" + key + "=")));
 		defaults.forEach((key, value) -> command.add("--" + key + "=" + value));

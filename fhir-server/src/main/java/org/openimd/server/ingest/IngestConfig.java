@@ -1,13 +1,14 @@
 package org.openimd.server.ingest;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.ig.OpenImdIg;
 import org.openimd.ig.ShapeCheckedValidator;
-import org.openimd.server.audit.AuditTrail;
 import org.openimd.mappers.idco.IdcoOruMapper;
+import org.openimd.server.audit.AuditTrail;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.ssl.SslBundles;
@@ -38,16 +39,16 @@ class IngestConfig {
 
 	@Bean
 	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
-			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms, Clock theClock) {
+			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms, MeterRegistry theMeters, Clock theClock) {
 		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
 				new ShapeCheckedValidator(OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), CONFORMANT_SHAPES_KEPT), theSystemDao,
-				theApplicationAcks, theAudit, theClock);
+				theApplicationAcks, theAudit, theMeters, theClock);
 	}
 
 	@Bean
 	@ConditionalOnProperty(name = "openimd.mllp.enabled", havingValue = "true", matchIfMissing = true)
-	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest, SslBundles theSslBundles) {
+	MllpServer mllpServer(MllpProperties theProperties, IngestSvc theIngest, SslBundles theSslBundles, MeterRegistry theMeters) {
 		return new MllpServer(theProperties, (message, sender) -> theIngest.receive(message, IngestTransport.MLLP, sender).ack(),
-				MllpSockets.listenerFactory(theProperties, theSslBundles));
+				MllpSockets.listenerFactory(theProperties, theSslBundles), theMeters);
 	}
 }

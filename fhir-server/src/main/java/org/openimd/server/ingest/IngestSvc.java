@@ -4,9 +4,13 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
@@ -46,6 +50,10 @@ public class IngestSvc {
 
 	private static final int MAX_ERRORS_REPORTED = 5;
 
+	static final String MESSAGES_METRIC = "openimd.ingest.messages";
+	static final String DURATION_METRIC = "openimd.ingest.duration";
+
+	private final MeterRegistry myMeters;
 	private final IngestMessageStore myStore;
 	private final IdcoOruMapper myMapper;
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
@@ -55,7 +63,9 @@ public class IngestSvc {
 	private final Clock myClock;
 
 	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, ShapeCheckedValidator theValidator,
-			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, Clock theClock) {
+			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, MeterRegistry theMeters,
+			Clock theClock) {
+		myMeters = theMeters;
 		myStore = theStore;
 		myMapper = theMapper;
 		myValidator = theValidator;
@@ -89,7 +99,19 @@ public class IngestSvc {
 				header.map(MshHeader::controlId).filter(controlId -> !controlId.isEmpty()).orElse(null),
 				header.map(h -> h.messageType() + "^" + h.triggerEvent()).orElse(null),
 				theMessage);
-		return audited(process(id, theMessage, receivedAt, header), header, theRemoteAddress);
+		long started = System.nanoTime();
+		Outcome outcome = audited(process(id, theMessage, receivedAt, header), header, theRemoteAddress);
+		measured(theTransport, outcome.status(), Duration.ofNanos(System.nanoTime() - started));
+		return outcome;
+	}
+
+	/** Messages by how they came and what became of them, and how long they took from receipt to answer. */
+	private void measured(IngestTransport theTransport, IngestStatus theStatus, Duration theTime) {
+		String transport = theTransport.name().toLowerCase(Locale.ROOT);
+		String status = theStatus.name().toLowerCase(Locale.ROOT);
+		myMeters.counter(MESSAGES_METRIC, "transport", transport, "status", status).increment();
+		Timer.builder(DURATION_METRIC).description("From a message's receipt to its answer").tags("transport", transport, "status", status)
+				.register(myMeters).record(theTime);
 	}
 
 	/** Runs a stored message that was not accepted through the pipeline again, e.g. after a mapping fix. */

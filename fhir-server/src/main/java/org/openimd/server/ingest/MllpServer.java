@@ -1,5 +1,8 @@
 package org.openimd.server.ingest;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +15,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,8 +65,24 @@ class MllpServer implements SmartLifecycle {
 		}
 	}
 
+	static final String CONNECTIONS_METRIC = "openimd.mllp.connections";
+	static final String CUT_OFF_METRIC = "openimd.mllp.connections.cut.off";
+
+	/** Why the listener closed a connection a sender did not close itself. */
+	private enum CutOff {
+		SENDER_HOLDS_ITS_SHARE,
+		ALL_BUSY,
+		IDLE_LONGEST,
+		MESSAGE_TIMEOUT;
+
+		String tag() {
+			return name().toLowerCase(Locale.ROOT).replace('_', '-');
+		}
+	}
+
 	private final MllpProperties myProperties;
 	private final Receiver myReceiver;
+	private final Map<CutOff, Counter> myCutOffs = new EnumMap<>(CutOff.class);
 	private final MllpSockets.ListenerFactory myListenerFactory;
 	private final Set<Connection> myConnections = ConcurrentHashMap.newKeySet();
 	private volatile ServerSocket myServerSocket;
@@ -68,10 +90,16 @@ class MllpServer implements SmartLifecycle {
 	private ThreadPoolTaskScheduler myDeadlines;
 	private Thread myAcceptor;
 
-	MllpServer(MllpProperties theProperties, Receiver theReceiver, MllpSockets.ListenerFactory theListenerFactory) {
+	MllpServer(MllpProperties theProperties, Receiver theReceiver, MllpSockets.ListenerFactory theListenerFactory, MeterRegistry theMeters) {
 		myProperties = theProperties;
 		myReceiver = theReceiver;
 		myListenerFactory = theListenerFactory;
+		Gauge.builder(CONNECTIONS_METRIC, myConnections, Set::size).description("MLLP connections open").register(theMeters);
+		// every reason counted from zero, so that an alert on its increase sees the first one
+		for (CutOff reason : CutOff.values()) {
+			myCutOffs.put(reason, Counter.builder(CUT_OFF_METRIC).description("MLLP connections the listener closed or refused, by why")
+					.tag("reason", reason.tag()).register(theMeters));
+		}
 	}
 
 	/** The port listened on; useful when configured as 0. */
@@ -125,6 +153,7 @@ class MllpServer implements SmartLifecycle {
 		long fromSender = myConnections.stream().filter(open -> open.mySender.equals(connection.mySender)).count();
 		if (fromSender >= myProperties.connectionsPerSender()) {
 			ourLog.warn("MLLP connection from {} refused: that sender already has {} connections open", theSocket.getRemoteSocketAddress(), fromSender);
+			myCutOffs.get(CutOff.SENDER_HOLDS_ITS_SHARE).increment();
 			closeQuietly(theSocket);
 			return;
 		}
@@ -134,10 +163,12 @@ class MllpServer implements SmartLifecycle {
 			if (idlest.isEmpty()) {
 				ourLog.warn("MLLP connection from {} refused: all {} connections are processing messages", theSocket.getRemoteSocketAddress(),
 						myProperties.connections());
+				myCutOffs.get(CutOff.ALL_BUSY).increment();
 				closeQuietly(theSocket);
 				return;
 			}
 			idlest.get().myEvicted = true;
+			myCutOffs.get(CutOff.IDLE_LONGEST).increment();
 			myConnections.remove(idlest.get());
 			closeQuietly(idlest.get().mySocket);
 		}
@@ -196,6 +227,7 @@ class MllpServer implements SmartLifecycle {
 	private void startDeadline(Connection theConnection) {
 		theConnection.myDeadline = myDeadlines.schedule(() -> {
 			theConnection.myTimedOut = true;
+			myCutOffs.get(CutOff.MESSAGE_TIMEOUT).increment();
 			closeQuietly(theConnection.mySocket);
 		}, Instant.now().plus(myProperties.messageTimeout()));
 	}

@@ -2,6 +2,8 @@ package org.openimd.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -31,6 +33,7 @@ class MllpServerTest {
 	private static final String ACK = "MSH|^~\\&|OPENIMD\rMSA|AA|1\r";
 
 	private final List<Socket> mySockets = new ArrayList<>();
+	private final MeterRegistry myMeters = new SimpleMeterRegistry();
 	private MllpServer myServer;
 
 	@AfterEach
@@ -52,6 +55,7 @@ class MllpServerTest {
 		assertThat(honestExchange()).isEqualTo(ACK);
 		// each byte well within the idle timeout, yet the message never whole
 		assertThat(trickleUntilClosed(slow, Duration.ofMillis(200), Duration.ofSeconds(20))).as("closed by the message timeout").isTrue();
+		assertThat(cutOff("message-timeout")).isEqualTo(1);
 		assertThat(honestExchange()).isEqualTo(ACK);
 	}
 
@@ -81,6 +85,7 @@ class MllpServerTest {
 		// with a 10-minute idle timeout and only 4 workers, an honest sender would wait for minutes were the idle not closed for it
 		assertThat(honestExchange()).isEqualTo(ACK);
 		assertThat(honestExchange()).isEqualTo(ACK);
+		assertThat(cutOff("idle-longest")).isGreaterThanOrEqualTo(2);
 	}
 
 	@Test
@@ -102,6 +107,7 @@ class MllpServerTest {
 			}
 		}
 		assertThat(refused).as("5 connections from one sender, 2 allowed").isEqualTo(3);
+		assertThat(cutOff("sender-holds-its-share")).isEqualTo(3);
 		assertThat(honestExchange()).isEqualTo(ACK);
 	}
 
@@ -127,6 +133,8 @@ class MllpServerTest {
 		Socket newcomer = connect("127.0.0.4");
 		newcomer.setSoTimeout(10_000);
 		assertThat(newcomer.getInputStream().read()).as("refused, not queued behind them").isEqualTo(-1);
+		assertThat(cutOff("all-busy")).isEqualTo(1);
+		assertThat(myMeters.get(MllpServer.CONNECTIONS_METRIC).gauge().value()).isEqualTo(2);
 
 		release.countDown();
 		for (Socket socket : busy) {
@@ -138,8 +146,12 @@ class MllpServerTest {
 			throws IOException {
 		MllpProperties properties = new MllpProperties(true, 0, theConnections, thePerSender, Duration.ofMinutes(10), theMessageTimeout, theMaxBytes,
 				InetAddress.getLoopbackAddress(), null, MllpProperties.ClientAuth.NONE);
-		myServer = new MllpServer(properties, theReceiver, (port, address) -> new ServerSocket(port, 0, address));
+		myServer = new MllpServer(properties, theReceiver, (port, address) -> new ServerSocket(port, 0, address), myMeters);
 		myServer.start();
+	}
+
+	private double cutOff(String theReason) {
+		return myMeters.get(MllpServer.CUT_OFF_METRIC).tag("reason", theReason).counter().count();
 	}
 
 	private Socket connect(String theFrom) throws IOException {
