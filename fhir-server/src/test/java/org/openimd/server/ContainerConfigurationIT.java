@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -147,24 +146,11 @@ class ContainerConfigurationIT {
 		return context;
 	}
 
-	/** One MLLP exchange: the message framed, its ACK unframed. */
 	private static String exchange(SSLContext theContext, int thePort, String theMessage) throws IOException {
 		try (SSLSocket socket = (SSLSocket) theContext.getSocketFactory().createSocket()) {
 			socket.connect(new InetSocketAddress("localhost", thePort), 10_000);
 			socket.setSoTimeout(60_000);
-			OutputStream out = socket.getOutputStream();
-			out.write(0x0B);
-			out.write(theMessage.getBytes(StandardCharsets.ISO_8859_1));
-			out.write(new byte[] {0x1C, 0x0D});
-			out.flush();
-			InputStream in = socket.getInputStream();
-			StringBuilder ack = new StringBuilder();
-			for (int b = in.read(); b != -1 && b != 0x1C; b = in.read()) {
-				if (b != 0x0B) {
-					ack.append((char) b);
-				}
-			}
-			return ack.toString();
+			return MllpExchange.exchange(socket, theMessage);
 		}
 	}
 

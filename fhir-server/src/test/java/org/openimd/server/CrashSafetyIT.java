@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -97,7 +95,7 @@ class CrashSafetyIT {
 					.filter(message -> !sent.getOrDefault(controlId(message), new Sent(message, false)).acknowledged()).toList();
 			try (Socket socket = connect(mllpPort)) {
 				for (String message : unacknowledged) {
-					assertThat(exchange(socket, message)).as("sent again: " + controlId(message)).contains("MSA|AA|" + controlId(message));
+					assertThat(MllpExchange.exchange(socket, message)).as("sent again: " + controlId(message)).contains("MSA|AA|" + controlId(message));
 				}
 			}
 
@@ -135,7 +133,7 @@ class CrashSafetyIT {
 		try (Socket socket = connect(thePort)) {
 			for (String message : theMessages) {
 				theSent.put(controlId(message), new Sent(message, false));
-				if (exchange(socket, message).contains("MSA|AA|")) {
+				if (MllpExchange.exchange(socket, message).contains("MSA|AA|")) {
 					theSent.put(controlId(message), new Sent(message, true));
 					theAcknowledged.incrementAndGet();
 				}
@@ -150,25 +148,6 @@ class CrashSafetyIT {
 		socket.connect(new InetSocketAddress("localhost", thePort), 10_000);
 		socket.setSoTimeout(120_000);
 		return socket;
-	}
-
-	private static String exchange(Socket theSocket, String theMessage) throws IOException {
-		OutputStream out = theSocket.getOutputStream();
-		out.write(0x0B);
-		out.write(theMessage.getBytes(StandardCharsets.ISO_8859_1));
-		out.write(new byte[] {0x1C, 0x0D});
-		out.flush();
-		InputStream in = theSocket.getInputStream();
-		StringBuilder ack = new StringBuilder();
-		for (int b = in.read(); b != 0x1C; b = in.read()) {
-			if (b == -1) {
-				throw new IOException("connection closed before the ACK");
-			}
-			if (b != 0x0B) {
-				ack.append((char) b);
-			}
-		}
-		return ack.toString();
 	}
 
 	private static String controlId(String theMessage) {

@@ -5,13 +5,9 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
+import org.openimd.server.drawing.PngDrawing;
 
 /**
  * A chart as a PNG, drawn at twice its size in pixels so that it stays sharp on high-density screens.
@@ -58,23 +54,12 @@ final class PngChart implements ChartCanvas {
 		myGraphics.setColor(new Color(theRgb));
 		myGraphics.setStroke(theDashed ? new BasicStroke((float) theWidth, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
 				: new BasicStroke((float) theWidth));
-		Path2D.Double path = new Path2D.Double();
-		path.moveTo(theXs[0], theYs[0]);
-		for (int i = 1; i < theXs.length; i++) {
-			path.lineTo(theXs[i], theYs[i]);
-		}
-		myGraphics.draw(path);
+		myGraphics.draw(PngDrawing.polyline(theXs, theYs));
 	}
 
 	@Override
 	public byte[] finish() {
 		myGraphics.dispose();
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try {
-			ImageIO.write(myImage, "png", bytes);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return bytes.toByteArray();
+		return PngDrawing.encoded(myImage);
 	}
 }

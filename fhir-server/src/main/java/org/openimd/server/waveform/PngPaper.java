@@ -6,12 +6,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
+import org.openimd.server.drawing.PngDrawing;
 
 /** ECG paper as a PNG at {@link #PIXELS_PER_MM} pixels per millimetre (127 dpi). */
 final class PngPaper implements PaperCanvas {
@@ -29,13 +25,7 @@ final class PngPaper implements PaperCanvas {
 		PngPaper png = new PngPaper();
 		thePaper.drawOn(png);
 		png.myGraphics.dispose();
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try {
-			ImageIO.write(png.myImage, "png", bytes);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return bytes.toByteArray();
+		return PngDrawing.encoded(png.myImage);
 	}
 
 	@Override
@@ -63,12 +53,7 @@ final class PngPaper implements PaperCanvas {
 		myGraphics.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
 		myGraphics.setColor(Color.BLACK);
 		myGraphics.setStroke(new BasicStroke(0.25f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-		Path2D.Double path = new Path2D.Double();
-		path.moveTo(theXs[0], theYs[0]);
-		for (int i = 1; i < theXs.length; i++) {
-			path.lineTo(theXs[i], theYs[i]);
-		}
-		myGraphics.draw(path);
+		myGraphics.draw(PngDrawing.polyline(theXs, theYs));
 	}
 
 	@Override
