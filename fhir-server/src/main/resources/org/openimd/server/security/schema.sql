@@ -110,3 +110,11 @@ CREATE TABLE IF NOT EXISTS openimd_resource_owner (
     expires_at ${instant} NOT NULL,
     server_base varchar(400) NOT NULL
 );
+-- Failed sign-in steps by network address, for the throttle across accounts: in the database, so that
+-- every node of a cluster counts every node's failures, and a restart forgets none.
+CREATE TABLE IF NOT EXISTS openimd_signin_failure (
+    address varchar(100) NOT NULL,
+    failed_at ${instant} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS openimd_signin_failure_address ON openimd_signin_failure (address, failed_at);
+CREATE INDEX IF NOT EXISTS openimd_signin_failure_time ON openimd_signin_failure (failed_at);

@@ -38,8 +38,8 @@ class LoginConfig {
 	}
 
 	@Bean
-	SignInThrottle signInThrottle(LoginProperties theProperties, Clock theClock) {
-		return new SignInThrottle(theProperties, theClock);
+	SignInThrottle signInThrottle(DataSource theDataSource, SecuritySchema theSchema, LoginProperties theProperties, Clock theClock) {
+		return new SignInThrottle(new JdbcTemplate(theDataSource), theProperties, theClock);
 	}
 
 	@Bean

@@ -10,9 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFailedAttempts wrong passwords or codes in a row after which the account is locked
  * @param lockout how long it then stays locked
  * @param minPasswordLength the shortest password an account may be given
- * @param maxFailuresPerAddress failed sign-in steps from one network address, across all accounts,
- *     after which that address may not try again until {@code addressWindow} has passed since its first
- *     failure. Behind a reverse proxy, let the server see clients' addresses
+ * @param maxFailuresPerAddress failed sign-in steps from one network address, across all accounts and
+ *     all nodes, within the last {@code addressWindow}, from which on that address may not try again
+ *     until fewer are. Behind a reverse proxy, let the server see clients' addresses
  *     ({@code server.forward-headers-strategy=native}), or the proxy's one address is throttled for all
  * @param addressWindow that window
  */
