@@ -114,8 +114,10 @@ final class LeadPerformance {
 	/** The leads of one implanted cardiac device, with what its interrogations and alerts up to {@code theAsOf} tell of each. */
 	List<Lead> of(CardiacDevices.History theGenerator, Instant theAsOf) {
 		List<Lead> leads = new ArrayList<>();
-		List<DetectedIssue> alerts = myDevices.alerts(theGenerator.reference(), theAsOf);
-		for (Device lead : myDevices.leads(theGenerator)) {
+		List<Device> devices = myDevices.leads(theGenerator);
+		// a generator without leads (a loop recorder) needs no alerts read
+		List<DetectedIssue> alerts = devices.isEmpty() ? List.of() : myDevices.alerts(theGenerator.reference(), theAsOf);
+		for (Device lead : devices) {
 			Optional<Chamber> chamber = lead.getProperty().stream().filter(property -> property.getType().getCoding().stream()
 							.anyMatch(coding -> Mdc.SYSTEM.equals(coding.getSystem()) && LEAD_LOCATION.equals(coding.getCode())))
 					.flatMap(property -> property.getValueCode().stream()).map(Chamber::of).flatMap(Optional::stream).findFirst();

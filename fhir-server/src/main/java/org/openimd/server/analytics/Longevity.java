@@ -78,6 +78,7 @@ final class Longevity {
 	 * least {@code theK}, so that no point describes fewer than k devices.
 	 */
 	static List<SurvivalPoint> survival(List<ImplantedDevice> theDevices, int theK) {
+		List<Step> steps = steps(theDevices);
 		List<SurvivalPoint> points = new ArrayList<>();
 		for (int year = 1; ; year++) {
 			int atRisk = atRisk(theDevices, year);
@@ -86,36 +87,58 @@ final class Longevity {
 			}
 			long reached = reachedBy(theDevices, year);
 			if (reached == 0 || reached >= theK) {
-				points.add(new SurvivalPoint(year, atRisk, estimate(theDevices, year)));
+				points.add(new SurvivalPoint(year, atRisk, estimate(steps, year)));
 			}
 		}
 	}
 
 	/** The first time the estimate falls to one half or below, where at least {@code theK} devices were still followed. */
 	static Optional<Double> medianYears(List<ImplantedDevice> theDevices, int theK) {
-		return eventTimes(theDevices).stream().filter(time -> estimate(theDevices, time) <= 0.5).findFirst()
+		return steps(theDevices).stream().filter(step -> step.survival() <= 0.5).findFirst().map(Step::years)
 				.filter(time -> atRisk(theDevices, time) >= theK);
 	}
 
-	/** The product over each time t up to {@code theYears} at which devices reached RRT of 1 − reached(t) / followed at t. */
-	private static double estimate(List<ImplantedDevice> theDevices, double theYears) {
+	/** The estimate just after a time at which devices reached RRT. */
+	private record Step(double years, double survival) {}
+
+	/**
+	 * The estimate's steps, in one pass over the devices by time: at each time t at which devices reached
+	 * RRT, the product so far of 1 − reached(t) / followed at t.
+	 */
+	private static List<Step> steps(List<ImplantedDevice> theDevices) {
+		List<ImplantedDevice> byTime = theDevices.stream().sorted(Comparator.comparingDouble(ImplantedDevice::years)).toList();
+		List<Step> steps = new ArrayList<>();
 		double survival = 1;
-		for (double time : eventTimes(theDevices)) {
-			if (time > theYears) {
+		int index = 0;
+		while (index < byTime.size()) {
+			double time = byTime.get(index).years();
+			int atRisk = byTime.size() - index;
+			int reached = 0;
+			while (index < byTime.size() && byTime.get(index).years() == time) {
+				reached += byTime.get(index).reachedReplacement() ? 1 : 0;
+				index++;
+			}
+			if (reached > 0) {
+				survival *= 1 - (double) reached / atRisk;
+				steps.add(new Step(time, survival));
+			}
+		}
+		return steps;
+	}
+
+	private static double estimate(List<Step> theSteps, double theYears) {
+		double survival = 1;
+		for (Step step : theSteps) {
+			if (step.years() > theYears) {
 				break;
 			}
-			long reached = theDevices.stream().filter(device -> device.reachedReplacement() && device.years() == time).count();
-			survival *= 1 - (double) reached / atRisk(theDevices, time);
+			survival = step.survival();
 		}
 		return survival;
 	}
 
 	private static long reachedBy(List<ImplantedDevice> theDevices, double theYears) {
 		return theDevices.stream().filter(device -> device.reachedReplacement() && device.years() <= theYears).count();
-	}
-
-	private static List<Double> eventTimes(List<ImplantedDevice> theDevices) {
-		return theDevices.stream().filter(ImplantedDevice::reachedReplacement).map(ImplantedDevice::years).distinct().sorted().toList();
 	}
 
 	private static int atRisk(List<ImplantedDevice> theDevices, double theYears) {

@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -22,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,11 +225,12 @@ class MllpServer implements SmartLifecycle {
 
 	/** What the connection has begun to send (a message, a TLS handshake) must be whole by the message timeout, else it is closed. */
 	private void startDeadline(Connection theConnection) {
-		theConnection.myDeadline = myDeadlines.schedule(() -> {
+		// a delay, not a moment: the deadline is elapsed time, whatever the wall clock does meanwhile
+		theConnection.myDeadline = myDeadlines.getScheduledExecutor().schedule(() -> {
 			theConnection.myTimedOut = true;
 			myCutOffs.get(CutOff.MESSAGE_TIMEOUT).increment();
 			closeQuietly(theConnection.mySocket);
-		}, Instant.now().plus(myProperties.messageTimeout()));
+		}, myProperties.messageTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	@Override

@@ -85,12 +85,15 @@ final class StoredPumpTherapies implements PumpTherapies {
 					pump.getIdElement().toUnqualifiedVersionless().getValue(), any -> new ArrayList<>()).add(new Filled(dispense, order, pump, when))));
 		}
 		List<Refill> refills = new ArrayList<>();
+		// an order fills its pump many times: its prescription is read once
+		Map<String, Optional<PumpPrescription>> prescriptions = new HashMap<>();
 		byPump.forEach((pump, fills) -> {
 			fills.sort(Comparator.comparing(Filled::when));
 			for (int index = 1; index < fills.size(); index++) {
 				Filled fill = fills.get(index);
 				double days = Duration.between(fills.get(index - 1).when(), fill.when()).toMinutes() / 60.0 / HOURS_PER_DAY;
-				read(fill.order(), fill.pump()).ifPresent(prescription -> refills.add(new Refill(
+				prescriptions.computeIfAbsent(fill.order().getIdElement().toUnqualifiedVersionless().getValue(), order -> read(fill.order(), fill.pump()))
+						.ifPresent(prescription -> refills.add(new Refill(
 						fill.dispense().getSubject().getReferenceElement().getIdPart(), pump, prescription.reference().drug().display(), days)));
 			}
 		});
