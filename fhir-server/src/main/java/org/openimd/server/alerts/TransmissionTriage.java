@@ -7,6 +7,8 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,14 +175,18 @@ class TransmissionTriage {
 				.read(new IdType(result.getReference()), system()));
 	}
 
-	/** The device's interrogation before this one: its latest report of an earlier session. */
+	/**
+	 * The device's interrogation before this one: its latest report of an earlier session, found by the
+	 * database (a device interrogated for years has hundreds of reports; reading them all for each new one
+	 * made triage slower with every transmission).
+	 */
 	private Optional<DiagnosticReport> previousReport(DiagnosticReport theReport, Reference theDevice) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous().add("device", new ReferenceParam(theDevice.getReference()));
+		SearchParameterMap search = SearchParameterMap.newSynchronous().add("device", new ReferenceParam(theDevice.getReference()))
+				.add(DiagnosticReport.SP_DATE, new DateParam(ParamPrefixEnum.LESSTHAN, theReport.getEffectiveDateTimeType().getValueAsString()));
 		search.setSort(new SortSpec(DiagnosticReport.SP_DATE, SortOrderEnum.DESC));
-		Date session = theReport.getEffectiveDateTimeType().getValue();
-		return myDaos.getResourceDao(DiagnosticReport.class).search(search, system()).getAllResources().stream().map(DiagnosticReport.class::cast)
-				.filter(earlier -> !earlier.getIdElement().getIdPart().equals(theReport.getIdElement().getIdPart()))
-				.filter(earlier -> earlier.hasEffectiveDateTimeType() && earlier.getEffectiveDateTimeType().getValue().before(session)).findFirst();
+		search.setCount(1);
+		return myDaos.getResourceDao(DiagnosticReport.class).search(search, system()).getResources(0, 1).stream().map(DiagnosticReport.class::cast)
+				.findFirst();
 	}
 
 	private Task task(Sent theSent, Priority theHighest) {

@@ -23,8 +23,9 @@ import org.thymeleaf.templateresolver.StringTemplateResolver;
  * narrative at all. And HAPI builds a new template engine, reads the template from the class path and
  * parses it for every resource it renders: about 4 ms a resource, most of an interrogation's cost
  * beyond the database. OpenIMD's templates need nothing of HAPI's dialect (only the resource and the
- * {@link ReadableLabels}), so they are rendered by an engine of their own; HAPI's templates (Patient,
- * OperationOutcome) are rendered by HAPI as before.
+ * {@link ReadableLabels}), so they are rendered by an engine of their own; HAPI's templates (OperationOutcome) are
+ * rendered by HAPI as before. A Patient is stored again with each of its interrogations, so it has a
+ * template of OpenIMD's too.
  */
 final class ResourceTypeNarratives extends CustomThymeleafNarrativeGenerator {
 

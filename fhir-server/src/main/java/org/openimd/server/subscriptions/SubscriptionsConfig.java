@@ -75,6 +75,11 @@ class SubscriptionsConfig {
 	}
 
 	@Bean
+	SubscriptionMatchingScope subscriptionMatchingScope(FhirContext theFhir, SubscriptionTopicRegistry theTopics) {
+		return new SubscriptionMatchingScope(theFhir, theTopics);
+	}
+
+	@Bean
 	Notifications notifications(FhirContext theFhir, SubscriptionProperties theProperties) {
 		return new Notifications(theFhir, theProperties.deliveryTimeout());
 	}

@@ -7,10 +7,13 @@ import java.math.BigDecimal;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
@@ -40,6 +43,19 @@ class NarrativeTemplatesTest {
 
 		assertThat(report.getText().getDivAsString()).contains("Cardiac electrophysiology procedure note", "Remote, scheduled",
 				"2026-02-05T09:00:00+01:00", "Final").doesNotContain("MDC_IDC");
+	}
+
+	@Test
+	void aPatientSaysNameIdentifiersBirthDateGenderAndAddress() {
+		Patient patient = new Patient().setGender(Enumerations.AdministrativeGender.FEMALE).setBirthDateElement(new DateType("1950-03-14"));
+		patient.addName().setFamily("Example").addGiven("Maria");
+		patient.addIdentifier().setSystem("urn:oid:2.16.840.1.113883.3.7418.7.1").setValue("1234123412341");
+		patient.addAddress().addLine("1 Example Street").setPostalCode("12345").setCity("Example City").setCountry("DE");
+
+		assertThat(myNarratives.populateResourceNarrative(FHIR, patient)).isTrue();
+
+		assertThat(patient.getText().getDivAsString()).contains("Maria Example", "1234123412341", "1950-03-14", "Female",
+				"1 Example Street, 12345 Example City, DE");
 	}
 
 	@Test
