@@ -2,10 +2,12 @@ package org.openimd.server;
 
 import java.time.Clock;
 import java.util.Arrays;
+import javax.sql.DataSource;
 import org.openimd.server.demo.DemoTokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
@@ -40,6 +42,11 @@ public class OpenImdApplication {
 	@Bean
 	Clock clock() {
 		return Clock.systemDefaultZone();
+	}
+
+	@Bean
+	ClusterJobs clusterJobs(DataSource theDataSource, DataSourceProperties theDataSourceProperties, Clock theClock) {
+		return new ClusterJobs(theDataSource, theDataSourceProperties.determineUrl(), theClock);
 	}
 
 	/** Starts the server; {@code token …} instead prints a demo access token (see {@link DemoTokenCommand}) and exits. */

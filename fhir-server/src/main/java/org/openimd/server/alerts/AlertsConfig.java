@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ScheduledFuture;
 import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.ClusterJobs;
 import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertRuleCodeSystem;
@@ -67,13 +68,13 @@ class AlertsConfig {
 		return watch;
 	}
 
-	/** The look for missed transmissions, first one period after the start, then every period. */
+	/** The look for missed transmissions, first one period after the start, then every period, by one node of a cluster. */
 	@Bean
 	@ConditionalOnProperty("openimd.schedules.grace")
 	ScheduledFuture<?> missedTransmissionChecks(ThreadPoolTaskScheduler missedTransmissionWatch, MissedTransmissions theMissed,
-			ScheduleProperties theProperties, Clock theClock) {
-		return missedTransmissionWatch.scheduleWithFixedDelay(() -> theMissed.check(theClock.instant()),
-				theClock.instant().plus(theProperties.checkEvery()), theProperties.checkEvery());
+			ScheduleProperties theProperties, ClusterJobs theJobs, Clock theClock) {
+		return theJobs.everyPeriod(missedTransmissionWatch, "missed-transmissions", theProperties.checkEvery(),
+				() -> theMissed.check(theClock.instant()));
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
+import org.openimd.server.ClusterJobs;
 import org.openimd.server.DatabaseSchema;
 import org.openimd.server.security.OwnedResources;
 import org.openimd.server.security.StandingAccess;
@@ -100,9 +101,8 @@ class SubscriptionsConfig {
 
 	@Bean
 	ScheduledFuture<?> heartbeats(ThreadPoolTaskScheduler heartbeatWatch, SubscriberContact theContact, SubscriptionProperties theProperties,
-			Clock theClock) {
-		return heartbeatWatch.scheduleWithFixedDelay(theContact::beatDue, theClock.instant().plus(theProperties.heartbeatCheckEvery()),
-				theProperties.heartbeatCheckEvery());
+			ClusterJobs theJobs) {
+		return theJobs.everyPeriod(heartbeatWatch, "subscription-heartbeats", theProperties.heartbeatCheckEvery(), theContact::beatDue);
 	}
 
 	@Bean
