@@ -3,10 +3,15 @@ package org.openimd.server.similar;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -46,6 +51,9 @@ public class SimilarCases implements AutoCloseable {
 
 	private static final Logger ourLog = LoggerFactory.getLogger(SimilarCases.class);
 
+	/** Project decision: how long after it was written a report may still commit and be missed by a look. */
+	static final Duration COMMIT_LAG = Duration.ofMinutes(1);
+
 	/** Who hears of a similar earlier case: the patient's physicians (the default) or the patient. */
 	public enum Recipient { PHYSICIAN, PATIENT }
 
@@ -68,6 +76,7 @@ public class SimilarCases implements AutoCloseable {
 	private final Recipient myRecipient;
 	private final Clock myClock;
 	private final Map<String, Indexed> myIndexed = new ConcurrentHashMap<>();
+	private volatile Instant myIndexedSince;
 
 	/** @param theIndexes makes each comparison's index, in its metric */
 	SimilarCases(DaoRegistry theDaos, CareRelationships theCare, List<Comparison> theComparisons,
@@ -177,15 +186,39 @@ public class SimilarCases implements AutoCloseable {
 
 	/** Indexes every data set a stored final report diagnoses: the indexes live in memory, so at each start. */
 	void rebuild() {
+		myIndexedSince = myClock.instant();
+		indexDiagnosed(Optional.empty());
+		myKinds.forEach(kind -> ourLog.info("Similar cases: {} diagnosed data sets indexed for comparison by method {}", kind.index().size(),
+				kind.comparison().version()));
+	}
+
+	/**
+	 * Indexes what the reports stored since the last look diagnose, wherever they were written: a node
+	 * of a cluster sees only its own writes as they commit. A report's time is when it was written, not
+	 * when its transaction committed, so each look reaches {@link #COMMIT_LAG} further back; indexing a
+	 * data set again changes nothing.
+	 */
+	void catchUp() {
+		Instant lookingAt = myClock.instant();
+		try {
+			indexDiagnosed(Optional.of(myIndexedSince.minus(COMMIT_LAG)));
+			myIndexedSince = lookingAt;
+		} catch (RuntimeException e) {
+			// the next look starts where this one did
+			ourLog.warn("Similar cases: the look for diagnoses stored by other nodes failed ({})", e.getMessage());
+		}
+	}
+
+	private void indexDiagnosed(Optional<Instant> theSince) {
 		for (Kind kind : myKinds) {
 			// An interrogation's own report names its measurements too; it is the data set, not a diagnosis of it.
 			SearchParameterMap reports = SearchParameterMap.newSynchronous()
 					.add(DiagnosticReport.SP_STATUS, new TokenParam(DiagnosticReport.DiagnosticReportStatus.FINAL.toCode()))
 					.add(DiagnosticReport.SP_CODE, new TokenParam(Loinc.SYSTEM, Loinc.CARDIAC_EP_PROCEDURE_NOTE).setModifier(TokenParamModifier.NOT))
 					.add(DiagnosticReport.SP_RESULT, new ReferenceParam("Observation", Observation.SP_CODE, kind.comparison().storedAs()));
+			theSince.ifPresent(since -> reports.setLastUpdated(new DateRangeParam(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)), null)));
 			myDaos.getResourceDao(DiagnosticReport.class).searchForResources(reports, new SystemRequestDetails())
 					.forEach(report -> diagnosed((DiagnosticReport) report));
-			ourLog.info("Similar cases: {} diagnosed data sets indexed for comparison by method {}", kind.index().size(), kind.comparison().version());
 		}
 	}
 

@@ -2,6 +2,7 @@ package org.openimd.server.similar;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Similar cases: the methods (data, in the terminology module), the indexes ({@code
@@ -23,6 +25,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  */
 @Configuration(proxyBeanMethods = false)
 class SimilarCasesConfig {
+
+	/** Project decision: a diagnosis stored through another node is found within half a minute. */
+	private static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(30);
 
 	/** One comparison at a time, in the background; on shutdown what has not started is dropped (the index is rebuilt at start). */
 	@Bean
@@ -66,9 +71,26 @@ class SimilarCasesConfig {
 		return new SimilarCaseTriggers(theCases, similarCasesWorker);
 	}
 
+	@Bean
+	ThreadPoolTaskScheduler similarCasesCatchUpWatch() {
+		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
+		watch.setThreadNamePrefix("openimd-similar-catch-up-");
+		return watch;
+	}
+
+	/**
+	 * Once the server is up, the indexes are built again from the stored reports; from then on, every
+	 * {@code openimd.similar.catch-up-every}, what other nodes of a cluster stored since is indexed too.
+	 * Both on the comparisons' one worker, so that nothing is indexed twice at once.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void rebuildIndex(ApplicationReadyEvent theEvent) {
 		SimilarCases cases = theEvent.getApplicationContext().getBean(SimilarCases.class);
-		theEvent.getApplicationContext().getBean("similarCasesWorker", ThreadPoolTaskExecutor.class).execute(cases::rebuild);
+		ThreadPoolTaskExecutor worker = theEvent.getApplicationContext().getBean("similarCasesWorker", ThreadPoolTaskExecutor.class);
+		Duration every = theEvent.getApplicationContext().getEnvironment().getProperty("openimd.similar.catch-up-every", Duration.class,
+				DEFAULT_CATCH_UP);
+		worker.execute(cases::rebuild);
+		theEvent.getApplicationContext().getBean("similarCasesCatchUpWatch", ThreadPoolTaskScheduler.class)
+				.scheduleWithFixedDelay(() -> worker.execute(cases::catchUp), theEvent.getApplicationContext().getBean(Clock.class).instant().plus(every), every);
 	}
 }

@@ -29,8 +29,10 @@ class SimilarCasesIT extends BaseServerIT {
 	@Autowired
 	CareRelationships care;
 
-	@Test
-	void aPhysiciansOwnDiagnosisOfAStoredStripIsFoundAgainAfterARestart() {
+	/** A stored ECG strip, and a physician's final reading of it with a conclusion code. */
+	private record DiagnosedStrip(String patient, String strip, String report) {}
+
+	private DiagnosedStrip diagnosedStrip() {
 		String patient = "Patient/" + client.create().resource(new Patient().addIdentifier(uniqueIdentifier())).execute().getId().getIdPart();
 		Observation strip = SecondRecording.observation(17, 0, 17).setSubject(new Reference(patient)).setEffective(new DateTimeType("2026-03-01T09:30:00+01:00"));
 		String stored = "Observation/" + client.create().resource(strip).execute().getId().getIdPart();
@@ -39,22 +41,50 @@ class SimilarCasesIT extends BaseServerIT {
 				.setConclusion("Frequent premature ventricular complexes");
 		reading.addConclusionCode(new CodeableConcept(new Coding("http://snomed.info/sct", "427172004", "Premature ventricular contraction")));
 		reading.addResult(new Reference(stored));
-		String report = "DiagnosticReport/" + client.create().resource(reading).execute().getId().getIdPart();
+		return new DiagnosedStrip(patient, stored, "DiagnosticReport/" + client.create().resource(reading).execute().getId().getIdPart());
+	}
 
-		try (SimilarCases restarted = new SimilarCases(daos, care, List.of(new WaveformComparison(SimilarityMethod.load())), ExactIndex::new,
-				SimilarCases.Recipient.PHYSICIAN, Clock.systemUTC())) {
+	/** Similar cases as another node of the same database builds them: it sees no write of this server's as it happens. */
+	private SimilarCases anotherNode() {
+		return new SimilarCases(daos, care, List.of(new WaveformComparison(SimilarityMethod.load())), ExactIndex::new, SimilarCases.Recipient.PHYSICIAN,
+				Clock.systemUTC());
+	}
+
+	@Test
+	void aPhysiciansOwnDiagnosisOfAStoredStripIsFoundAgainAfterARestart() {
+		DiagnosedStrip diagnosed = diagnosedStrip();
+
+		try (SimilarCases restarted = anotherNode()) {
 			restarted.rebuild();
 
-			Observation secondLook = SecondRecording.observation(17, 0.7, 71).setSubject(new Reference(patient));
+			Observation secondLook = SecondRecording.observation(17, 0.7, 71).setSubject(new Reference(diagnosed.patient()));
 			SimilarCases.Answer answer = restarted.findSimilar(secondLook, 3);
 			assertThat(answer.method()).isEqualTo(SimilarityMethod.load().version());
 			List<SimilarCases.Match> matches = answer.matches();
 			assertThat(matches).isNotEmpty();
 			assertThat(matches.get(0).score()).isGreaterThanOrEqualTo(SimilarityMethod.load().threshold());
 			assertThat(matches).anySatisfy(match -> {
-				assertThat(match.dataSet()).isEqualTo(stored);
-				assertThat(match.analyses()).containsExactly(report);
+				assertThat(match.dataSet()).isEqualTo(diagnosed.strip());
+				assertThat(match.analyses()).containsExactly(diagnosed.report());
 				assertThat(match.diagnoses()).extracting(diagnosis -> diagnosis.getCodingFirstRep().getCode()).containsExactly("427172004");
+			});
+		}
+	}
+
+	@Test
+	void aDiagnosisStoredThroughAnotherNodeIsFoundOnceThisNodeCatchesUp() {
+		try (SimilarCases node = anotherNode()) {
+			node.rebuild();
+			DiagnosedStrip diagnosed = diagnosedStrip();
+			Observation secondLook = SecondRecording.observation(17, 0.7, 71).setSubject(new Reference(diagnosed.patient()));
+			assertThat(node.findSimilar(secondLook, 50).matches()).as("written through the other node: not yet seen here")
+					.noneSatisfy(match -> assertThat(match.dataSet()).isEqualTo(diagnosed.strip()));
+
+			node.catchUp();
+
+			assertThat(node.findSimilar(secondLook, 50).matches()).anySatisfy(match -> {
+				assertThat(match.dataSet()).isEqualTo(diagnosed.strip());
+				assertThat(match.analyses()).containsExactly(diagnosed.report());
 			});
 		}
 	}
