@@ -18,8 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -31,13 +35,17 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
+import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.server.PlantedFailure;
+import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class IngestIT extends BaseServerIT {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
+	private static final int NEW_SENDERS = 8;
+	private static final int CONCURRENT_FIRST_MESSAGES = 6;
 
 	private final HttpClient myHttp = HttpClient.newHttpClient();
 
@@ -151,6 +159,37 @@ class IngestIT extends BaseServerIT {
 		assertThat(trend.getEntry()).extracting(entry -> ((Observation) entry.getResource()).getEffectiveDateTimeType().getYear() + "-"
 						+ (((Observation) entry.getResource()).getEffectiveDateTimeType().getMonth() + 1))
 				.containsExactly("2010-6", "2010-3");
+	}
+
+	/**
+	 * The first messages of a new sender, arriving at once, all find no Device for its application and
+	 * would each create one; once a second copy exists, every later message of that sender is refused
+	 * (two resources match its conditional update). HAPI's guard against this lasts only until the first
+	 * copy is next updated, which another of the messages does at once.
+	 */
+	@Test
+	void firstMessagesOfANewSenderArrivingTogetherMakeOneDeviceForItsApplication() throws Exception {
+		IdcoMessageGenerator generator = new IdcoMessageGenerator(IdcoTermTable.load(), "RACE" + UUID.randomUUID().toString().substring(0, 6).toUpperCase());
+		ExecutorService senders = Executors.newFixedThreadPool(CONCURRENT_FIRST_MESSAGES);
+		try {
+			for (int round = 0; round < NEW_SENDERS; round++) {
+				String application = "RACE-" + UUID.randomUUID().toString().substring(0, 8);
+				List<Future<String>> acks = new ArrayList<>();
+				for (int message = 0; message < CONCURRENT_FIRST_MESSAGES; message++) {
+					String interrogation = generator.interrogation(round * 100 + message, 0).replaceFirst("^MSH\\|\\^~\\\\&\\|[^|]*\\|[^|]*\\|", "MSH|^~\\\\&|" + application + "|CLINIC|");
+					acks.add(senders.submit(() -> postHl7v2(interrogation)));
+				}
+				for (Future<String> ack : acks) {
+					assertThat(ack.get()).contains("MSA|AA|");
+				}
+				Bundle devices = client.search().forResource(Device.class)
+						.where(Device.IDENTIFIER.exactly().systemAndIdentifier(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER, application + "^CLINIC"))
+						.returnBundle(Bundle.class).execute();
+				assertThat(devices.getEntry()).as("Devices of the sending application " + application).hasSize(1);
+			}
+		} finally {
+			senders.shutdownNow();
+		}
 	}
 
 	@Test

@@ -123,7 +123,7 @@ public final class IdcoOruMapper {
 		application.addIdentifier().setSystem(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER).setValue(header.sender());
 		application.addDeviceName().setName(header.sender()).setType(Device.DeviceNameType.USERFRIENDLYNAME);
 		application.getType().setText("HL7 v2 sending application");
-		String applicationUrn = conditionalUpdate(transaction, application, OpenImdUris.HL7V2_APPLICATION_IDENTIFIER, header.sender());
+		String applicationUrn = conditionalCreate(transaction, application, OpenImdUris.HL7V2_APPLICATION_IDENTIFIER, header.sender());
 
 		MappedDevice generator = myDevices.generator(allObx, patient.deviceBasedId());
 		generator.device().setPatient(new Reference(patientUrn)).getMeta().addProfile(OpenImdUris.IMPLANTED_DEVICE_PROFILE);
@@ -139,7 +139,7 @@ public final class IdcoOruMapper {
 			Device monitor = new Device();
 			monitor.addIdentifier().setSystem(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER).setValue(header.sendingFacility() + "/" + equipment);
 			monitor.getType().setText("Monitor or programmer (OBX-18)");
-			performers.add(conditionalUpdate(transaction, monitor, OpenImdUris.HL7V2_APPLICATION_IDENTIFIER,
+			performers.add(conditionalCreate(transaction, monitor, OpenImdUris.HL7V2_APPLICATION_IDENTIFIER,
 					header.sendingFacility() + "/" + equipment));
 		}
 
@@ -388,6 +388,19 @@ public final class IdcoOruMapper {
 		BundleEntryComponent entry = theTransaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(theResource);
 		entry.getRequest().setMethod(theVerb).setUrl(theUrl);
 		return entry;
+	}
+
+	/**
+	 * For what a message names but never changes (the sending application, a programmer or monitor):
+	 * created once, then only referred to. A conditional update every message would be a write for
+	 * nothing, and it would end HAPI's guard against a second copy (a row per match URL, dropped when
+	 * the resource is updated): a new sender's first messages, arriving together, made two Devices of
+	 * its application, after which every message of that sender was refused.
+	 */
+	private static String conditionalCreate(Bundle theTransaction, Resource theResource, String theSystem, String theValue) {
+		BundleEntryComponent entry = add(theTransaction, theResource, HTTPVerb.POST, theResource.fhirType());
+		entry.getRequest().setIfNoneExist("identifier=" + token(theSystem, theValue));
+		return entry.getFullUrl();
 	}
 
 	private static String conditionalUpdate(Bundle theTransaction, Resource theResource, String theSystem, String theValue) {

@@ -437,13 +437,19 @@ class IdcoOruMapperTest {
 	}
 
 	@Test
-	void everythingButPatientBinaryAndProvenanceIsAConditionalUpdate() {
+	void whatAnInterrogationMayChangeIsAConditionalUpdateAndWhatItNeverChangesAConditionalCreate() {
 		Bundle transaction = map(fixture("ihe-style-biotronik-crtd-full.hl7")).transaction();
 
 		assertThat(transaction.getEntry())
 				.filteredOn(entry -> entry.getRequest().getMethod() == HTTPVerb.POST)
 				.extracting(entry -> entry.getResource().fhirType())
-				.containsExactlyInAnyOrder("Patient", "Binary", "Provenance");
+				.containsExactlyInAnyOrder("Patient", "Device", "Binary", "Provenance");
+		assertThat(transaction.getEntry())
+				.filteredOn(entry -> entry.getRequest().getMethod() == HTTPVerb.POST && entry.getResource() instanceof Device)
+				.singleElement().satisfies(application -> {
+					assertThat(((Device) application.getResource()).getIdentifierFirstRep().getSystem()).isEqualTo(OpenImdUris.HL7V2_APPLICATION_IDENTIFIER);
+					assertThat(application.getRequest().getIfNoneExist()).startsWith("identifier=");
+				});
 		assertThat(transaction.getEntry())
 				.filteredOn(entry -> entry.getRequest().getMethod() == HTTPVerb.PUT)
 				.allSatisfy(entry -> assertThat(entry.getRequest().getUrl()).contains("?identifier="));
