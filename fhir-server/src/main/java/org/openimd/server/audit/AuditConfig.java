@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Configuration;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao) {
-		return new AuditTrail(theSystemDao);
+	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
+		return new AuditTrail(theSystemDao, theClock);
 	}
 
 	@Bean

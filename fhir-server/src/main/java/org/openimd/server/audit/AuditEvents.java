@@ -3,7 +3,6 @@ package org.openimd.server.audit;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -296,7 +295,6 @@ public final class AuditEvents {
 		event.setType(theType.copy());
 		event.addSubtype(theSubtype.copy());
 		event.setAction(theAction);
-		event.setRecorded(new Date());
 		event.setOutcome(theSucceeded ? AuditEventOutcome._0 : AuditEventOutcome._4);
 		event.setOutcomeDesc(theDescription);
 		event.getSource().setSite("OpenIMD").getObserver().setDisplay("OpenIMD");

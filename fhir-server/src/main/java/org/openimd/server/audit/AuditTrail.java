@@ -4,7 +4,9 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,16 +31,21 @@ public class AuditTrail implements SmartLifecycle {
 	private static final int QUEUE_CAPACITY = 20_000;
 
 	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final Clock myClock;
 	private final BlockingQueue<AuditEvent> myQueue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 	private volatile boolean myRunning;
 	private Thread myWriter;
 
-	public AuditTrail(IFhirSystemDao<Bundle, ?> theSystemDao) {
+	public AuditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
 		mySystemDao = theSystemDao;
+		myClock = theClock;
 	}
 
-	/** Queues {@code theEvent} for storage; waits if the queue is full. */
+	/** Queues {@code theEvent} for storage, recorded now unless it says when; waits if the queue is full. */
 	public void record(AuditEvent theEvent) {
+		if (!theEvent.hasRecorded()) {
+			theEvent.setRecorded(Date.from(myClock.instant()));
+		}
 		try {
 			myQueue.put(theEvent);
 		} catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -116,10 +117,11 @@ class DemoMode implements ApplicationRunner {
 	private final Environment myEnvironment;
 	private final Path myDataDirectory;
 	private final IdcoTermTable myTerms;
+	private final Clock myClock;
 
 	DemoMode(IngestSvc theIngest, DaoRegistry theDaos, UserAccounts theAccounts, SmartClientRegistry theClients,
 			FhirServerProperties theFhir, Environment theEnvironment, @Value("${openimd.data-dir}") Path theDataDirectory,
-			IdcoTermTable theTerms) {
+			IdcoTermTable theTerms, Clock theClock) {
 		myIngest = theIngest;
 		myDaos = theDaos;
 		myAccounts = theAccounts;
@@ -128,6 +130,7 @@ class DemoMode implements ApplicationRunner {
 		myEnvironment = theEnvironment;
 		myDataDirectory = theDataDirectory;
 		myTerms = theTerms;
+		myClock = theClock;
 	}
 
 	@Override
@@ -240,7 +243,7 @@ class DemoMode implements ApplicationRunner {
 		create(fill);
 
 		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference(thePatient))
-				.setDevice(new Reference(device)).setEffective(new DateTimeType(new Date()));
+				.setDevice(new Reference(device)).setEffective(new DateTimeType(Date.from(myClock.instant())));
 		reading.getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM).setCode(OpenImdUris.PUMP_STATUS);
 		reading.addComponent().setValue(ucum("18", "mL")).getCode().addCoding().setSystem(OpenImdUris.PUMP_TELEMETRY_SYSTEM)
 				.setCode("reservoir-volume");
@@ -258,10 +261,10 @@ class DemoMode implements ApplicationRunner {
 		List<Observation> strips = WaveformSamples.mitBih208Strips();
 		List<String> ecgStrips = new ArrayList<>();
 		for (int strip : new int[] {0, 2}) {
-			ecgStrips.add("Observation/" + create(strips.get(strip).setSubject(new Reference(thePatients.get(0))).setEffective(new DateTimeType(new Date()))));
+			ecgStrips.add("Observation/" + create(strips.get(strip).setSubject(new Reference(thePatients.get(0))).setEffective(new DateTimeType(Date.from(myClock.instant())))));
 		}
 		theRecords.put("ecgStrips", ecgStrips);
-		create(WaveformSamples.twelveLeadEcg().setSubject(new Reference(thePatients.get(1))).setEffective(new DateTimeType(new Date())));
+		create(WaveformSamples.twelveLeadEcg().setSubject(new Reference(thePatients.get(1))).setEffective(new DateTimeType(Date.from(myClock.instant()))));
 		CareTeam group = new CareTeam().setStatus(CareTeam.CareTeamStatus.ACTIVE).setName("Demo electrophysiology review group");
 		group.addCategory().addCoding().setSystem(OpenImdUris.REVIEW_SYSTEM).setCode(ReviewCodes.REVIEW_GROUP);
 		Extension settings = group.addExtension().setUrl(OpenImdUris.REVIEW_GROUP_EXTENSION);

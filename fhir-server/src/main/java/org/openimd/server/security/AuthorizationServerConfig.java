@@ -80,8 +80,8 @@ class AuthorizationServerConfig {
 	}
 
 	@Bean
-	JWKSource<SecurityContext> jwkSource(DataSource theDataSource, SecuritySchema theSchema) {
-		JWKSet keys = SigningKeys.load(new JdbcTemplate(theDataSource));
+	JWKSource<SecurityContext> jwkSource(DataSource theDataSource, SecuritySchema theSchema, Clock theClock) {
+		JWKSet keys = SigningKeys.load(new JdbcTemplate(theDataSource), theClock);
 		return new ImmutableJWKSet<>(keys);
 	}
 

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.sql.Timestamp;
 import java.text.ParseException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,7 +20,7 @@ final class SigningKeys {
 
 	private SigningKeys() {}
 
-	static JWKSet load(JdbcTemplate theJdbc) {
+	static JWKSet load(JdbcTemplate theJdbc, Clock theClock) {
 		List<String> stored = theJdbc.queryForList("select jwk from openimd_signing_key order by created_at desc", String.class);
 		try {
 			if (!stored.isEmpty()) {
@@ -28,7 +28,7 @@ final class SigningKeys {
 			}
 			RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE).generate();
 			theJdbc.update("insert into openimd_signing_key (kid, jwk, created_at) values (?, ?, ?)",
-					key.getKeyID(), key.toJSONString(), Timestamp.from(Instant.now()));
+					key.getKeyID(), key.toJSONString(), Timestamp.from(theClock.instant()));
 			return new JWKSet(key);
 		} catch (ParseException | JOSEException e) {
 			throw new IllegalStateException("Cannot load or create the token signing key", e);

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,8 +69,8 @@ final class Notifications {
 		theFocus.ifPresent(focus -> event.addPart().setName("focus").setValue(focus));
 	}
 
-	static Bundle bundle(Parameters theStatus, Bundle.BundleType theType) {
-		Bundle bundle = new Bundle().setType(theType).setTimestamp(new Date());
+	static Bundle bundle(Parameters theStatus, Bundle.BundleType theType, Instant theNow) {
+		Bundle bundle = new Bundle().setType(theType).setTimestamp(Date.from(theNow));
 		bundle.setId(UUID.randomUUID().toString());
 		bundle.addEntry().setFullUrl("urn:uuid:" + theStatus.getIdElement().getIdPart()).setResource(theStatus);
 		return bundle;

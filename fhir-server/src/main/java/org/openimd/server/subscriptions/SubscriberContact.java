@@ -84,7 +84,7 @@ class SubscriberContact {
 		String id = theSubscription.toUnqualifiedVersionless().getValue();
 		try {
 			myNotifications.post(theActive, Notifications.bundle(
-					Notifications.status(theActive, Notifications.HANDSHAKE, myEvents.count(id)), Bundle.BundleType.HISTORY));
+					Notifications.status(theActive, Notifications.HANDSHAKE, myEvents.count(id)), Bundle.BundleType.HISTORY, myClock.instant()));
 			myEvents.heard(id);
 		} catch (IOException e) {
 			ourLog.info("{}: the handshake with its endpoint failed ({}); the subscription is in error", id, e.getMessage());
@@ -109,7 +109,7 @@ class SubscriberContact {
 			}
 			try {
 				myNotifications.post(subscription, Notifications.bundle(
-						Notifications.status(subscription, Notifications.HEARTBEAT, myEvents.count(id)), Bundle.BundleType.HISTORY));
+						Notifications.status(subscription, Notifications.HEARTBEAT, myEvents.count(id)), Bundle.BundleType.HISTORY, now));
 			} catch (IOException e) {
 				ourLog.info("{}: heartbeat not delivered ({})", id, e.getMessage());
 			}

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Clock;
 import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +39,10 @@ public class SubscriptionOperationsProvider {
 
 	private final DaoRegistry myDaos;
 	private final SubscriptionEvents myEvents;
+	private final Clock myClock;
 
-	SubscriptionOperationsProvider(DaoRegistry theDaos, SubscriptionEvents theEvents) {
+	SubscriptionOperationsProvider(DaoRegistry theDaos, SubscriptionEvents theEvents, Clock theClock) {
+		myClock = theClock;
 		myDaos = theDaos;
 		myEvents = theEvents;
 	}
@@ -48,7 +51,8 @@ public class SubscriptionOperationsProvider {
 	public Bundle status(@IdParam IdType theSubscription, RequestDetails theRequest) {
 		Subscription subscription = CallerReads.read(subscriptions(), theSubscription, theRequest);
 		long events = myEvents.count(subscription.getIdElement().toUnqualifiedVersionless().getValue());
-		return Notifications.bundle(Notifications.status(subscription, Notifications.QUERY_STATUS, events), Bundle.BundleType.SEARCHSET);
+		return Notifications.bundle(Notifications.status(subscription, Notifications.QUERY_STATUS, events), Bundle.BundleType.SEARCHSET,
+				myClock.instant());
 	}
 
 	@Operation(name = "$events", type = Subscription.class, idempotent = true)
@@ -67,7 +71,7 @@ public class SubscriptionOperationsProvider {
 			throw new InvalidRequestException("content is id-only or full-resource");
 		}
 		Parameters status = Notifications.status(subscription, Notifications.QUERY_EVENT, count);
-		Bundle answer = Notifications.bundle(status, Bundle.BundleType.HISTORY);
+		Bundle answer = Notifications.bundle(status, Bundle.BundleType.HISTORY, myClock.instant());
 		for (SubscriptionEvents.Event event : myEvents.between(id, since, until)) {
 			IdType focus = new IdType(event.focus());
 			Notifications.addEvent(status, event.number(), Date.from(event.occurred()), Optional.of(new Reference(event.focus())));

@@ -106,8 +106,8 @@ class SubscriptionsConfig {
 	}
 
 	@Bean
-	SubscriptionOperationsProvider subscriptionOperations(DaoRegistry theDaos, SubscriptionEvents theEvents) {
-		return new SubscriptionOperationsProvider(theDaos, theEvents);
+	SubscriptionOperationsProvider subscriptionOperations(DaoRegistry theDaos, SubscriptionEvents theEvents, Clock theClock) {
+		return new SubscriptionOperationsProvider(theDaos, theEvents, theClock);
 	}
 
 	@Bean
