@@ -92,6 +92,7 @@ public class IngestSvc {
 	record Outcome(long messageId, IngestStatus status, Optional<String> ack, Optional<String> patient) {}
 
 	Outcome receive(byte[] theMessage, IngestTransport theTransport, String theRemoteAddress) {
+		long started = System.nanoTime();
 		Instant receivedAt = myClock.instant();
 		Optional<MshHeader> header = readHeader(theMessage);
 		long id = myStore.insertReceived(receivedAt, theTransport, theRemoteAddress,
@@ -99,7 +100,6 @@ public class IngestSvc {
 				header.map(MshHeader::controlId).filter(controlId -> !controlId.isEmpty()).orElse(null),
 				header.map(h -> h.messageType() + "^" + h.triggerEvent()).orElse(null),
 				theMessage);
-		long started = System.nanoTime();
 		Outcome outcome = audited(process(id, theMessage, receivedAt, header), header, theRemoteAddress);
 		measured(theTransport, outcome.status(), Duration.ofNanos(System.nanoTime() - started));
 		return outcome;
