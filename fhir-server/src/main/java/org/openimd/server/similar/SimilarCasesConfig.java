@@ -10,9 +10,9 @@ import org.openimd.server.security.CareRelationships;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -27,7 +27,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 class SimilarCasesConfig {
 
 	/** Project decision: a diagnosis stored through another node is found within half a minute. */
-	private static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(30);
+	private static final String DEFAULT_CATCH_UP = "PT30S";
 
 	/** One comparison at a time, in the background; on shutdown what has not started is dropped (the index is rebuilt at start). */
 	@Bean
@@ -83,14 +83,14 @@ class SimilarCasesConfig {
 	 * {@code openimd.similar.catch-up-every}, what other nodes of a cluster stored since is indexed too.
 	 * Both on the comparisons' one worker, so that nothing is indexed twice at once.
 	 */
-	@EventListener(ApplicationReadyEvent.class)
-	void rebuildIndex(ApplicationReadyEvent theEvent) {
-		SimilarCases cases = theEvent.getApplicationContext().getBean(SimilarCases.class);
-		ThreadPoolTaskExecutor worker = theEvent.getApplicationContext().getBean("similarCasesWorker", ThreadPoolTaskExecutor.class);
-		Duration every = theEvent.getApplicationContext().getEnvironment().getProperty("openimd.similar.catch-up-every", Duration.class,
-				DEFAULT_CATCH_UP);
-		worker.execute(cases::rebuild);
-		theEvent.getApplicationContext().getBean("similarCasesCatchUpWatch", ThreadPoolTaskScheduler.class)
-				.scheduleWithFixedDelay(() -> worker.execute(cases::catchUp), theEvent.getApplicationContext().getBean(Clock.class).instant().plus(every), every);
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> similarCasesIndexed(SimilarCases theCases, ThreadPoolTaskExecutor similarCasesWorker,
+			ThreadPoolTaskScheduler similarCasesCatchUpWatch, @Value("${openimd.similar.catch-up-every:" + DEFAULT_CATCH_UP + "}") Duration theEvery,
+			Clock theClock) {
+		return ready -> {
+			similarCasesWorker.execute(theCases::rebuild);
+			similarCasesCatchUpWatch.scheduleWithFixedDelay(() -> similarCasesWorker.execute(theCases::catchUp), theClock.instant().plus(theEvery),
+					theEvery);
+		};
 	}
 }
