@@ -1,5 +1,6 @@
 package org.openimd.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.List;
@@ -20,6 +21,14 @@ public final class PatientCompartment {
 	static {
 		OPENIMD_ADDITIONS.addSPToIncludeInCompartment("Device", "patient");
 		OPENIMD_ADDITIONS.addSPToIncludeInCompartment("Task", "patient");
+		// HAPI's lookups add an empty entry for a type they have not seen, into a plain HashMap: on this one
+		// instance, shared by every request's rules, two requests at once then failed with a
+		// ConcurrentModificationException (a 500 in the web app). Every type's entry is made here, so that
+		// the lookups only ever read.
+		for (String type : FhirContext.forR4Cached().getResourceTypes()) {
+			OPENIMD_ADDITIONS.getAdditionalSearchParamNamesForResourceType(type);
+			OPENIMD_ADDITIONS.getOmittedSPNamesForResourceType(type);
+		}
 	}
 
 	private PatientCompartment() {}
