@@ -29,6 +29,10 @@ public final class Hl7Charsets {
 			end = lf;
 		}
 		String msh = end < 0 ? theMessage : theMessage.substring(0, end);
+		if (msh.length() < 4) {
+			// A header cut short before its field separator declares nothing; the parser says why it is refused.
+			return StandardCharsets.ISO_8859_1;
+		}
 		String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(msh.charAt(3))), -1);
 		// MSH-18 is element 17: MSH-1 is the separator itself.
 		return fields.length > 17 && fields[17].strip().equalsIgnoreCase("UNICODE UTF-8")
