@@ -42,21 +42,13 @@ public record MshHeader(
 
 	/** Reads the MSH segment at the start of an ER7 message (any segment separator). */
 	public static MshHeader read(String theMessage) throws MessageRejectedException {
-		String message = theMessage.stripLeading();
-		if (!message.startsWith("MSH") || message.length() < 8) {
-			throw new MessageRejectedException(
-					Disposition.REJECT,
-					Hl7ErrorCode.SEGMENT_SEQUENCE_ERROR,
-					Hl7Location.segment("MSH", 1),
-					"OPENIMD-1001",
-					"the message does not start with an MSH segment");
-		}
-		int end = message.indexOf('\r');
-		int lf = message.indexOf('\n');
-		if (end < 0 || (lf >= 0 && lf < end)) {
-			end = lf;
-		}
-		String segment = end < 0 ? message : message.substring(0, end);
+		String segment = segmentAtStart(theMessage)
+				.orElseThrow(() -> new MessageRejectedException(
+						Disposition.REJECT,
+						Hl7ErrorCode.SEGMENT_SEQUENCE_ERROR,
+						Hl7Location.segment("MSH", 1),
+						"OPENIMD-1001",
+						"the message does not start with an MSH segment that has its field separator and encoding characters"));
 		char fieldSeparator = segment.charAt(3);
 		char componentSeparator = segment.charAt(4);
 		// MSH-1 is the field separator itself, so MSH-n is element n-1 of the split.
@@ -73,6 +65,21 @@ public record MshHeader(
 				component(fields, 12, 1, componentSeparator),
 				optional(component(fields, 15, 1, componentSeparator)),
 				optional(component(fields, 16, 1, componentSeparator)));
+	}
+
+	/**
+	 * The first segment of an ER7 message when it is an MSH segment long enough to hold its field separator
+	 * and four encoding characters; a header cut short by a segment end declares nothing.
+	 */
+	static Optional<String> segmentAtStart(String theMessage) {
+		String message = theMessage.stripLeading();
+		int end = message.indexOf('\r');
+		int lf = message.indexOf('\n');
+		if (end < 0 || (lf >= 0 && lf < end)) {
+			end = lf;
+		}
+		String segment = end < 0 ? message : message.substring(0, end);
+		return segment.startsWith("MSH") && segment.length() >= 8 ? Optional.of(segment) : Optional.empty();
 	}
 
 	private static String component(String[] theFields, int theField, int theComponent, char theSeparator) {

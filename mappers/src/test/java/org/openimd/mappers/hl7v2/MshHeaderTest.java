@@ -34,4 +34,11 @@ class MshHeaderTest {
 				.isInstanceOfSatisfying(MessageRejectedException.class,
 						rejected -> assertThat(rejected.openImdCode()).isEqualTo("OPENIMD-1001"));
 	}
+
+	@Test
+	void headerCutShortBySegmentEndIsRejected() {
+		assertThatThrownBy(() -> MshHeader.read("MSH\r\rPID|||1"))
+				.isInstanceOfSatisfying(MessageRejectedException.class,
+						rejected -> assertThat(rejected.openImdCode()).isEqualTo("OPENIMD-1001"));
+	}
 }
