@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
-import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -32,10 +31,9 @@ public final class ClusterJobs {
 	private final LockingTaskExecutor myLocks;
 	private final Clock myClock;
 
-	public ClusterJobs(DataSource theDataSource, String theJdbcUrl, Clock theClock) {
-		DatabaseSchema.create(theDataSource, theJdbcUrl, "org/openimd/server/cluster-schema.sql");
+	public ClusterJobs(JdbcTemplate theJdbc, Clock theClock) {
 		myLocks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-				.withJdbcTemplate(new JdbcTemplate(theDataSource))
+				.withJdbcTemplate(theJdbc)
 				.withTableName(TABLE)
 				.withLockedByValue("node " + UUID.randomUUID())
 				.usingDbTime()

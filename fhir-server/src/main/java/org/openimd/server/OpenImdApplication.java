@@ -2,12 +2,10 @@ package org.openimd.server;
 
 import java.time.Clock;
 import java.util.Arrays;
-import javax.sql.DataSource;
 import org.openimd.server.demo.DemoTokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
@@ -15,6 +13,7 @@ import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServic
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * OpenIMD: a FHIR R4 server for implantable medical device data.
@@ -45,8 +44,8 @@ public class OpenImdApplication {
 	}
 
 	@Bean
-	ClusterJobs clusterJobs(DataSource theDataSource, DataSourceProperties theDataSourceProperties, Clock theClock) {
-		return new ClusterJobs(theDataSource, theDataSourceProperties.determineUrl(), theClock);
+	ClusterJobs clusterJobs(JdbcTemplate theJdbc, Clock theClock) {
+		return new ClusterJobs(theJdbc, theClock);
 	}
 
 	/** Starts the server; {@code token …} instead prints a demo access token (see {@link DemoTokenCommand}) and exits. */

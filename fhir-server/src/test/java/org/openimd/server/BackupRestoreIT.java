@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +33,8 @@ import org.openimd.terminology.OpenImdUris;
 @ExtendWith(TestDatabase.AvailableCondition.class)
 class BackupRestoreIT {
 
-	private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+).*");
+	/** The restored database's name after the test database's: .ci/run drops it before each run. */
+	private static final String RESTORED = "restored";
 
 	@TempDir
 	Path myWorkDir;
@@ -97,45 +96,18 @@ class BackupRestoreIT {
 		if (TestDatabase.current() == TestDatabase.H2) {
 			return List.of();
 		}
-		Map<String, String> database = TestDatabase.current().packagedServerProperties();
-		Matcher url = JDBC.matcher(database.get("spring.datasource.url"));
-		assertThat(url.matches()).as(database.get("spring.datasource.url")).isTrue();
-		String restoredName = url.group(3) + "_restored";
+		PostgresCommands postgres = new PostgresCommands();
 		Path dump = theRestored.resolve("openimd.dump");
-		List<String> connection = List.of("--host=" + url.group(1), "--port=" + (url.group(2) == null ? "5432" : url.group(2)),
-				"--username=" + database.get("spring.datasource.username"));
-		run(database, concat(List.of("pg_dump", "--format=custom", "--file=" + dump, "--dbname=" + url.group(3)), connection));
-		dropRestoredDatabase();
-		run(database, concat(List.of("psql", "--quiet", "--dbname=" + url.group(3), "--command=CREATE DATABASE " + restoredName), connection));
-		run(database, concat(List.of("pg_restore", "--no-owner", "--exit-on-error", "--dbname=" + restoredName, dump.toString()), connection));
-		return List.of("--spring.datasource.url=jdbc:postgresql://" + url.group(1) + ":" + (url.group(2) == null ? "5432" : url.group(2)) + "/"
-				+ restoredName);
+		postgres.run(List.of("pg_dump", "--format=custom", "--file=" + dump, "--dbname=" + postgres.testDatabase()));
+		String restoredName = postgres.createEmptyDatabase(RESTORED);
+		postgres.run(List.of("pg_restore", "--no-owner", "--exit-on-error", "--dbname=" + restoredName, dump.toString()));
+		return List.of(postgres.datasourceArgument(restoredName));
 	}
 
 	private static void dropRestoredDatabase() throws Exception {
-		if (TestDatabase.current() == TestDatabase.H2) {
-			return;
+		if (TestDatabase.current() != TestDatabase.H2) {
+			new PostgresCommands().dropDatabase(RESTORED);
 		}
-		Map<String, String> database = TestDatabase.current().packagedServerProperties();
-		Matcher url = JDBC.matcher(database.get("spring.datasource.url"));
-		assertThat(url.matches()).isTrue();
-		run(database, List.of("psql", "--quiet", "--host=" + url.group(1), "--port=" + (url.group(2) == null ? "5432" : url.group(2)),
-				"--username=" + database.get("spring.datasource.username"), "--dbname=" + url.group(3),
-				"--command=DROP DATABASE IF EXISTS " + url.group(3) + "_restored"));
-	}
-
-	private static void run(Map<String, String> theDatabase, List<String> theCommand) throws IOException, InterruptedException {
-		ProcessBuilder builder = new ProcessBuilder(theCommand).redirectErrorStream(true);
-		builder.environment().put("PGPASSWORD", theDatabase.get("spring.datasource.password"));
-		Process process = builder.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor()).as(String.join(" ", theCommand) + ":\n" + output).isZero();
-	}
-
-	private static List<String> concat(List<String> theFirst, List<String> theSecond) {
-		List<String> all = new ArrayList<>(theFirst);
-		all.addAll(theSecond);
-		return all;
 	}
 
 	private static void copy(Path theFrom, Path theTo) throws IOException {

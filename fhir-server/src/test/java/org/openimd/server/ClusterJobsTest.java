@@ -2,6 +2,7 @@ package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.flywaydb.core.Flyway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
@@ -74,7 +77,8 @@ class ClusterJobsTest {
 	}
 
 	private static ClusterJobs node(DriverManagerDataSource theDatabase) {
-		return new ClusterJobs(theDatabase, theDatabase.getUrl(), Clock.systemUTC());
+		DatabaseSchema.configure(Flyway.configure().dataSource(theDatabase), theDatabase.getUrl()).load().migrate();
+		return new ClusterJobs(new JdbcTemplate(theDatabase), Clock.systemUTC());
 	}
 
 	private static void await(CountDownLatch theLatch) {

@@ -21,6 +21,7 @@ import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.HashSet;
 import java.util.List;
+import java.sql.SQLException;
 import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -137,9 +138,16 @@ class FhirJpaConfig {
 		};
 	}
 
+	@Bean
+	HapiSchema hapiSchema(DataSource theDataSource, DataSourceProperties theDataSourceProperties) throws SQLException {
+		return new HapiSchema(theDataSource, theDataSourceProperties.determineUrl());
+	}
+
+	/** Hibernate opens HAPI's tables once HAPI's migration tasks have brought them to this version. */
 	@Primary
 	@Bean
 	LocalContainerEntityManagerFactoryBean entityManagerFactory(
+			HapiSchema theMigratedSchema,
 			ConfigurableListableBeanFactory theBeanFactory,
 			FhirContext theFhirContext,
 			JpaStorageSettings theStorageSettings,
@@ -161,8 +169,8 @@ class FhirJpaConfig {
 	private static Properties hibernateProperties(String theJdbcUrl, JpaProperties theJpaProperties) {
 		Properties properties = new Properties();
 		properties.put("hibernate.dialect", HapiDialects.forJdbcUrl(theJdbcUrl));
-		// Creates HAPI's schema on first start and adds what a new HAPI version needs; no manual SQL.
-		properties.put("hibernate.hbm2ddl.auto", "update");
+		// HAPI's migration tasks keep the schema (HapiSchema); Hibernate only uses it.
+		properties.put("hibernate.hbm2ddl.auto", "none");
 		properties.put("hibernate.jdbc.batch_size", "20");
 		properties.put("hibernate.order_inserts", "true");
 		properties.put("hibernate.order_updates", "true");

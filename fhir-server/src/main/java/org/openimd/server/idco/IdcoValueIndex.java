@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
-import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -15,9 +14,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.openimd.server.idco.IdcoValueCriterion.CodedValue;
 import org.openimd.server.idco.IdcoValueCriterion.NumberRange;
 import org.openimd.terminology.OpenImdUris;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -30,12 +27,8 @@ class IdcoValueIndex {
 
 	private final JdbcTemplate myJdbc;
 
-	IdcoValueIndex(DataSource theDataSource) {
-		myJdbc = new JdbcTemplate(theDataSource);
-	}
-
-	void createSchema() {
-		new ResourceDatabasePopulator(new ClassPathResource("org/openimd/server/idco/schema.sql")).execute(myJdbc.getDataSource());
+	IdcoValueIndex(JdbcTemplate theJdbc) {
+		myJdbc = theJdbc;
 	}
 
 	static boolean isIdcoObservation(Object theResource) {

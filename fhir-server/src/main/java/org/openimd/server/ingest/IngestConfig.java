@@ -3,7 +3,6 @@ package org.openimd.server.ingest;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.ig.OpenImdIg;
 import org.openimd.ig.ShapeCheckedValidator;
@@ -14,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Switches on HL7 v2 ingest: the raw-message store, the IDCO pipeline, and its MLLP listener. */
 @Configuration(proxyBeanMethods = false)
@@ -26,10 +26,8 @@ class IngestConfig {
 	private static final int CONFORMANT_SHAPES_KEPT = 50_000;
 
 	@Bean
-	IngestMessageStore ingestMessageStore(DataSource theDataSource) {
-		IngestMessageStore store = new IngestMessageStore(theDataSource);
-		store.createSchema();
-		return store;
+	IngestMessageStore ingestMessageStore(JdbcTemplate theJdbc) {
+		return new IngestMessageStore(theJdbc);
 	}
 
 	@Bean

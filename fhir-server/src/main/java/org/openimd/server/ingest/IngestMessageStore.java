@@ -6,10 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
@@ -24,12 +21,8 @@ class IngestMessageStore {
 
 	private final JdbcTemplate myJdbc;
 
-	IngestMessageStore(DataSource theDataSource) {
-		myJdbc = new JdbcTemplate(theDataSource);
-	}
-
-	void createSchema() {
-		new ResourceDatabasePopulator(new ClassPathResource("org/openimd/server/ingest/schema.sql")).execute(myJdbc.getDataSource());
+	IngestMessageStore(JdbcTemplate theJdbc) {
+		myJdbc = theJdbc;
 	}
 
 	long insertReceived(Instant theReceivedAt, IngestTransport theTransport, String theRemote, String theSender,

@@ -95,7 +95,7 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	BrowserAppOrigins browserAppOrigins(JdbcTemplate theJdbc, SecuritySchema theSchema, AuthProperties theProperties) {
+	BrowserAppOrigins browserAppOrigins(JdbcTemplate theJdbc, AuthProperties theProperties) {
 		return new BrowserAppOrigins(theJdbc, theProperties.corsOrigins());
 	}
 
@@ -176,7 +176,7 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	SearchOwners searchOwners(JdbcTemplate theJdbc, SecuritySchema theSchema, FhirContext theFhir, Clock theClock) {
+	SearchOwners searchOwners(JdbcTemplate theJdbc, FhirContext theFhir, Clock theClock) {
 		return new SearchOwners(theJdbc, theFhir, theClock);
 	}
 
@@ -195,7 +195,7 @@ class ApiSecurityConfig {
 	}
 
 	@Bean
-	StandingAccess standingAccess(JdbcTemplate theJdbc, SecuritySchema theSchema, CareRelationships theCare,
+	StandingAccess standingAccess(JdbcTemplate theJdbc, CareRelationships theCare,
 			SmartAuthorizationInterceptor theRules, Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir,
 			ObjectProvider<RestfulServer> theServer, Clock theClock) {
 		return new StandingAccess(theJdbc, theCare, theRules, theAuthorizations, theFhir, theServer, theClock);

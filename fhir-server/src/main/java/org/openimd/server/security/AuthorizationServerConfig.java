@@ -14,7 +14,6 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
-import javax.sql.DataSource;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.security.login.AppAuthorizationPaths;
 import org.openimd.server.security.login.PatientPickerRedirect;
@@ -63,25 +62,25 @@ class AuthorizationServerConfig {
 	private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
 
 	@Bean
-	LaunchContexts launchContexts(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties, Clock theClock) {
-		return new LaunchContexts(new JdbcTemplate(theDataSource), theProperties, theClock);
+	LaunchContexts launchContexts(JdbcTemplate theJdbc, AuthProperties theProperties, Clock theClock) {
+		return new LaunchContexts(theJdbc, theProperties, theClock);
 	}
 
 	@Bean
-	OAuth2AuthorizationService authorizationService(DataSource theDataSource, RegisteredClientRepository theClients,
+	OAuth2AuthorizationService authorizationService(JdbcTemplate theJdbc, RegisteredClientRepository theClients,
 			LaunchContexts theLaunches) {
-		return new LaunchAwareAuthorizationService(new JdbcOAuth2AuthorizationService(new JdbcTemplate(theDataSource), theClients),
+		return new LaunchAwareAuthorizationService(new JdbcOAuth2AuthorizationService(theJdbc, theClients),
 				theLaunches);
 	}
 
 	@Bean
-	OAuth2AuthorizationConsentService authorizationConsentService(DataSource theDataSource, RegisteredClientRepository theClients) {
-		return new JdbcOAuth2AuthorizationConsentService(new JdbcTemplate(theDataSource), theClients);
+	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate theJdbc, RegisteredClientRepository theClients) {
+		return new JdbcOAuth2AuthorizationConsentService(theJdbc, theClients);
 	}
 
 	@Bean
-	JWKSource<SecurityContext> jwkSource(DataSource theDataSource, SecuritySchema theSchema, Clock theClock) {
-		JWKSet keys = SigningKeys.load(new JdbcTemplate(theDataSource), theClock);
+	JWKSource<SecurityContext> jwkSource(JdbcTemplate theJdbc, Clock theClock) {
+		JWKSet keys = SigningKeys.load(theJdbc, theClock);
 		return new ImmutableJWKSet<>(keys);
 	}
 

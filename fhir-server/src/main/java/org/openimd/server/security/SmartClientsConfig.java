@@ -1,8 +1,6 @@
 package org.openimd.server.security;
 
 import java.time.Clock;
-import javax.sql.DataSource;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,19 +18,14 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 class SmartClientsConfig {
 
 	@Bean
-	SecuritySchema securitySchema(DataSource theDataSource, DataSourceProperties theDataSourceProperties) {
-		return new SecuritySchema(theDataSource, theDataSourceProperties.determineUrl());
-	}
-
-	@Bean
 	PasswordEncoder passwordEncoder() {
 		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
 	}
 
 	@Bean
-	RegisteredClientRepository registeredClientRepository(DataSource theDataSource, SecuritySchema theSchema, AuthProperties theProperties,
+	RegisteredClientRepository registeredClientRepository(JdbcTemplate theJdbc, AuthProperties theProperties,
 			PasswordEncoder thePasswords) {
-		JdbcRegisteredClientRepository clients = new JdbcRegisteredClientRepository(new JdbcTemplate(theDataSource));
+		JdbcRegisteredClientRepository clients = new JdbcRegisteredClientRepository(theJdbc);
 		theProperties.clients().forEach(client -> clients.save(SmartClientRegistry.systemClient(client, theProperties)));
 		theProperties.apps().forEach(app -> clients.save(SmartClientRegistry.app(app, theProperties, thePasswords)));
 		return clients;
@@ -44,8 +37,8 @@ class SmartClientsConfig {
 	}
 
 	@Bean
-	ClientAssertionDecoders clientAssertionDecoders(DataSource theDataSource, SecuritySchema theSchema, Clock theClock) {
-		return new ClientAssertionDecoders(new ClientAssertionReplayCache(new JdbcTemplate(theDataSource), theClock),
+	ClientAssertionDecoders clientAssertionDecoders(JdbcTemplate theJdbc, Clock theClock) {
+		return new ClientAssertionDecoders(new ClientAssertionReplayCache(theJdbc, theClock),
 				theClock);
 	}
 }

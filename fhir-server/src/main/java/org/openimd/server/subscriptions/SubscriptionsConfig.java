@@ -10,12 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import javax.sql.DataSource;
 import org.openimd.server.ClusterJobs;
-import org.openimd.server.DatabaseSchema;
 import org.openimd.server.security.OwnedResources;
 import org.openimd.server.security.StandingAccess;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,10 +53,9 @@ class SubscriptionsConfig {
 	}
 
 	@Bean
-	SubscriptionEvents subscriptionEvents(DataSource theDataSource, DataSourceProperties theDataSourceProperties,
-			PlatformTransactionManager theTransactions, SubscriptionProperties theProperties, Clock theClock) {
-		DatabaseSchema.create(theDataSource, theDataSourceProperties.determineUrl(), "org/openimd/server/subscriptions/schema.sql");
-		return new SubscriptionEvents(new JdbcTemplate(theDataSource), new TransactionTemplate(theTransactions), theClock, theProperties.eventsKept());
+	SubscriptionEvents subscriptionEvents(JdbcTemplate theJdbc, PlatformTransactionManager theTransactions,
+			SubscriptionProperties theProperties, Clock theClock) {
+		return new SubscriptionEvents(theJdbc, new TransactionTemplate(theTransactions), theClock, theProperties.eventsKept());
 	}
 
 	@Bean

@@ -1,9 +1,7 @@
 package org.openimd.server.security.login;
 
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.openimd.server.security.AuthorizationServerMode;
-import org.openimd.server.security.SecuritySchema;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
 import org.springframework.context.annotation.Bean;
@@ -32,14 +30,14 @@ class LoginConfig {
 	}
 
 	@Bean
-	UserAccounts userAccounts(DataSource theDataSource, SecuritySchema theSchema, PasswordEncoder thePasswords, Totp theTotp,
+	UserAccounts userAccounts(JdbcTemplate theJdbc, PasswordEncoder thePasswords, Totp theTotp,
 			LoginProperties theProperties, Clock theClock) {
-		return new UserAccounts(new JdbcTemplate(theDataSource), thePasswords, theTotp, theProperties, theClock);
+		return new UserAccounts(theJdbc, thePasswords, theTotp, theProperties, theClock);
 	}
 
 	@Bean
-	SignInThrottle signInThrottle(DataSource theDataSource, SecuritySchema theSchema, LoginProperties theProperties, Clock theClock) {
-		return new SignInThrottle(new JdbcTemplate(theDataSource), theProperties, theClock);
+	SignInThrottle signInThrottle(JdbcTemplate theJdbc, LoginProperties theProperties, Clock theClock) {
+		return new SignInThrottle(theJdbc, theProperties, theClock);
 	}
 
 	@Bean

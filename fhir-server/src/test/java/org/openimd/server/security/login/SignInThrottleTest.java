@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.flywaydb.core.Flyway;
 import org.openimd.server.DatabaseSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -50,7 +51,7 @@ class SignInThrottleTest {
 	void failuresOnEitherNodeCountTowardsOneLimitWithinASlidingWindow() {
 		String url = "jdbc:h2:mem:throttle-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 		DriverManagerDataSource database = new DriverManagerDataSource(url, "sa", "");
-		DatabaseSchema.create(database, url, "org/openimd/server/security/schema.sql");
+		DatabaseSchema.configure(Flyway.configure().dataSource(database), url).load().migrate();
 		TestClock clock = new TestClock();
 		SignInThrottle one = new SignInThrottle(new JdbcTemplate(database), PROPERTIES, clock);
 		SignInThrottle other = new SignInThrottle(new JdbcTemplate(database), PROPERTIES, clock);
