@@ -1,3 +1,5 @@
+-- Each subscription's events, numbered in the database so that every node counts the same: the count and
+-- when the subscriber last heard from us (heartbeats), and the recent events, which $events answers.
 CREATE TABLE IF NOT EXISTS openimd_subscription_state (
     subscription_id varchar(200) PRIMARY KEY,
     events bigint NOT NULL,
