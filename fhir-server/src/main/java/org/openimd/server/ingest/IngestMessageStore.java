@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -91,12 +92,22 @@ class IngestMessageStore {
 				.stream().findFirst();
 	}
 
-	List<IngestedMessage> newest(Optional<IngestStatus> theStatus, int theLimit) {
-		return theStatus
-				.map(status -> myJdbc.query("select " + COLUMNS + " from openimd_ingest_message where status = ? order by id desc limit ?",
-						IngestMessageStore::toMessage, status.name(), theLimit))
-				.orElseGet(() -> myJdbc.query("select " + COLUMNS + " from openimd_ingest_message order by id desc limit ?",
-						IngestMessageStore::toMessage, theLimit));
+	/** The newest messages, of one status and with one sender's control ID (MSH-10) when given. */
+	List<IngestedMessage> newest(Optional<IngestStatus> theStatus, Optional<String> theControlId, int theLimit) {
+		List<String> conditions = new ArrayList<>();
+		List<Object> arguments = new ArrayList<>();
+		theStatus.ifPresent(status -> {
+			conditions.add("status = ?");
+			arguments.add(status.name());
+		});
+		theControlId.ifPresent(controlId -> {
+			conditions.add("control_id = ?");
+			arguments.add(controlId);
+		});
+		arguments.add(theLimit);
+		String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+		return myJdbc.query("select " + COLUMNS + " from openimd_ingest_message" + where + " order by id desc limit ?", IngestMessageStore::toMessage,
+				arguments.toArray());
 	}
 
 	private static String acceptedKey(String theSender, String theControlId) {

@@ -31,7 +31,8 @@ class IngestMessagesController {
 	}
 
 	@GetMapping
-	List<IngestedMessage> list(@RequestParam Optional<String> status, @RequestParam(defaultValue = "50") int limit) {
+	List<IngestedMessage> list(@RequestParam Optional<String> status, @RequestParam Optional<String> controlId,
+			@RequestParam(defaultValue = "50") int limit) {
 		Optional<IngestStatus> wanted = status.map(value -> {
 			try {
 				return IngestStatus.valueOf(value.toUpperCase(Locale.ROOT));
@@ -39,7 +40,7 @@ class IngestMessagesController {
 				throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "status must be one of received, accepted, rejected, duplicate");
 			}
 		});
-		return myStore.newest(wanted, Math.max(1, Math.min(limit, MAX_LIMIT)));
+		return myStore.newest(wanted, controlId, Math.max(1, Math.min(limit, MAX_LIMIT)));
 	}
 
 	@GetMapping("/{id}")

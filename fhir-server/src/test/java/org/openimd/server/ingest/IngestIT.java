@@ -13,6 +13,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -204,8 +205,7 @@ class IngestIT extends BaseServerIT {
 		assertThat(ack).contains("MSA|AE|" + controlId).contains("ERR||OBX^9^5^1|102^Data type error^HL70357|E|OPENIMD-1201");
 		assertThat(client.search().forResource(Patient.class)
 				.where(Patient.IDENTIFIER.exactly().code(patientId)).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
-		JsonNode rejected = messages("rejected").stream()
-				.filter(message -> message.get("controlId").asText().equals(controlId)).findFirst().orElseThrow();
+		JsonNode rejected = messages("rejected", controlId).stream().findFirst().orElseThrow();
 		assertThat(rejected.get("error").asText()).startsWith("OPENIMD-1201");
 		HttpResponse<byte[]> raw = myHttp.send(authorized("/ingest/messages/" + rejected.get("id").asLong() + "/raw").build(),
 				HttpResponse.BodyHandlers.ofByteArray());
@@ -254,8 +254,7 @@ class IngestIT extends BaseServerIT {
 		assertThat(client.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().code(clinicId)).returnBundle(Bundle.class)
 				.execute().getEntry()).as("nothing of the interrogation was stored").isEmpty();
 
-		long id = messages("rejected").stream().filter(m -> m.get("controlId").asText().equals(controlId)).findFirst().orElseThrow()
-				.get("id").asLong();
+		long id = messages("rejected", controlId).stream().findFirst().orElseThrow().get("id").asLong();
 		HttpResponse<String> reprocessed = myHttp.send(authorized("/ingest/messages/" + id + "/reprocess")
 				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(JSON.readTree(reprocessed.body()).at("/message/status").asText()).isEqualTo("ACCEPTED");
@@ -285,8 +284,7 @@ class IngestIT extends BaseServerIT {
 
 		// when it is sent, it is refused with a reason
 		assertThat(postHl7v2(message)).contains("MSA|AE|" + controlId).contains("OPENIMD-1401");
-		long id = messages("rejected").stream().filter(m -> m.get("controlId").asText().equals(controlId)).findFirst().orElseThrow()
-				.get("id").asLong();
+		long id = messages("rejected", controlId).stream().findFirst().orElseThrow().get("id").asLong();
 
 		// and once the duplicate patient record is removed, reprocessing stores it
 		client.delete().resourceById(clinicPatient.getIdElement().toUnqualifiedVersionless()).execute();
@@ -466,8 +464,9 @@ class IngestIT extends BaseServerIT {
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 
-	private List<JsonNode> messages(String theStatus) throws Exception {
-		HttpResponse<String> response = myHttp.send(authorized("/ingest/messages?limit=500"
+	/** The messages a sender sent with {@code theControlId}, of {@code theStatus} if given, as the server finds them. */
+	private List<JsonNode> messages(String theStatus, String theControlId) throws Exception {
+		HttpResponse<String> response = myHttp.send(authorized("/ingest/messages?controlId=" + URLEncoder.encode(theControlId, StandardCharsets.UTF_8)
 				+ (theStatus == null ? "" : "&status=" + theStatus)).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<JsonNode> messages = new java.util.ArrayList<>();
@@ -476,8 +475,7 @@ class IngestIT extends BaseServerIT {
 	}
 
 	private long messageId(String theControlId) throws Exception {
-		return messages(null).stream().filter(message -> message.get("controlId").asText().equals(theControlId))
-				.findFirst().orElseThrow().get("id").asLong();
+		return messages(null, theControlId).stream().findFirst().orElseThrow().get("id").asLong();
 	}
 
 	private JsonNode message(long theId) throws Exception {
@@ -497,7 +495,9 @@ class IngestIT extends BaseServerIT {
 	}
 
 	private long countMessages(String theStatus, String theControlId) throws Exception {
-		return messages(theStatus).stream().filter(message -> message.get("controlId").asText().equals(theControlId)).count();
+		List<JsonNode> messages = messages(theStatus, theControlId);
+		assertThat(messages).allSatisfy(message -> assertThat(message.get("controlId").asText()).isEqualTo(theControlId));
+		return messages.size();
 	}
 
 	private Device implantedDevice(String theIdentifier) {
