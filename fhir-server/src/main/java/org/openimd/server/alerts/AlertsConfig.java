@@ -11,6 +11,7 @@ import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertRuleCodeSystem;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -62,10 +63,8 @@ class AlertsConfig {
 
 	@Bean
 	@ConditionalOnProperty("openimd.schedules.grace")
-	ThreadPoolTaskScheduler missedTransmissionWatch() {
-		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
-		watch.setThreadNamePrefix("openimd-missed-transmissions-");
-		return watch;
+	ThreadPoolTaskScheduler missedTransmissionWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-missed-transmissions-").build();
 	}
 
 	/** The look for missed transmissions, first one period after the start, then every period, by one node of a cluster. */

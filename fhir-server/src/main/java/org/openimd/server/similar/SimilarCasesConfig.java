@@ -10,6 +10,7 @@ import org.openimd.server.security.CareRelationships;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,10 +73,8 @@ class SimilarCasesConfig {
 	}
 
 	@Bean
-	ThreadPoolTaskScheduler similarCasesCatchUpWatch() {
-		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
-		watch.setThreadNamePrefix("openimd-similar-catch-up-");
-		return watch;
+	ThreadPoolTaskScheduler similarCasesCatchUpWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-similar-catch-up-").build();
 	}
 
 	/**
