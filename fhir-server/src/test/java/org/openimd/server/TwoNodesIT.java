@@ -1,23 +1,37 @@
 package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimd.server.subscriptions.TopicSubscriptions;
+import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
 
 /**
  * Two nodes of OpenIMD on one PostgreSQL database and one data directory (its keys), as a load
  * balancer spreads senders and clients over them: a token either node issued is good on the other;
  * 4 senders stream interrogations, two to each node, and one node is killed (SIGKILL) in the middle; its
  * senders go over to the other node with what had no AA, and send it copies of messages the killed node
- * had acknowledged. Every message is stored exactly once.
+ * had acknowledged. Every message is stored exactly once. A websocket subscriber connected to one node
+ * hears of what is stored, whichever node matched it.
  */
 @ExtendWith(TestDatabase.AvailableCondition.class)
 class TwoNodesIT {
@@ -37,10 +51,8 @@ class TwoNodesIT {
 		int mllpOne = PackagedServer.freePort();
 		int portTwo = PackagedServer.freePort();
 		int mllpTwo = PackagedServer.freePort();
-		// behind a load balancer both nodes are one server to clients, at one address: the audience of every token
-		String balanced = "--openimd.fhir.public-base-url=https://localhost:" + portOne + "/fhir";
-		PackagedServer one = PackagedServer.start(myWorkDir, portOne, "node-one", List.of("--openimd.mllp.port=" + mllpOne, balanced));
-		PackagedServer two = PackagedServer.start(myWorkDir, portTwo, "node-two", List.of("--openimd.mllp.port=" + mllpTwo, balanced));
+		PackagedServer one = node(portOne, mllpOne, "node-one", portOne);
+		PackagedServer two = node(portTwo, mllpTwo, "node-two", portOne);
 		try {
 			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
 			assertThat(two.send(HttpRequest.newBuilder(URI.create("https://localhost:" + portTwo + "/fhir/Patient?_summary=count"))
@@ -73,5 +85,71 @@ class TwoNodesIT {
 			one.process().destroyForcibly();
 			two.stop();
 		}
+	}
+
+	@Test
+	void aWebsocketSubscriberOnEitherNodeHearsOfWhatIsStored() throws Exception {
+		assumeTrue(TestDatabase.current() == TestDatabase.POSTGRES, "two processes share a PostgreSQL database; H2 is embedded in one");
+		int portOne = PackagedServer.freePort();
+		int portTwo = PackagedServer.freePort();
+		PackagedServer one = node(portOne, PackagedServer.freePort(), "websocket-node-one", portOne);
+		PackagedServer two = node(portTwo, PackagedServer.freePort(), "websocket-node-two", portOne);
+		try {
+			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
+			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(new Patient().addIdentifier(
+					new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString()))))));
+			String subscription = created(one.send(fhir(portOne, "/Subscription", token).POST(json(
+					TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + patient)))));
+
+			// a subscriber on each node: whichever node matches the change (HAPI's queue of stored changes is
+			// claimed by either), the other node's subscriber hears of it only through the relay
+			Socket onOne = boundSocket(one, portOne, token, subscription);
+			Socket onTwo = boundSocket(two, portTwo, token, subscription);
+
+			String report = created(one.send(fhir(portOne, "/DiagnosticReport", token).POST(json(TopicSubscriptions.interrogationReport(patient)))));
+			for (Socket subscriber : List.of(onOne, onTwo)) {
+				assertThat(subscriber.messages.poll(30, TimeUnit.SECONDS)).as("the notification, on either node")
+						.contains("\"resourceType\":\"Bundle\"").contains(report);
+				subscriber.socket.abort();
+			}
+		} finally {
+			one.stop();
+			two.stop();
+		}
+	}
+
+	/** A websocket to {@code theNode} bound to {@code theSubscription}, once that node knows it (HAPI reloads subscriptions every minute). */
+	private static Socket boundSocket(PackagedServer theNode, int thePort, String theToken, String theSubscription) {
+		return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+			Socket socket = new Socket(theNode.http(), "wss://localhost:" + thePort, theToken);
+			socket.socket.sendText("bind " + new IdType(theSubscription).getIdPart(), true);
+			String answer = socket.messages.poll(10, TimeUnit.SECONDS);
+			if (answer != null && answer.startsWith("bound")) {
+				return socket;
+			}
+			socket.socket.abort();
+			return null;
+		}, Objects::nonNull);
+	}
+
+	/** A node on port {@code thePort}; behind a load balancer both are one server at one address, the audience of every token. */
+	private PackagedServer node(int thePort, int theMllpPort, String theName, int theBalancedPort) throws Exception {
+		return PackagedServer.start(myWorkDir, thePort, theName,
+				List.of("--openimd.mllp.port=" + theMllpPort, "--openimd.fhir.public-base-url=https://localhost:" + theBalancedPort + "/fhir"));
+	}
+
+	private static HttpRequest.Builder fhir(int thePort, String thePath, String theToken) {
+		return HttpRequest.newBuilder(URI.create("https://localhost:" + thePort + "/fhir" + thePath)).header("Authorization", "Bearer " + theToken)
+				.header("Content-Type", "application/fhir+json");
+	}
+
+	private static HttpRequest.BodyPublisher json(Resource theResource) {
+		return HttpRequest.BodyPublishers.ofString(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(theResource));
+	}
+
+	/** The versionless reference to what a create made, from its Location. */
+	private static String created(HttpResponse<String> theResponse) {
+		assertThat(theResponse.statusCode()).as(theResponse.body()).isEqualTo(201);
+		return new IdType(theResponse.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
 	}
 }

@@ -2,9 +2,11 @@ package org.openimd.server.subscriptions;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelRegistry;
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.SubscriptionWebsocketHandler;
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.WebsocketConnectionValidator;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionCanonicalizer;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -13,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import org.openimd.server.ClusterJobs;
 import org.openimd.server.security.OwnedResources;
 import org.openimd.server.security.StandingAccess;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -89,16 +93,45 @@ class SubscriptionsConfig {
 
 	/** Handshakes and heartbeats, off the requests that store subscriptions: no answer waits for a subscriber's endpoint. */
 	@Bean
-	ThreadPoolTaskScheduler heartbeatWatch() {
-		ThreadPoolTaskScheduler watch = new ThreadPoolTaskScheduler();
-		watch.setThreadNamePrefix("openimd-heartbeats-");
-		return watch;
+	ThreadPoolTaskScheduler heartbeatWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-heartbeats-").build();
 	}
 
 	@Bean
 	ScheduledFuture<?> heartbeats(ThreadPoolTaskScheduler heartbeatWatch, SubscriberContact theContact, SubscriptionProperties theProperties,
 			ClusterJobs theJobs) {
 		return theJobs.everyPeriod(heartbeatWatch, "subscription-heartbeats", theProperties.heartbeatCheckEvery(), theContact::beatDue);
+	}
+
+	/**
+	 * Where nodes share a database (PostgreSQL), websocket notifications reach subscribers on every node;
+	 * an H2 database belongs to one process, so there is no other node to reach.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:postgresql:')")
+	static class AcrossNodes {
+
+		@Bean
+		WebsocketRelay websocketRelay(FhirContext theFhir, JdbcTemplate theJdbc, SubscriptionRegistry theSubscriptions,
+				SubscriptionChannelRegistry theChannels, Clock theClock) {
+			return new WebsocketRelay(theFhir, theJdbc, theSubscriptions, theChannels, theClock);
+		}
+
+		@Bean
+		ThreadPoolTaskScheduler websocketRelayWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+			return theSchedulers.threadNamePrefix("openimd-websocket-relay-").build();
+		}
+
+		@Bean
+		ScheduledFuture<?> websocketRelayLooks(ThreadPoolTaskScheduler websocketRelayWatch, WebsocketRelay theRelay,
+				SubscriptionProperties theProperties) {
+			return websocketRelayWatch.scheduleWithFixedDelay(theRelay::handOnFromOtherNodes, theProperties.websocketRelayEvery());
+		}
+
+		@Bean
+		ScheduledFuture<?> websocketRelayPruning(ThreadPoolTaskScheduler websocketRelayWatch, WebsocketRelay theRelay, ClusterJobs theJobs) {
+			return theJobs.everyPeriod(websocketRelayWatch, "websocket-relay-pruning", WebsocketRelay.KEPT, theRelay::prune);
+		}
 	}
 
 	@Bean

@@ -2,6 +2,11 @@ package org.openimd.server.subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.openimd.server.subscriptions.TopicSubscriptions.FULL_RESOURCE;
+import static org.openimd.server.subscriptions.TopicSubscriptions.ID_ONLY;
+import static org.openimd.server.subscriptions.TopicSubscriptions.interrogationReport;
+import static org.openimd.server.subscriptions.TopicSubscriptions.overWebsocket;
+import static org.openimd.server.subscriptions.TopicSubscriptions.subscription;
 
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -11,14 +16,10 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
@@ -50,6 +51,7 @@ import org.openimd.server.alerts.TransmissionMessages;
 import org.openimd.server.pump.PumpInput;
 import org.openimd.server.review.ReviewGroupInput;
 import org.openimd.server.security.login.Role;
+import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
 import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
@@ -65,8 +67,6 @@ class SubscriptionsIT extends BaseServerIT {
 	private static final String CLINICIAN_SCOPES = "openid fhirUser user/*.cruds";
 	private static final String PATIENT_SCOPES = "openid fhirUser launch/patient patient/*.cruds";
 	private static final Duration SOON = Duration.ofSeconds(20);
-	private static final String ID_ONLY = "id-only";
-	private static final String FULL_RESOURCE = "full-resource";
 	private static final String EVENT = "event-notification";
 	private static final String URGENT_OR_STAT = "Task?priority=stat,urgent";
 	private static final String FINAL_REPORTS = "DiagnosticReport?status=final";
@@ -336,16 +336,15 @@ class SubscriptionsIT extends BaseServerIT {
 
 	@Test
 	void aWebsocketBindsOnlyItsOwnersSubscriptionAndCarriesItsNotifications() throws Exception {
-		Subscription overWebsocket = subscription("transmission", null, FULL_RESOURCE, "DiagnosticReport?patient=" + patient);
-		overWebsocket.getChannel().setType(Subscription.SubscriptionChannelType.WEBSOCKET).setEndpoint(null);
+		Subscription overWebsocket = overWebsocket("transmission", FULL_RESOURCE, "DiagnosticReport?patient=" + patient);
 		String doctors = subscribe(doctorApp, overWebsocket, false);
 		await().atMost(SOON).until(() -> registry.get(new IdType(doctors).getIdPart()) != null);
 
-		Socket stranger = new Socket(personToken(Role.CLINICIAN, create(new Practitioner().addIdentifier(uniqueIdentifier())), CLINICIAN_SCOPES));
+		Socket stranger = new Socket(HttpClient.newHttpClient(), "ws://localhost:" + port, personToken(Role.CLINICIAN, create(new Practitioner().addIdentifier(uniqueIdentifier())), CLINICIAN_SCOPES));
 		stranger.socket.sendText("bind " + doctors, true);
 		assertThat(stranger.closed.get(20, TimeUnit.SECONDS)).as("close code").isEqualTo(1008);
 
-		Socket owner = new Socket(doctorToken);
+		Socket owner = new Socket(HttpClient.newHttpClient(), "ws://localhost:" + port, doctorToken);
 		owner.socket.sendText("bind " + new IdType(doctors).getIdPart(), true);
 		assertThat(owner.messages.poll(20, TimeUnit.SECONDS)).startsWith("bound");
 		String report = create(interrogationReport(patient));
@@ -368,31 +367,6 @@ class SubscriptionsIT extends BaseServerIT {
 				.containsExactlyInAnyOrderElementsOf(Topics.URLS);
 	}
 
-	/** A websocket to this server's subscription endpoint, with a person's bearer token. */
-	private final class Socket implements WebSocket.Listener {
-		final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-		final CompletableFuture<Integer> closed = new CompletableFuture<>();
-		final WebSocket socket;
-
-		Socket(String theToken) {
-			socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + theToken)
-					.buildAsync(URI.create("ws://localhost:" + port + SubscriptionsConfig.WEBSOCKET_PATH), this).join();
-		}
-
-		@Override
-		public CompletionStage<?> onText(WebSocket theSocket, CharSequence theData, boolean theLast) {
-			messages.add(theData.toString());
-			theSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public CompletionStage<?> onClose(WebSocket theSocket, int theCode, String theReason) {
-			closed.complete(theCode);
-			return null;
-		}
-	}
-
 	private String subscribe(IGenericClient theOwner, Subscription theSubscription) throws InterruptedException {
 		return subscribe(theOwner, theSubscription, true);
 	}
@@ -412,18 +386,6 @@ class SubscriptionsIT extends BaseServerIT {
 		return new IdType(theNotification.getEntry().get(1).getFullUrl()).toUnqualifiedVersionless().getValue();
 	}
 
-	private static Subscription subscription(String theTopic, String theEndpoint, String theContent, String... theFilters) {
-		Subscription subscription = new Subscription().setStatus(Subscription.SubscriptionStatus.REQUESTED).setReason("remote monitoring")
-				.setCriteria(OpenImdUris.SUBSCRIPTION_TOPIC_BASE + theTopic);
-		subscription.getMeta().addProfile(SubscriptionConstants.SUBSCRIPTION_TOPIC_PROFILE_URL);
-		for (String filter : theFilters) {
-			subscription.getCriteriaElement().addExtension(SubscriptionConstants.SUBSCRIPTION_TOPIC_FILTER_URL, new StringType(filter));
-		}
-		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK).setEndpoint(theEndpoint).setPayload("application/fhir+json");
-		subscription.getChannel().getPayloadElement().addExtension(SubscriptionConstants.SUBSCRIPTION_TOPIC_CHANNEL_PAYLOAD_CONTENT, new CodeType(theContent));
-		return subscription;
-	}
-
 	private static Communication message(String theAbout, String theFrom, String theTo, String theText) {
 		Communication message = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSubject(new Reference(theAbout));
 		if (theFrom != null) {
@@ -432,13 +394,6 @@ class SubscriptionsIT extends BaseServerIT {
 		message.addRecipient(new Reference(theTo));
 		message.addPayload().setContent(new StringType(theText));
 		return message;
-	}
-
-	private static DiagnosticReport interrogationReport(String thePatient) {
-		DiagnosticReport report = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL).setSubject(new Reference(thePatient));
-		report.getMeta().addProfile(OpenImdUris.INTERROGATION_REPORT_PROFILE);
-		report.getCode().addCoding(new Coding("http://loinc.org", "10191-5", null));
-		return report;
 	}
 
 	private DiagnosticReport reportOf(String theSerial, String theDay) {
