@@ -60,7 +60,9 @@ class ContainerConfigurationIT {
 	void theImageAndTheComposeServiceConfigureTheServerAsTheyMean() throws Exception {
 		String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
 		Map<String, Object> compose = yaml(DOCKER.resolve("compose.yaml"));
-		Map<String, Object> service = map(map(compose.get("services")).get("openimd"));
+		Map<String, Object> services = map(compose.get("services"));
+		Map<String, Object> service = map(services.get("openimd-1"));
+		assertThat(services.get("openimd-2")).as("two nodes, configured alike").isEqualTo(service);
 
 		// the image: the Maven build's jar and launcher, laid out where the entry point starts it, by a user who is not root
 		assertThat(dockerfile).contains("COPY --from=build /src/fhir-server/target/openimd-server.jar /tmp/build/openimd-server.jar",
@@ -72,7 +74,8 @@ class ContainerConfigurationIT {
 		assertThat(match(dockerfile, "(?m)^USER (\\S+)$")).isNotIn("root", "0");
 		assertThat(match(dockerfile, "(?m)^EXPOSE (.+)$")).isEqualTo("8443 2575");
 		String nginx = Files.readString(DOCKER.resolve("nginx.conf"));
-		assertThat(nginx).contains("server openimd:8443;", "server openimd:2575;", "listen 8443;", "listen 2575;");
+		assertThat(nginx).contains("server openimd-1:8443;", "server openimd-2:8443;", "server openimd-1:2575;", "server openimd-2:2575;",
+				"listen 8443;", "listen 2575;");
 
 		// the service's secrets where compose mounts them, made as the compose file's instructions say
 		Path secrets = myWorkDir.resolve("secrets");
