@@ -1,5 +1,6 @@
 package org.openimd.server.subscriptions;
 
+import ca.uhn.fhir.broker.api.IChannelProducer;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -94,8 +95,9 @@ class WebsocketRelay implements StorageInterceptor {
 			ResourceDeliveryJsonMessage message = ResourceDeliveryJsonMessage.fromJson(theMessage);
 			ActiveSubscription subscription = mySubscriptions.get(message.getPayload().getSubscription().getIdElement(myFhir).getIdPart());
 			// A subscription this node does not know yet has no connection bound to it here.
-			if (subscription != null && myChannels.getDeliveryChannelProducer(subscription.getChannelName()) != null) {
-				myChannels.getDeliveryChannelProducer(subscription.getChannelName()).send(message);
+			IChannelProducer<ResourceDeliveryMessage> channel = subscription == null ? null : myChannels.getDeliveryChannelProducer(subscription.getChannelName());
+			if (channel != null) {
+				channel.send(message);
 			}
 		} catch (JsonProcessingException | RuntimeException e) {
 			ourLog.warn("A websocket notification relayed from another node could not be handed on: {}", e.toString());
