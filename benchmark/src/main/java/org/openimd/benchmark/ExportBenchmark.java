@@ -42,7 +42,6 @@ public final class ExportBenchmark {
 		int patients = Integer.parseInt(theArgs[1]);
 		try (LoadedClinic clinic = LoadedClinic.start(launcher, patients, "export-benchmark")) {
 			ServerProcess server = clinic.server();
-			IngestBenchmark.Result load = clinic.load();
 			AccessTokens tokens = new AccessTokens(server.base());
 			long residentBefore = server.residentMiB();
 
@@ -74,8 +73,7 @@ public final class ExportBenchmark {
 			}
 			double pagingSeconds = (System.nanoTime() - pagingStart) / 1e9;
 
-			System.out.printf("%nBulk Data export: %d patients, %d interrogations (loaded in %.0f s), database %s%n", patients, load.messages(),
-					load.seconds(), LoadedClinic.database());
+			System.out.printf("%nBulk Data export: %d patients (%s), database %s%n", patients, clinic.loadDescription(), LoadedClinic.database());
 			System.out.printf("| %-34s | %10s | %9s | %12s | %10s |%n", "form", "resources", "seconds", "resources/s", "vs paging");
 			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(36), "-".repeat(12), "-".repeat(11), "-".repeat(14), "-".repeat(12));
 			System.out.printf("| %-34s | %10d | %9.1f | %12.0f | %9.2fx |%n", "$export (job until the manifest)", exported, jobSeconds,

@@ -64,13 +64,10 @@ public final class QueryBenchmark {
 		int patients = Integer.parseInt(theArgs[1]);
 		try (LoadedClinic clinic = LoadedClinic.start(launcher, patients, "query-benchmark")) {
 			ServerProcess server = clinic.server();
-			IngestBenchmark.Result load = clinic.load();
 			AccessTokens tokens = new AccessTokens(server.base());
 			List<String> patientIds = patientIds(server, tokens, patients);
 
-			System.out.printf("%nClinician queries: %d patients, %d interrogations (loaded in %.0f s, %.1f a second), database %s%n",
-					patients, load.messages(), load.seconds(), load.messagesPerSecond(),
-					LoadedClinic.database());
+			System.out.printf("%nClinician queries: %d patients (%s), database %s%n", patients, clinic.loadDescription(), LoadedClinic.database());
 			System.out.printf("| %-44s | %-8s | %8s | %8s | %12s |%n", "question", "form", "p50 ms", "p95 ms", "p95 vs base");
 			System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(10), "-".repeat(10), "-".repeat(10), "-".repeat(14));
 			SplittableRandom random = new SplittableRandom(8);
