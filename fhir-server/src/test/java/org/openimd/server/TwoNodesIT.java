@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimd.terminology.OpenImdUris;
+import org.openimd.server.alerts.TransmissionMessages;
+import org.openimd.server.security.AppAuthorization;
 import org.openimd.server.subscriptions.TopicSubscriptions;
 import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
 
@@ -31,7 +35,8 @@ import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
  * 4 senders stream interrogations, two to each node, and one node is killed (SIGKILL) in the middle; its
  * senders go over to the other node with what had no AA, and send it copies of messages the killed node
  * had acknowledged. Every message is stored exactly once. A websocket subscriber connected to one node
- * hears of what is stored, whichever node matched it.
+ * hears of what is stored, whichever node matched it. An alerting transmission taken in by one node is on
+ * the other's worklist; failed sign-ins on one node lock the account on the other.
  */
 @ExtendWith(TestDatabase.AvailableCondition.class)
 class TwoNodesIT {
@@ -116,6 +121,62 @@ class TwoNodesIT {
 			one.stop();
 			two.stop();
 		}
+	}
+
+	@Test
+	void alertsAndLockoutsMadeOnOneNodeHoldOnTheOther() throws Exception {
+		assumeTrue(TestDatabase.current() == TestDatabase.POSTGRES, "two processes share a PostgreSQL database; H2 is embedded in one");
+		int portOne = PackagedServer.freePort();
+		int mllpOne = PackagedServer.freePort();
+		int portTwo = PackagedServer.freePort();
+		PackagedServer one = node(portOne, mllpOne, "shared-state-node-one", portOne);
+		PackagedServer two = node(portTwo, PackagedServer.freePort(), "shared-state-node-two", portOne);
+		try {
+			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
+
+			String serial = "TNA" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+			try (java.net.Socket sender = new java.net.Socket("localhost", mllpOne)) {
+				assertThat(MllpExchange.exchange(sender, TransmissionMessages.icdMessage(serial, "20261201",
+						TransmissionMessages.vtEpisode(1, "20261129020000+0000"), TransmissionMessages.vtEpisode(2, "20261130020000+0000"),
+						TransmissionMessages.vtEpisode(3, "20261130230000+0000"),
+						"NM|737824^MDC_IDC_STAT_TACHYTHERAPY_SHOCKS_DELIVERED_RECENT^MDC|1|2|{shocks}"))).contains("MSA|AA|");
+			}
+			String report = InterrogationStreams.get(two, portTwo, token, "/fhir/DiagnosticReport?identifier=" + OpenImdUris.INTERROGATION_IDENTIFIER
+					+ "%7CSTJ/CD2215-36/" + serial + "/20261201").at("/entry/0/fullUrl").asText();
+			String transmission = new IdType(report).toUnqualifiedVersionless().getValue();
+			assertThat(transmission).as("the first node's transmission, read on the second").startsWith("DiagnosticReport/");
+			JsonNode triage = await().atMost(Duration.ofSeconds(30)).until(() -> InterrogationStreams.get(two, portTwo, token, "/fhir/Task?code="
+					+ OpenImdUris.REMOTE_MONITORING_SYSTEM + "%7C" + OpenImdUris.TRANSMISSION_REVIEW + "&status=requested&_sort=triage-rank,authored-on&_count=200")
+					.path("entry").findValues("resource").stream().filter(task -> task.at("/focus/reference").asText().equals(transmission)).findFirst(),
+					found -> found.isPresent()).orElseThrow();
+			assertThat(triage.path("priority").asText()).as("the worklist of the second node").isEqualTo("stat");
+			assertThat(InterrogationStreams.get(two, portTwo, token, "/fhir/" + triage.at("/input/0/valueReference/reference").asText())
+					.path("resourceType").asText()).as("its alert, read on the second node").isEqualTo("DetectedIssue");
+
+			String username = "it-two-nodes-" + UUID.randomUUID().toString().substring(0, 8);
+			String password = "Two nodes, one lock " + UUID.randomUUID();
+			assertThat(one.send(HttpRequest.newBuilder(URI.create("https://localhost:" + portOne + "/admin/users"))
+					.header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"role\":\"clinician\"}")))
+					.statusCode()).isEqualTo(201);
+			assertThat(browser(one, portOne).passwordStep(username, password)).as("the right password, before any failure").endsWith("/auth/login/code");
+			AppAuthorization browserAtTwo = browser(two, portTwo);
+			for (int attempt = 0; attempt < 5; attempt++) {
+				assertThat(browserAtTwo.passwordStep(username, "wrong password " + attempt)).endsWith("/auth/login?error");
+			}
+			assertThat(browser(one, portOne).passwordStep(username, password)).as("the right password on the first node, locked by the second's failures")
+					.endsWith("/auth/login?error");
+			assertThat(InterrogationStreams.get(one, portOne, token, "/admin/users")).filteredOn(user -> user.path("username").asText().equals(username))
+					.singleElement().satisfies(user -> assertThat(user.path("locked").asBoolean()).as("locked, as the first node sees it").isTrue());
+		} finally {
+			one.stop();
+			two.stop();
+		}
+	}
+
+	/** A browser of its own, before any sign-in, at {@code theNode}. */
+	private static AppAuthorization browser(PackagedServer theNode, int thePort) {
+		return new AppAuthorization("https://localhost:" + thePort, theNode.http().sslContext());
 	}
 
 	/** A websocket to {@code theNode} bound to {@code theSubscription}, once that node knows it (HAPI reloads subscriptions every minute). */

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.openimd.server.TestClients;
 import org.openimd.server.security.login.Totp;
 import org.openimd.server.security.login.UserAccount;
@@ -45,8 +46,7 @@ public final class AppAuthorization {
 
 	private final String myBaseUrl;
 	private final CookieManager myCookies = new CookieManager();
-	private final HttpClient myBrowser = HttpClient.newBuilder().cookieHandler(myCookies)
-			.followRedirects(HttpClient.Redirect.NEVER).build();
+	private final HttpClient myBrowser;
 	final String codeVerifier = random();
 	final String state = random();
 
@@ -61,7 +61,27 @@ public final class AppAuthorization {
 	long codeStepOffset;
 
 	public AppAuthorization(String theBaseUrl) {
+		this(theBaseUrl, defaultTls());
+	}
+
+	/** A browser that trusts the certificates {@code theTls} trusts: a packaged server's own, say. */
+	public AppAuthorization(String theBaseUrl, SSLContext theTls) {
 		myBaseUrl = theBaseUrl;
+		myBrowser = HttpClient.newBuilder().sslContext(theTls).cookieHandler(myCookies).followRedirects(HttpClient.Redirect.NEVER).build();
+	}
+
+	private static SSLContext defaultTls() {
+		try {
+			return SSLContext.getDefault();
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** The first sign-in step, a fresh form's username and password: where the server sends the browser next. */
+	public String passwordStep(String theUsername, String thePassword) throws IOException, InterruptedException {
+		String csrf = hidden(get("/auth/login").body()).get("_csrf");
+		return post("/auth/login", Map.of("username", theUsername, "password", thePassword, "_csrf", csrf)).headers().firstValue("Location").orElse("");
 	}
 
 	/** The authorization request an app sends the browser to, with PKCE S256, plus {@code theExtra} parameters. */
