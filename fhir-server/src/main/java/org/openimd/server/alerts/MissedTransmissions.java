@@ -4,6 +4,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,17 +47,16 @@ final class MissedTransmissions {
 
 	/** Raises what is missed as of {@code theNow}; answers how many. */
 	int check(Instant theNow) {
+		// only the schedules whose due date has passed by more than the grace period, not every patient's
 		SearchParameterMap schedules = SearchParameterMap.newSynchronous()
 				.add(CarePlan.SP_CATEGORY, new TokenParam(OpenImdUris.REMOTE_MONITORING_SYSTEM, OpenImdUris.TRANSMISSION_SCHEDULE))
-				.add(CarePlan.SP_STATUS, new TokenParam("active"));
+				.add(CarePlan.SP_STATUS, new TokenParam("active"))
+				.add(CarePlan.SP_ACTIVITY_DATE, new DateParam(ParamPrefixEnum.ENDS_BEFORE, Date.from(theNow.minus(myGrace))));
 		List<CarePlan> plans = myDaos.getResourceDao(CarePlan.class).search(schedules, new SystemRequestDetails()).getAllResources().stream()
 				.map(CarePlan.class::cast).toList();
 		int raised = 0;
 		for (CarePlan plan : plans) {
 			Date due = plan.getActivityFirstRep().getDetail().getScheduledPeriod().getEnd();
-			if (due == null || !due.toInstant().plus(myGrace).isBefore(theNow)) {
-				continue;
-			}
 			String key = plan.getIdElement().toUnqualifiedVersionless().getValue() + "@" + due.toInstant();
 			if (myTasks.find(OpenImdUris.MISSED_TRANSMISSION_IDENTIFIER, key).isPresent()) {
 				continue;
