@@ -77,9 +77,9 @@ class MllpServerTest {
 	}
 
 	@Test
-	void hundredsOfIdleConnectionsGiveWayToASenderWithAMessage() throws Exception {
+	void thousandsOfIdleConnectionsGiveWayToASenderWithAMessage() throws Exception {
 		start(4, 2, Duration.ofMinutes(10), 1 << 20, (message, sender) -> Optional.of(ACK));
-		for (int index = 0; index < 300; index++) {
+		for (int index = 0; index < 2_000; index++) {
 			connect("127.0.%d.%d".formatted(1 + index / 200, 2 + index % 200));
 		}
 		// with a 10-minute idle timeout and only 4 workers, an honest sender would wait for minutes were the idle not closed for it
