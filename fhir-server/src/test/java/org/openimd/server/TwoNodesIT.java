@@ -16,18 +16,26 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.openimd.terminology.OpenImdUris;
 import org.openimd.server.alerts.TransmissionMessages;
 import org.openimd.server.security.AppAuthorization;
+import org.openimd.server.similar.SecondRecording;
 import org.openimd.server.subscriptions.TopicSubscriptions;
 import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
+import org.openimd.terminology.OpenImdUris;
 
 /**
  * Two nodes of OpenIMD on one PostgreSQL database and one data directory (its keys), as a load
@@ -36,7 +44,8 @@ import org.openimd.server.subscriptions.TopicSubscriptions.Socket;
  * senders go over to the other node with what had no AA, and send it copies of messages the killed node
  * had acknowledged. Every message is stored exactly once. A websocket subscriber connected to one node
  * hears of what is stored, whichever node matched it. An alerting transmission taken in by one node is on
- * the other's worklist; failed sign-ins on one node lock the account on the other.
+ * the other's worklist; a diagnosed ECG strip stored through one is among the other's similar cases; failed
+ * sign-ins on one node lock the account on the other.
  */
 @ExtendWith(TestDatabase.AvailableCondition.class)
 class TwoNodesIT {
@@ -101,8 +110,7 @@ class TwoNodesIT {
 		PackagedServer two = node(portTwo, PackagedServer.freePort(), "websocket-node-two", portOne);
 		try {
 			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
-			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(new Patient().addIdentifier(
-					new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString()))))));
+			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(newPatient()))));
 			String subscription = created(one.send(fhir(portOne, "/Subscription", token).POST(json(
 					TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + patient)))));
 
@@ -124,7 +132,7 @@ class TwoNodesIT {
 	}
 
 	@Test
-	void alertsAndLockoutsMadeOnOneNodeHoldOnTheOther() throws Exception {
+	void alertsSimilarCasesAndLockoutsMadeOnOneNodeHoldOnTheOther() throws Exception {
 		assumeTrue(TestDatabase.current() == TestDatabase.POSTGRES, "two processes share a PostgreSQL database; H2 is embedded in one");
 		int portOne = PackagedServer.freePort();
 		int mllpOne = PackagedServer.freePort();
@@ -153,6 +161,24 @@ class TwoNodesIT {
 			assertThat(InterrogationStreams.get(two, portTwo, token, "/fhir/" + triage.at("/input/0/valueReference/reference").asText())
 					.path("resourceType").asText()).as("its alert, read on the second node").isEqualTo("DetectedIssue");
 
+			// a diagnosed ECG strip stored through the first node, found by the second's $find-similar once it has caught up
+			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(newPatient()))));
+			String strip = created(one.send(fhir(portOne, "/Observation", token).POST(json(SecondRecording.observation(17, 0, 17)
+					.setSubject(new Reference(patient)).setEffective(new DateTimeType("2026-03-01T09:30:00+01:00"))))));
+			DiagnosticReport reading = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL).setSubject(new Reference(patient))
+					.setCode(new CodeableConcept(new Coding("http://loinc.org", "11524-6", "EKG study")));
+			reading.addConclusionCode(new CodeableConcept(new Coding("http://snomed.info/sct", "427172004", "Premature ventricular contraction")));
+			reading.addResult(new Reference(strip));
+			created(one.send(fhir(portOne, "/DiagnosticReport", token).POST(json(reading))));
+			String secondLook = created(two.send(fhir(portTwo, "/Observation", token).POST(json(SecondRecording.observation(17, 0.7, 71)
+					.setSubject(new Reference(patient))))));
+			Parameters findLike = new Parameters();
+			findLike.addParameter().setName("dataSet").setValue(new Reference(secondLook));
+			findLike.addParameter().setName("count").setValue(new IntegerType(50));
+			await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(
+					two.send(fhir(portTwo, "/$find-similar", token).POST(json(findLike))).body()).as("the second node's similar cases")
+					.contains("\"reference\":\"" + strip + "\""));
+
 			String username = "it-two-nodes-" + UUID.randomUUID().toString().substring(0, 8);
 			String password = "Two nodes, one lock " + UUID.randomUUID();
 			assertThat(one.send(HttpRequest.newBuilder(URI.create("https://localhost:" + portOne + "/admin/users"))
@@ -172,6 +198,10 @@ class TwoNodesIT {
 			one.stop();
 			two.stop();
 		}
+	}
+
+	private static Patient newPatient() {
+		return new Patient().addIdentifier(new Identifier().setSystem("urn:openimd:test").setValue(UUID.randomUUID().toString()));
 	}
 
 	/** A browser of its own, before any sign-in, at {@code theNode}. */
