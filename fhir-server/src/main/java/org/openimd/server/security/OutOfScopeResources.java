@@ -4,7 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.auth.IRuleApplier;
@@ -79,23 +79,24 @@ public class OutOfScopeResources {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
-	public void leaveOut(RequestDetails theRequest, IPreResourceAccessDetails theResources) {
+	/**
+	 * Asked about each page as HAPI is about to show it (its matches and includes, of a paged search, a
+	 * search answered at once or an operation), never about a search's whole result set: HAPI asks
+	 * {@code STORAGE_PREACCESS_RESOURCES} about every match as a search goes on loading them, which
+	 * would have every one parsed, in one transaction, for a client paging through tens of thousands.
+	 */
+	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	public void leaveOut(RequestDetails theRequest, IPreResourceShowDetails theResources) {
 		RestOperationTypeEnum operation = theRequest.getRestOperationType();
-		if (!ANSWERS_OF_MANY.contains(operation)) {
-			return;
-		}
-		if (SEARCHES_OF_A_TYPE.contains(operation) && nothingOfTheTypeIsOutOfReach(theRequest)) {
-			// HAPI loads each resource found (up to 503, before the first page) only once asked for one:
-			// not asking spares a search that can leave nothing out that cost. HAPI's rules still check
-			// every resource answered, includes too, and refuse the answer should one be out of reach.
+		if (!ANSWERS_OF_MANY.contains(operation) || SEARCHES_OF_A_TYPE.contains(operation) && nothingOfTheTypeIsOutOfReach(theRequest)) {
+			// HAPI's rules still check every resource answered and refuse the answer should one be out of reach.
 			return;
 		}
 		for (int index = 0; index < theResources.size(); index++) {
-			PolicyEnum decision = myRules.applyRulesAndReturnDecision(operation, theRequest, null, null, theResources.getResource(index),
-					Pointcut.STORAGE_PREACCESS_RESOURCES).getDecision();
-			if (decision != PolicyEnum.ALLOW) {
-				theResources.setDontReturnResourceAtIndex(index);
+			IBaseResource resource = theResources.getResource(index);
+			if (resource != null && myRules.applyRulesAndReturnDecision(operation, theRequest, null, null, resource,
+					Pointcut.STORAGE_PRESHOW_RESOURCES).getDecision() != PolicyEnum.ALLOW) {
+				theResources.setResource(index, null);
 			}
 		}
 	}
