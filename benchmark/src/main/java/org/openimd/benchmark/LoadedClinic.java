@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.openimd.terminology.IdcoTermTable;
 
@@ -27,6 +28,8 @@ record LoadedClinic(ServerProcess server, IngestBenchmark.Result load, int loade
 	static final int INTERROGATIONS_PER_PATIENT = 8;
 	private static final int SENDERS = 4;
 	private static final int CHUNK = 2_000;
+	/** The server's executor of transmission triage, by its bean name. */
+	private static final String TRIAGE_EXECUTOR = "triageWorker";
 
 	static LoadedClinic start(Path theLauncher, int thePatients, String theName) throws Exception {
 		String clinic = System.getProperty("bench.clinic", "");
@@ -43,12 +46,33 @@ record LoadedClinic(ServerProcess server, IngestBenchmark.Result load, int loade
 				chunks.add(IngestBenchmark.sendOverMllp("load", messages.subList(from, Math.min(messages.size(), from + CHUNK)), 0, mllpPort, SENDERS));
 				System.out.printf("loaded %d of %d interrogations%n", Math.min(messages.size(), from + CHUNK), messages.size());
 			}
+			awaitTriageDone(server);
 			return new LoadedClinic(server, new IngestBenchmark.Result("load", chunks.stream().mapToInt(IngestBenchmark.Result::messages).sum(), 0,
 					chunks.stream().mapToDouble(IngestBenchmark.Result::seconds).sum(),
 					chunks.stream().flatMapToLong(chunk -> LongStream.of(chunk.latenciesNanos())).toArray()), resumeAt);
 		} catch (Exception | Error e) {
 			server.close();
 			throw e;
+		}
+	}
+
+	/**
+	 * Waits until the server has judged every transmission of the load (its triage runs after the ACK, one at
+	 * a time), so that a backlog of it does not weigh on what is measured next.
+	 */
+	private static void awaitTriageDone(ServerProcess theServer) throws Exception {
+		AccessTokens operator = new AccessTokens(theServer.base(), "openimd.operations");
+		long lastAck = System.nanoTime();
+		while (true) {
+			Map<String, Double> triage = theServer.metrics(operator, "name=\"" + TRIAGE_EXECUTOR + "\"");
+			if (!triage.containsKey("executor_queued_tasks") || !triage.containsKey("executor_active_threads")) {
+				throw new IllegalStateException("the server's metrics say nothing of its triage executor " + TRIAGE_EXECUTOR);
+			}
+			if (triage.get("executor_queued_tasks") + triage.get("executor_active_threads") == 0) {
+				System.out.printf("triage of the load done %.0f s after its last ACK%n", (System.nanoTime() - lastAck) / 1e9);
+				return;
+			}
+			Thread.sleep(1000);
 		}
 	}
 

@@ -12,9 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.openimd.server.TestClients;
@@ -29,6 +33,7 @@ final class ServerProcess implements AutoCloseable {
 
 	private static final long START_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
 	private static final String SELF_SIGNED_STORE = "data/tls/openimd-self-signed.p12";
+	private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(\\{[^}]*\\})? ([0-9.eE+-]+)$");
 
 	private final Process myProcess;
 	private final String myBase;
@@ -138,6 +143,26 @@ final class ServerProcess implements AutoCloseable {
 				.map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024)
 				.findFirst()
 				.orElseThrow();
+	}
+
+	/** The server's own metrics (its Prometheus endpoint), each summed over its tags (all pools, all thread states). */
+	Map<String, Double> metrics(AccessTokens theOperator) throws Exception {
+		return metrics(theOperator, "");
+	}
+
+	/** The server's own metrics, each summed over the samples whose tags contain {@code theTag} (such as {@code name="x"}). */
+	Map<String, Double> metrics(AccessTokens theOperator, String theTag) throws Exception {
+		String scraped = myHttp.send(HttpRequest.newBuilder(URI.create(myBase + "/actuator/prometheus"))
+				.header("Authorization", "Bearer " + theOperator.current()).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+		Map<String, Double> sums = new HashMap<>();
+		Matcher sample = SAMPLE.matcher(scraped);
+		while (sample.find()) {
+			String tags = sample.group(2) == null ? "" : sample.group(2);
+			if (tags.contains(theTag)) {
+				sums.merge(sample.group(1), Double.parseDouble(sample.group(3)), Double::sum);
+			}
+		}
+		return sums;
 	}
 
 	@Override

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,8 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openimd.mappers.idco.IdcoMessageGenerator;
 import org.openimd.terminology.IdcoTermTable;
 import org.openimd.terminology.OpenImdUris;
@@ -39,7 +36,6 @@ import org.openimd.terminology.OpenImdUris;
 public final class SoakBenchmark {
 
 	private static final int SENDERS = 2;
-	private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(\\{[^}]*\\})? ([0-9.eE+-]+)$");
 
 	private SoakBenchmark() {}
 
@@ -107,7 +103,7 @@ public final class SoakBenchmark {
 				Thread.sleep(60_000);
 				long[] acks = drain(ackNanos);
 				long[] queries = drain(queryNanos);
-				Map<String, Double> metrics = metrics(server, operator);
+				Map<String, Double> metrics = server.metrics(operator);
 				record.add(new Minute(minute, acks.length, Latencies.percentileMillis(acks, 99), queries.length, Latencies.percentileMillis(queries, 99),
 						server.residentMiB(), metrics.getOrDefault("jvm_threads_live_threads", -1.0),
 						metrics.getOrDefault("hikaricp_connections", -1.0), metrics.getOrDefault("hikaricp_connections_pending", -1.0)));
@@ -150,17 +146,5 @@ public final class SoakBenchmark {
 			drained.add(nanos);
 		}
 		return drained.stream().mapToLong(Long::longValue).toArray();
-	}
-
-	/** The server's own metrics, summed over their tags (all pools, all thread states). */
-	private static Map<String, Double> metrics(ServerProcess theServer, AccessTokens theOperator) throws Exception {
-		String scraped = theServer.http().send(HttpRequest.newBuilder(URI.create(theServer.base() + "/actuator/prometheus"))
-				.header("Authorization", "Bearer " + theOperator.current()).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-		Map<String, Double> sums = new HashMap<>();
-		Matcher sample = SAMPLE.matcher(scraped);
-		while (sample.find()) {
-			sums.merge(sample.group(1), Double.parseDouble(sample.group(3)), Double::sum);
-		}
-		return sums;
 	}
 }
