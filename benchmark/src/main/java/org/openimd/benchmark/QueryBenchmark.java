@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
@@ -22,7 +24,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * <ul>
  *   <li>OpenIMD's form: what the web app asks (the CardX-CIED IDCO observation that holds an
  *       interrogation's measurements, the {@code triage-rank} and {@code idco-value} search
- *       parameters);</li>
+ *       parameters, a first page only: {@code Cache-Control: no-store});</li>
  *   <li>the baseline: the same question through HAPI's generic searches ({@code _include},
  *       {@code _sort}, {@code component-code}, {@code component-code-value-quantity}).</li>
  * </ul>
@@ -38,6 +40,7 @@ public final class QueryBenchmark {
 	private static final String MDC = "urn:iso:std:iso:11073:10101";
 	/** MDC_IDC_MSMT_LEADCHNL_RV_IMPEDANCE_VALUE, in Ohm. */
 	private static final String RV_IMPEDANCE = "722433";
+	private static final Pattern COUNT = Pattern.compile("(?:^|&)_count=(\\d+)");
 	private static final String REVIEW_TASK = "https://openimd.org/fhir/CodeSystem/remote-monitoring|transmission-review";
 
 	private QueryBenchmark() {}
@@ -76,8 +79,8 @@ public final class QueryBenchmark {
 				long[] baseline = new long[QUESTIONS];
 				for (int i = -WARM_UP; i < QUESTIONS; i++) {
 					String patient = patientIds.get(random.nextInt(patientIds.size()));
-					long openImdNanos = ask(server, tokens, question.openImd(), patient);
-					long baselineNanos = ask(server, tokens, question.baseline(), patient);
+					long openImdNanos = ask(server, tokens, question.openImd(), patient, true);
+					long baselineNanos = ask(server, tokens, question.baseline(), patient, false);
 					if (i >= 0) {
 						openImd[i] = openImdNanos;
 						baseline[i] = baselineNanos;
@@ -104,8 +107,13 @@ public final class QueryBenchmark {
 		return ids;
 	}
 
-	/** Asks {@code theQuery} for {@code thePatient}, reads the whole answer, and says how long it took. */
-	private static long ask(ServerProcess theServer, AccessTokens theTokens, String theQuery, String thePatient) throws Exception {
+	/**
+	 * Asks {@code theQuery} for {@code thePatient}, reads the whole answer, and says how long it took. The web
+	 * app asks for a first page only (it never pages on), with {@code Cache-Control: no-store} and its
+	 * {@code _count} as HAPI's {@code max-results}.
+	 */
+	private static long ask(ServerProcess theServer, AccessTokens theTokens, String theQuery, String thePatient, boolean theFirstPageOnly)
+			throws Exception {
 		String[] pathAndQuery = String.format(theQuery, thePatient).split("\\?", 2);
 		StringBuilder encoded = new StringBuilder();
 		for (String parameter : pathAndQuery[1].split("&")) {
@@ -114,8 +122,14 @@ public final class QueryBenchmark {
 					.append(URLEncoder.encode(nameAndValue[1], StandardCharsets.UTF_8));
 		}
 		String url = theServer.base() + "/fhir/" + pathAndQuery[0] + "?" + encoded;
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + theTokens.current())
+				.header("Accept", "application/fhir+json");
+		Matcher count = COUNT.matcher(pathAndQuery[1]);
+		if (theFirstPageOnly && count.find()) {
+			request.header("Cache-Control", "no-store, max-results=" + count.group(1));
+		}
 		long start = System.nanoTime();
-		HttpResponse<String> answer = get(theServer.http(), theTokens, url);
+		HttpResponse<String> answer = theServer.http().send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
 		long nanos = System.nanoTime() - start;
 		if (answer.statusCode() != 200) {
 			throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());

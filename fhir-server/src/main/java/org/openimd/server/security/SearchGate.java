@@ -3,6 +3,7 @@ package org.openimd.server.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -89,8 +90,10 @@ public class SearchGate {
 		if (access.policy().isPresent() && theSearch.getEverythingMode() == null) {
 			SearchForms.refuseAllButPlainForms(theSearch);
 		}
-		if (theDetails.getUuid() != null && !theSearch.isLoadSynchronous() && theSearch.getLoadSynchronousUpTo() == null) {
-			// Only a search HAPI keeps (not a synchronous one, nor a conditional write's match) can have later pages.
+		if (theDetails.getUuid() != null && !theSearch.isLoadSynchronous() && theSearch.getLoadSynchronousUpTo() == null
+				&& !new CacheControlDirective().parse(theRequest.getHeaders(Constants.HEADER_CACHE_CONTROL)).isNoStore()) {
+			// Only a search HAPI keeps (not a synchronous one, such as a conditional write's match or one asked
+			// for with Cache-Control: no-store) can have later pages.
 			access.token().ifPresent(token -> myOwners.record(theDetails.getUuid(), token));
 		}
 	}

@@ -215,6 +215,12 @@ abstract class CrossPatientSuite extends BaseServerIT {
 	void aPageBelongsToTheTokenThatRanTheSearch() throws Exception {
 		client.create().resource(SmartAppLaunchIT.vitalSign(world.patientA())).execute();
 		FhirTransport.Answer first = asA("GET", "/Observation?_count=1&_total=accurate");
+		if (transport() == FhirTransport.FIRST_PAGE_ONLY) {
+			// Answered at once, the search leaves no result set on the server: there is no page for anyone to fetch.
+			assertThat(first.bundle().getTotal()).isEqualTo(2);
+			assertThat(first.bundle().getLink(Bundle.LINK_NEXT)).isNull();
+			return;
+		}
 		String next = first.bundle().getLink(Bundle.LINK_NEXT).getUrl();
 		String page = next.substring(next.indexOf('?'));
 		if (transport() == FhirTransport.IN_A_BATCH) {

@@ -14,25 +14,27 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * How a test's FHIR requests reach the server: each on its own, or each wrapped as the one entry of
- * a {@code batch} Bundle, whose entry response then stands for the answer. A suite run both ways
- * proves that a batch entry passes exactly the checks the same request passes alone.
+ * How a test's FHIR requests reach the server: each on its own (searches paged or answered at once),
+ * or each wrapped as the one entry of a {@code batch} Bundle, whose entry response then stands for the
+ * answer. A suite run every way proves that each path passes exactly the checks the others pass.
  */
 enum FhirTransport {
 
 	PLAIN {
 		@Override
 		Answer send(String theFhirBase, String theToken, String theMethod, String thePath, String theBody, String theContentType) throws Exception {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(theFhirBase + thePath)).header("Accept", "application/fhir+json");
-			if (theToken != null) {
-				request.header("Authorization", "Bearer " + theToken);
-			}
-			request.method(theMethod, theBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(theBody));
-			if (theBody != null) {
-				request.header("Content-Type", theContentType);
-			}
-			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Answer(response.statusCode(), response.body());
+			return sendAlone(theFhirBase, theToken, theMethod, thePath, theBody, theContentType, List.of());
+		}
+	},
+
+	/**
+	 * Each request on its own, with {@code Cache-Control: no-store} as the web app asks for the one page
+	 * it shows: HAPI then runs a search at once (synchronously), a path of its own through the storage hooks.
+	 */
+	FIRST_PAGE_ONLY {
+		@Override
+		Answer send(String theFhirBase, String theToken, String theMethod, String thePath, String theBody, String theContentType) throws Exception {
+			return sendAlone(theFhirBase, theToken, theMethod, thePath, theBody, theContentType, List.of("Cache-Control", "no-store"));
 		}
 	},
 
@@ -64,6 +66,23 @@ enum FhirTransport {
 
 	abstract Answer send(String theFhirBase, String theToken, String theMethod, String thePath, String theBody, String theContentType)
 			throws Exception;
+
+	private static Answer sendAlone(String theFhirBase, String theToken, String theMethod, String thePath, String theBody, String theContentType,
+			List<String> theHeaders) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(theFhirBase + thePath)).header("Accept", "application/fhir+json");
+		if (theToken != null) {
+			request.header("Authorization", "Bearer " + theToken);
+		}
+		if (!theHeaders.isEmpty()) {
+			request.headers(theHeaders.toArray(String[]::new));
+		}
+		request.method(theMethod, theBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(theBody));
+		if (theBody != null) {
+			request.header("Content-Type", theContentType);
+		}
+		HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return new Answer(response.statusCode(), response.body());
+	}
 
 	/** A FHIR answer: its HTTP status (or its batch entry's) and its body. */
 	record Answer(int status, String body) {
