@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
@@ -28,9 +29,11 @@ import org.openimd.server.security.login.Role;
 @Interceptor(order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR)
 public class OutOfScopeResources {
 
-	private static final Set<RestOperationTypeEnum> ANSWERS_OF_MANY = Set.of(RestOperationTypeEnum.SEARCH_TYPE,
-			RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE,
-			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+	private static final Set<RestOperationTypeEnum> PAGED = Set.of(RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
+			RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
+			RestOperationTypeEnum.HISTORY_SYSTEM);
+
+	private static final Set<RestOperationTypeEnum> OPERATIONS = Set.of(RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
 			RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
 
 	private static final Set<RestOperationTypeEnum> SEARCHES_OF_A_TYPE = Set.of(RestOperationTypeEnum.SEARCH_TYPE,
@@ -80,24 +83,45 @@ public class OutOfScopeResources {
 	}
 
 	/**
-	 * Asked about each page as HAPI is about to show it (its matches and includes, of a paged search, a
-	 * search answered at once or an operation), never about a search's whole result set: HAPI asks
-	 * {@code STORAGE_PREACCESS_RESOURCES} about every match as a search goes on loading them, which
-	 * would have every one parsed, in one transaction, for a client paging through tens of thousands.
+	 * A search's answer, judged page by page as HAPI is about to show it (its matches and includes, of a
+	 * paged search or one answered at once, or a history's), never as its whole result set: HAPI asks
+	 * {@code STORAGE_PREACCESS_RESOURCES} about every match as a search goes on loading them, which would
+	 * have every one read and parsed, in one transaction, for a client paging through tens of thousands.
 	 */
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
-	public void leaveOut(RequestDetails theRequest, IPreResourceShowDetails theResources) {
+	public void leaveOutOfPages(RequestDetails theRequest, IPreResourceShowDetails theResources) {
 		RestOperationTypeEnum operation = theRequest.getRestOperationType();
-		if (!ANSWERS_OF_MANY.contains(operation) || SEARCHES_OF_A_TYPE.contains(operation) && nothingOfTheTypeIsOutOfReach(theRequest)) {
+		if (!PAGED.contains(operation) || SEARCHES_OF_A_TYPE.contains(operation) && nothingOfTheTypeIsOutOfReach(theRequest)) {
 			// HAPI's rules still check every resource answered and refuse the answer should one be out of reach.
 			return;
 		}
 		for (int index = 0; index < theResources.size(); index++) {
 			IBaseResource resource = theResources.getResource(index);
-			if (resource != null && myRules.applyRulesAndReturnDecision(operation, theRequest, null, null, resource,
-					Pointcut.STORAGE_PRESHOW_RESOURCES).getDecision() != PolicyEnum.ALLOW) {
+			if (resource != null && outOfReach(theRequest, resource, Pointcut.STORAGE_PRESHOW_RESOURCES)) {
 				theResources.setResource(index, null);
 			}
 		}
+	}
+
+	/**
+	 * What an operation reads or searches as its caller, judged before HAPI loads it for the operation: a
+	 * read of something out of reach then fails as one of something unknown (a resource dropped later would
+	 * read as nothing), and {@code $everything} pages only what is within reach.
+	 */
+	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
+	public void leaveOutOfOperations(RequestDetails theRequest, IPreResourceAccessDetails theResources) {
+		if (!OPERATIONS.contains(theRequest.getRestOperationType())) {
+			return;
+		}
+		for (int index = 0; index < theResources.size(); index++) {
+			if (outOfReach(theRequest, theResources.getResource(index), Pointcut.STORAGE_PREACCESS_RESOURCES)) {
+				theResources.setDontReturnResourceAtIndex(index);
+			}
+		}
+	}
+
+	private boolean outOfReach(RequestDetails theRequest, IBaseResource theResource, Pointcut theStage) {
+		return myRules.applyRulesAndReturnDecision(theRequest.getRestOperationType(), theRequest, null, null, theResource, theStage)
+				.getDecision() != PolicyEnum.ALLOW;
 	}
 }

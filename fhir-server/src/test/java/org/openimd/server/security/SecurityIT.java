@@ -2,9 +2,6 @@ package org.openimd.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -22,32 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
 import org.openimd.server.security.login.Role;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** SMART Backend Services and deny-by-default, seen from outside, as a system integrator meets them. */
 class SecurityIT extends BaseServerIT {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 	private final HttpClient myHttp = HttpClient.newHttpClient();
-
-	@Autowired
-	RestfulServer fhirRestfulServer;
-
-	@Autowired
-	IInterceptorService storage;
-
-	/**
-	 * HAPI asks {@code STORAGE_PREACCESS_RESOURCES} about every match of a search as it goes on loading
-	 * them (thousands at a time, in one transaction), and a hook that reads them has each one parsed: a
-	 * client paging through a clinic's Observations ran a 1 GB server out of memory. What the gate leaves
-	 * out, it leaves out of each page shown.
-	 */
-	@Test
-	void noHookHasEveryMatchOfASearchParsedToJudgeIt() {
-		assertThat(fhirRestfulServer.getInterceptorService().hasHooks(Pointcut.STORAGE_PREACCESS_RESOURCES)).isFalse();
-		assertThat(storage.hasHooks(Pointcut.STORAGE_PREACCESS_RESOURCES)).isFalse();
-		assertThat(fhirRestfulServer.getInterceptorService().hasHooks(Pointcut.STORAGE_PRESHOW_RESOURCES)).isTrue();
-	}
 
 	@Test
 	void discoveryIsPublicJsonWithAbsoluteUrlsAndS256Only() throws Exception {
