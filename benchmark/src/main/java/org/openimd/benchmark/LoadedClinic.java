@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.openimd.terminology.IdcoTermTable;
 
@@ -30,6 +31,7 @@ record LoadedClinic(ServerProcess server, IngestBenchmark.Result load, int loade
 	private static final int CHUNK = 2_000;
 	/** The server's executor of transmission triage, by its bean name. */
 	private static final String TRIAGE_EXECUTOR = "triageWorker";
+	private static final long TRIAGE_TIMEOUT_NANOS = TimeUnit.HOURS.toNanos(1);
 
 	static LoadedClinic start(Path theLauncher, int thePatients, String theName) throws Exception {
 		String clinic = System.getProperty("bench.clinic", "");
@@ -63,7 +65,7 @@ record LoadedClinic(ServerProcess server, IngestBenchmark.Result load, int loade
 	private static void awaitTriageDone(ServerProcess theServer) throws Exception {
 		AccessTokens operator = new AccessTokens(theServer.base(), "openimd.operations");
 		long lastAck = System.nanoTime();
-		while (true) {
+		while (System.nanoTime() - lastAck < TRIAGE_TIMEOUT_NANOS) {
 			Map<String, Double> triage = theServer.metrics(operator, "name=\"" + TRIAGE_EXECUTOR + "\"");
 			if (!triage.containsKey("executor_queued_tasks") || !triage.containsKey("executor_active_threads")) {
 				throw new IllegalStateException("the server's metrics say nothing of its triage executor " + TRIAGE_EXECUTOR);
@@ -74,6 +76,7 @@ record LoadedClinic(ServerProcess server, IngestBenchmark.Result load, int loade
 			}
 			Thread.sleep(1000);
 		}
+		throw new IllegalStateException("the server was still triaging the load an hour after its last ACK");
 	}
 
 	private static int storedInterrogations(ServerProcess theServer) throws Exception {
