@@ -10,8 +10,8 @@ export async function read(session, path) {
 
 /**
  * The app shows a search's first page and never asks for the next: such a search is answered at once,
- * without the server keeping its result set for later pages (HAPI's Cache-Control: no-store, up to
- * _count results), which is the quicker way for a page's few results.
+ * without the server storing a result set for pages nobody will ask for (HAPI's Cache-Control:
+ * no-store, up to _count results).
  */
 function firstPageOnly(path) {
   const count = new URLSearchParams(path.split('?')[1] || '').get('_count');
