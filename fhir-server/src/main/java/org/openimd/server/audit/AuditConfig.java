@@ -3,14 +3,15 @@ package org.openimd.server.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import java.time.Clock;
-import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.openimd.server.fhir.ReferencePaths;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The audit trail: HAPI's IHE BALP interceptor for every FHIR read, search, create, update, delete
@@ -21,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
-		return new AuditTrail(theSystemDao, theClock);
+	AuditTrail auditTrail(DaoRegistry theDaos, PlatformTransactionManager theTransactions, Clock theClock) {
+		return new AuditTrail(theDaos.getResourceDao(AuditEvent.class), new TransactionTemplate(theTransactions), theClock);
 	}
 
 	@Bean

@@ -1,6 +1,6 @@
 package org.openimd.server.audit;
 
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -12,14 +12,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Where every AuditEvent goes: stored as a FHIR resource by one writer thread, in batches, so that a
- * read costs its caller a queue insertion and not a second database transaction. The queue is
+ * read costs its caller a queue insertion and not a second database transaction. A batch is one
+ * database transaction of plain creates, not a transaction bundle: the bundle processor stores each
+ * entry twice (a placeholder, then again once references are resolved), which made the writer cost
+ * more processor than the requests it records. The queue is
  * bounded: when the database falls behind, callers wait rather than events being dropped. Events
  * still queued at shutdown are written before the database closes.
  */
@@ -30,14 +33,16 @@ public class AuditTrail implements SmartLifecycle {
 	private static final int BATCH_SIZE = 200;
 	private static final int QUEUE_CAPACITY = 20_000;
 
-	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final IFhirResourceDao<AuditEvent> myAuditEvents;
+	private final TransactionOperations myTransactions;
 	private final Clock myClock;
 	private final BlockingQueue<AuditEvent> myQueue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 	private volatile boolean myRunning;
 	private Thread myWriter;
 
-	public AuditTrail(IFhirSystemDao<Bundle, ?> theSystemDao, Clock theClock) {
-		mySystemDao = theSystemDao;
+	public AuditTrail(IFhirResourceDao<AuditEvent> theAuditEvents, TransactionOperations theTransactions, Clock theClock) {
+		myAuditEvents = theAuditEvents;
+		myTransactions = theTransactions;
 		myClock = theClock;
 	}
 
@@ -51,7 +56,7 @@ public class AuditTrail implements SmartLifecycle {
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			ourLog.error("Interrupted before an AuditEvent was queued; it is logged here instead: {}",
-					mySystemDao.getContext().newJsonParser().encodeResourceToString(theEvent));
+					myAuditEvents.getContext().newJsonParser().encodeResourceToString(theEvent));
 		}
 	}
 
@@ -107,17 +112,14 @@ public class AuditTrail implements SmartLifecycle {
 			}
 			// Nothing may vanish silently: what the database refused goes to the log whole.
 			ourLog.error("Could not store an AuditEvent; it follows as JSON: {}",
-					mySystemDao.getContext().newJsonParser().encodeResourceToString(theEvents.get(0)), failure);
+					myAuditEvents.getContext().newJsonParser().encodeResourceToString(theEvents.get(0)), failure);
 		}
 	}
 
 	private void store(List<AuditEvent> theEvents) {
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		theEvents.forEach(event -> transaction.addEntry().setResource(event).getRequest()
-				.setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent"));
 		SystemRequestDetails writer = new SystemRequestDetails();
 		writer.getUserData().put(WRITER, Boolean.TRUE);
-		mySystemDao.transaction(writer, transaction);
+		myTransactions.executeWithoutResult(status -> theEvents.forEach(event -> myAuditEvents.create(event, writer)));
 	}
 
 	@Override
