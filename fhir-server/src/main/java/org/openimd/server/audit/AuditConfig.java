@@ -5,11 +5,13 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.openimd.server.fhir.ReferencePaths;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(DaoRegistry theDaos, PlatformTransactionManager theTransactions, Clock theClock) {
-		return new AuditTrail(theDaos.getResourceDao(AuditEvent.class), new TransactionTemplate(theTransactions), theClock);
+	AuditTrail auditTrail(DaoRegistry theDaos, PlatformTransactionManager theTransactions, EntityManagerFactory theEntityManagers, Clock theClock) {
+		return new AuditTrail(theDaos.getResourceDao(AuditEvent.class), new TransactionTemplate(theTransactions),
+				SharedEntityManagerCreator.createSharedEntityManager(theEntityManagers), theClock);
 	}
 
 	@Bean

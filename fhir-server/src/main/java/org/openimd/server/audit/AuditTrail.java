@@ -3,7 +3,10 @@ package org.openimd.server.audit;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
@@ -35,14 +38,17 @@ public class AuditTrail implements SmartLifecycle {
 
 	private final IFhirResourceDao<AuditEvent> myAuditEvents;
 	private final TransactionOperations myTransactions;
+	private final EntityManager myEntityManager;
 	private final Clock myClock;
 	private final BlockingQueue<AuditEvent> myQueue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 	private volatile boolean myRunning;
 	private Thread myWriter;
 
-	public AuditTrail(IFhirResourceDao<AuditEvent> theAuditEvents, TransactionOperations theTransactions, Clock theClock) {
+	public AuditTrail(IFhirResourceDao<AuditEvent> theAuditEvents, TransactionOperations theTransactions, EntityManager theEntityManager,
+			Clock theClock) {
 		myAuditEvents = theAuditEvents;
 		myTransactions = theTransactions;
+		myEntityManager = theEntityManager;
 		myClock = theClock;
 	}
 
@@ -119,7 +125,14 @@ public class AuditTrail implements SmartLifecycle {
 	private void store(List<AuditEvent> theEvents) {
 		SystemRequestDetails writer = new SystemRequestDetails();
 		writer.getUserData().put(WRITER, Boolean.TRUE);
-		myTransactions.executeWithoutResult(status -> theEvents.forEach(event -> myAuditEvents.create(event, writer)));
+		myTransactions.executeWithoutResult(status -> {
+			// As HAPI's transaction processing does: otherwise each reference an event resolves makes Hibernate
+			// flush every event before it, and a batch costs the square of its size.
+			myEntityManager.setFlushMode(FlushModeType.COMMIT);
+			// One for the batch, so that a patient or agent named by many events is looked up once.
+			TransactionDetails batch = new TransactionDetails(Date.from(myClock.instant()));
+			theEvents.forEach(event -> myAuditEvents.create(event, null, true, writer, batch));
+		});
 	}
 
 	@Override
