@@ -1,10 +1,16 @@
 package org.openimd.server.security;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.security.interfaces.RSAPublicKey;
 import java.sql.Timestamp;
 import java.text.ParseException;
 import java.time.Clock;
@@ -32,6 +38,16 @@ final class SigningKeys {
 			return new JWKSet(key);
 		} catch (ParseException | JOSEException e) {
 			throw new IllegalStateException("Cannot load or create the token signing key", e);
+		}
+	}
+
+	/** The public half of the key {@code theKeys} sign with, to verify the tokens it signed. */
+	static RSAPublicKey verificationKey(JWKSource<SecurityContext> theKeys) {
+		try {
+			return theKeys.get(new JWKSelector(new JWKMatcher.Builder().keyType(KeyType.RSA).keyUse(KeyUse.SIGNATURE).build()), null)
+					.get(0).toRSAKey().toRSAPublicKey();
+		} catch (JOSEException e) {
+			throw new IllegalStateException("Cannot read the token signing key", e);
 		}
 	}
 }
