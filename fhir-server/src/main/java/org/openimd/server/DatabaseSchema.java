@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
  * <p>A database made before versioned migrations (tables created when missing, no history) is taken up
  * from version 0, so every script runs on it; the first scripts create only what is missing, which
  * makes that safe. The scripts name the column types each database needs as {@code ${binary}} and
- * {@code ${instant}}.
+ * {@code ${instant}}. What differs between the databases by more than a type is a Java migration.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseSchema {
@@ -32,6 +32,7 @@ public class DatabaseSchema {
 		boolean postgres = theJdbcUrl.startsWith("jdbc:postgresql:");
 		return theConfiguration
 				.locations("classpath:db/openimd")
+				.javaMigrations(new AuthorizationTokenIndexes())
 				.table(HISTORY_TABLE)
 				.baselineOnMigrate(true)
 				.baselineVersion("0")

@@ -2,7 +2,6 @@ package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.flywaydb.core.Flyway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,11 +25,7 @@ class ClusterJobsTest {
 	private static final Duration PERIOD = Duration.ofMillis(800);
 
 	static Stream<DriverManagerDataSource> databases() {
-		String h2 = "jdbc:h2:mem:jobs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-		DriverManagerDataSource embedded = new DriverManagerDataSource(h2, "sa", "");
-		String postgres = System.getenv("OPENIMD_TEST_PG_URL");
-		return postgres == null ? Stream.of(embedded) : Stream.of(embedded, new DriverManagerDataSource(postgres,
-				System.getenv().getOrDefault("OPENIMD_TEST_PG_USER", "postgres"), System.getenv().getOrDefault("OPENIMD_TEST_PG_PASSWORD", "")));
+		return MigratedDatabases.h2AndPostgres();
 	}
 
 	@ParameterizedTest
@@ -77,7 +71,6 @@ class ClusterJobsTest {
 	}
 
 	private static ClusterJobs node(DriverManagerDataSource theDatabase) {
-		DatabaseSchema.configure(Flyway.configure().dataSource(theDatabase), theDatabase.getUrl()).load().migrate();
 		return new ClusterJobs(new JdbcTemplate(theDatabase), Clock.systemUTC());
 	}
 

@@ -6,6 +6,10 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.openimd.server.ClusterJobs;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -13,7 +17,6 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
-import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.openimd.server.fhir.FhirServerProperties;
 import org.openimd.server.security.login.AppAuthorizationPaths;
 import org.openimd.server.security.login.PatientPickerRedirect;
@@ -74,6 +77,22 @@ class AuthorizationServerConfig {
 	}
 
 	@Bean
+	ExpiredAuthorizations expiredAuthorizations(JdbcTemplate theJdbc, Clock theClock) {
+		return new ExpiredAuthorizations(theJdbc, theClock);
+	}
+
+	@Bean
+	ThreadPoolTaskScheduler expiredAuthorizationsWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-expired-authorizations-").build();
+	}
+
+	@Bean
+	ScheduledFuture<?> expiredAuthorizationsPruning(ThreadPoolTaskScheduler expiredAuthorizationsWatch, ExpiredAuthorizations theExpired,
+			ClusterJobs theJobs) {
+		return theJobs.everyPeriod(expiredAuthorizationsWatch, "expired-authorizations", ExpiredAuthorizations.PRUNED_EVERY, theExpired::prune);
+	}
+
+	@Bean
 	OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate theJdbc, RegisteredClientRepository theClients) {
 		return new JdbcOAuth2AuthorizationConsentService(theJdbc, theClients);
 	}
@@ -87,11 +106,11 @@ class AuthorizationServerConfig {
 	/**
 	 * Access tokens signed by OpenIMD's key, unexpired, still on record as active (a revoked token
 	 * stops working at once, though its signature and expiry would still pass), and, when a person's,
-	 * earned with both factors.
+	 * earned with both factors. The key is converted from its JWK form once, not for every request.
 	 */
 	@Bean
 	JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> theKeys, OAuth2AuthorizationService theAuthorizations) {
-		NimbusJwtDecoder decoder = (NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(theKeys);
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(SigningKeys.verificationKey(theKeys)).build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), token -> {
 			OAuth2Authorization authorization = theAuthorizations.findByToken(token.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
 			return authorization != null && authorization.getAccessToken() != null && authorization.getAccessToken().isActive()
