@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.openimd.server.BaseServerIT;
 import org.openimd.server.TestClients;
+import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.security.login.Role;
 import org.openimd.server.security.login.UserAccount;
 import org.openimd.server.security.login.UserAccounts;
@@ -43,6 +44,9 @@ class AuditTrailIT extends BaseServerIT {
 
 	@Autowired
 	UserAccounts accounts;
+
+	@Autowired
+	AuditTrail trail;
 
 	@Test
 	void everyCreateReadSearchUpdateAndDeleteIsAuditedUnderTheTokenThatDidIt() throws Exception {
@@ -73,6 +77,28 @@ class AuditTrailIT extends BaseServerIT {
 			assertThat(event.getAgent()).filteredOn(AuditEvent.AuditEventAgentComponent::getRequestor).singleElement()
 					.satisfies(requestor -> assertThat(requestor.getPolicy()).extracting(policy -> policy.getValue()).containsExactly(JTI + jti(token)));
 		});
+	}
+
+	@Test
+	void anEventTheDatabaseRefusesDoesNotTakeTheOthersOfItsBatchWithIt() {
+		String marker = "batch-" + UUID.randomUUID();
+		String patient = "Patient/" + create(client, new Patient().addIdentifier(uniqueIdentifier()));
+
+		trail.record(eventAbout(patient, marker + "-first"));
+		trail.record(eventAbout("Patient/" + UUID.randomUUID(), marker + "-refused"));
+		trail.record(eventAbout(patient, marker + "-last"));
+
+		assertThat(auditEventsEventually("entity-name=" + marker, 2)).extracting(event -> event.getEntityFirstRep().getName())
+				.containsExactlyInAnyOrder(marker + "-first", marker + "-last");
+	}
+
+	/** An event naming {@code theResource}, which storage refuses when no such resource exists. */
+	private static AuditEvent eventAbout(String theResource, String theName) {
+		AuditEvent event = new AuditEvent().setAction(AuditEvent.AuditEventAction.R).setOutcome(AuditEvent.AuditEventOutcome._0);
+		event.getType().setSystem("http://dicom.nema.org/resources/ontology/DCM").setCode("110112");
+		event.getSource().getObserver().setDisplay("AuditTrailIT");
+		event.addEntity().setName(theName).getWhat().setReference(theResource);
+		return event;
 	}
 
 	@Test
