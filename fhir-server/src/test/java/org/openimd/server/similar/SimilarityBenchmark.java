@@ -2,10 +2,10 @@ package org.openimd.server.similar;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -80,9 +80,11 @@ public final class SimilarityBenchmark {
 		for (int q = 0; q < theQueries.size(); q++) {
 			Comparison.Features query = theQueries.get(q);
 			long start = System.nanoTime();
+			// Each candidate scored once, then sorted, as SimilarCases does: a comparator that scores would score each many times.
 			List<String> top = theIndex.nearest(query.signature(), query.vector(), theComparison.candidates()).stream()
-					.sorted(Comparator.comparingDouble((SimilarityIndex.Hit hit) -> -theComparison.score(query, theIndexed.get(Integer.parseInt(hit.id())))))
-					.limit(K).map(SimilarityIndex.Hit::id).toList();
+					.map(hit -> Map.entry(hit.id(), theComparison.score(query, theIndexed.get(Integer.parseInt(hit.id())))))
+					.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+					.limit(K).map(Map.Entry::getKey).toList();
 			millis[q] = (System.nanoTime() - start) / 1e6;
 			if (theTopsOut != null) {
 				theTopsOut.add(new HashSet<>(top));
