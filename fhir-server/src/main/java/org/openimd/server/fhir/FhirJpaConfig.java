@@ -1,11 +1,13 @@
 package org.openimd.server.fhir;
 
+import ca.uhn.fhir.batch2.api.IJobPersistence;
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -20,15 +22,20 @@ import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Binary;
+import org.openimd.server.ClusterJobs;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -36,6 +43,9 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Switches on HAPI FHIR's JPA server for FHIR R4 and provides the beans HAPI expects its host to
@@ -75,7 +85,23 @@ class FhirJpaConfig {
 		settings.setAutoCreatePlaceholderReferenceTargets(false);
 		// Each Bulk Data export is made afresh: a reused earlier job's files would leave out what came since.
 		settings.setEnableBulkExportJobReuse(false);
+		settings.setBulkExportFileRetentionPeriodHours(ExpiredExportFiles.HAPI_RETENTION_HOURS);
 		return settings;
+	}
+
+	@Bean
+	ExpiredExportFiles expiredExportFiles(IJobPersistence theJobs, DaoRegistry theDaos, PlatformTransactionManager theTransactions, Clock theClock) {
+		return new ExpiredExportFiles(theJobs, theDaos.getResourceDao(Binary.class), new TransactionTemplate(theTransactions), theClock);
+	}
+
+	@Bean
+	ThreadPoolTaskScheduler expiredExportFilesWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-expired-export-files-").build();
+	}
+
+	@Bean
+	ScheduledFuture<?> expiredExportFilesPurging(ThreadPoolTaskScheduler expiredExportFilesWatch, ExpiredExportFiles theFiles, ClusterJobs theJobs) {
+		return theJobs.everyPeriod(expiredExportFilesWatch, "expired-export-files", ExpiredExportFiles.PURGED_EVERY, theFiles::purge);
 	}
 
 	/**
