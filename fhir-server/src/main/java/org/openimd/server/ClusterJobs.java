@@ -3,7 +3,6 @@ package org.openimd.server;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -12,8 +11,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * OpenIMD's periodic work (the look for missed transmissions, subscription heartbeats) done by one node
- * of a cluster at a time. Each run takes a lock row in the shared database (ShedLock) and keeps it for
+ * OpenIMD's periodic work (the look for missed transmissions, subscription heartbeats, the purges; each a
+ * {@link ClusterJob} its feature declares) done by one node of a cluster at a time. Each run takes a lock row in the shared database (ShedLock) and keeps it for
  * at least one period, so that all nodes together run a job once a period, never twice at once; when
  * the node holding it stops, another takes over at its next tick. The database's clock decides, so the
  * nodes' clocks need not agree.
@@ -41,10 +40,10 @@ public final class ClusterJobs {
 		myClock = theClock;
 	}
 
-	/** Runs {@code theWork} every {@code thePeriod}, starting one period from now, on whichever node takes the lock. */
-	public ScheduledFuture<?> everyPeriod(TaskScheduler theScheduler, String theJob, Duration thePeriod, Runnable theWork) {
-		return theScheduler.scheduleWithFixedDelay(() -> runUnlessRunRecently(theJob, thePeriod, theWork), myClock.instant().plus(thePeriod),
-				thePeriod);
+	/** Runs {@code theJob} every period, starting one period from now, on whichever node takes the lock. */
+	void schedule(TaskScheduler theScheduler, ClusterJob theJob) {
+		theScheduler.scheduleWithFixedDelay(() -> runUnlessRunRecently(theJob.name(), theJob.period(), theJob.work()),
+				myClock.instant().plus(theJob.period()), theJob.period());
 	}
 
 	/** Runs {@code theWork} unless any node is running it or ran it less than {@code thePeriod} ago. */

@@ -3,6 +3,7 @@ package org.openimd.server;
 import java.time.Clock;
 import java.util.Arrays;
 import org.openimd.server.demo.DemoTokenCommand;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -12,8 +13,10 @@ import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAu
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * OpenIMD: a FHIR R4 server for implantable medical device data.
@@ -43,9 +46,18 @@ public class OpenImdApplication {
 		return Clock.systemDefaultZone();
 	}
 
+	/** A thread per job: a long run (a purge of export files may take half an hour) holds up no other job. */
 	@Bean
-	ClusterJobs clusterJobs(JdbcTemplate theJdbc, Clock theClock) {
-		return new ClusterJobs(theJdbc, theClock);
+	ThreadPoolTaskScheduler clusterJobsWatch(ThreadPoolTaskSchedulerBuilder theSchedulers, ObjectProvider<ClusterJob> theJobs) {
+		return theSchedulers.poolSize((int) Math.max(1, theJobs.stream().count())).threadNamePrefix("openimd-cluster-jobs-").build();
+	}
+
+	/** Every {@link ClusterJob} the features declare, each run by one node of a cluster a period. */
+	@Bean
+	ClusterJobs clusterJobs(JdbcTemplate theJdbc, Clock theClock, ThreadPoolTaskScheduler clusterJobsWatch, ObjectProvider<ClusterJob> theJobs) {
+		ClusterJobs jobs = new ClusterJobs(theJdbc, theClock);
+		theJobs.orderedStream().forEach(job -> jobs.schedule(clusterJobsWatch, job));
+		return jobs;
 	}
 
 	/** Starts the server; {@code token …} instead prints a demo access token (see {@link DemoTokenCommand}) and exits. */

@@ -1,6 +1,7 @@
 package org.openimd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,14 +12,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Two nodes of a cluster on one database (H2, and PostgreSQL when the tests have one), each running
- * the same periodic job: together they run it once a period and never both at once.
+ * the same periodic job: together they run it once a period and never both at once; a scheduled job
+ * runs a period after the start, then every period.
  */
 class ClusterJobsTest {
 
@@ -68,6 +72,21 @@ class ClusterJobsTest {
 		Thread.sleep(50);
 		nodes.get(1).runUnlessRunRecently(job, Duration.ofMillis(1), runs::incrementAndGet);
 		assertThat(runs).as("once the first run ended (and its period passed), the second node runs it").hasValue(2);
+	}
+
+	@ParameterizedTest
+	@MethodSource("databases")
+	void aDeclaredJobFirstRunsOnePeriodAfterItIsScheduledThenEveryPeriod(DriverManagerDataSource theDatabase) {
+		AtomicInteger runs = new AtomicInteger();
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.initialize();
+		try {
+			node(theDatabase).schedule(scheduler, new ClusterJob("job-" + UUID.randomUUID(), PERIOD, runs::incrementAndGet));
+			assertThat(runs).as("not at once: a starting node has other work").hasValue(0);
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAtomic(runs, greaterThanOrEqualTo(2));
+		} finally {
+			scheduler.shutdown();
+		}
 	}
 
 	private static ClusterJobs node(DriverManagerDataSource theDatabase) {

@@ -4,20 +4,17 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.ScheduledFuture;
 import org.hl7.fhir.r4.model.Bundle;
-import org.openimd.server.ClusterJobs;
+import org.openimd.server.ClusterJob;
 import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertRuleCodeSystem;
 import org.openimd.terminology.intrathecal.IntrathecalKnowledge;
-import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /** Remote-monitoring alerts: each new transmission judged by the alert rules after it commits, and triaged. */
 @Configuration(proxyBeanMethods = false)
@@ -63,17 +60,8 @@ class AlertsConfig {
 
 	@Bean
 	@ConditionalOnProperty("openimd.schedules.grace")
-	ThreadPoolTaskScheduler missedTransmissionWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
-		return theSchedulers.threadNamePrefix("openimd-missed-transmissions-").build();
-	}
-
-	/** The look for missed transmissions, first one period after the start, then every period, by one node of a cluster. */
-	@Bean
-	@ConditionalOnProperty("openimd.schedules.grace")
-	ScheduledFuture<?> missedTransmissionChecks(ThreadPoolTaskScheduler missedTransmissionWatch, MissedTransmissions theMissed,
-			ScheduleProperties theProperties, ClusterJobs theJobs, Clock theClock) {
-		return theJobs.everyPeriod(missedTransmissionWatch, "missed-transmissions", theProperties.checkEvery(),
-				() -> theMissed.check(theClock.instant()));
+	ClusterJob missedTransmissionChecks(MissedTransmissions theMissed, ScheduleProperties theProperties, Clock theClock) {
+		return new ClusterJob("missed-transmissions", theProperties.checkEvery(), () -> theMissed.check(theClock.instant()));
 	}
 
 	@Bean

@@ -58,7 +58,8 @@ class ExpiredExportFiles {
 	}
 
 	void purge() {
-		purgeEndedBefore(myClock.instant().minus(KEPT), myClock.instant().plus(LONGEST_RUN));
+		Instant now = myClock.instant();
+		purgeEndedBefore(now.minus(KEPT), now.plus(LONGEST_RUN));
 	}
 
 	/**

@@ -27,15 +27,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Binary;
-import org.openimd.server.ClusterJobs;
+import org.openimd.server.ClusterJob;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
-import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -43,7 +41,6 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -95,13 +92,8 @@ class FhirJpaConfig {
 	}
 
 	@Bean
-	ThreadPoolTaskScheduler expiredExportFilesWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
-		return theSchedulers.threadNamePrefix("openimd-expired-export-files-").build();
-	}
-
-	@Bean
-	ScheduledFuture<?> expiredExportFilesPurging(ThreadPoolTaskScheduler expiredExportFilesWatch, ExpiredExportFiles theFiles, ClusterJobs theJobs) {
-		return theJobs.everyPeriod(expiredExportFilesWatch, "expired-export-files", ExpiredExportFiles.PURGED_EVERY, theFiles::purge);
+	ClusterJob expiredExportFilesPurging(ExpiredExportFiles theFiles) {
+		return new ClusterJob("expired-export-files", ExpiredExportFiles.PURGED_EVERY, theFiles::purge);
 	}
 
 	/**

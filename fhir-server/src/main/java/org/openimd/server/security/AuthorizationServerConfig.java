@@ -6,10 +6,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import org.openimd.server.ClusterJobs;
-import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.openimd.server.ClusterJob;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -82,14 +79,8 @@ class AuthorizationServerConfig {
 	}
 
 	@Bean
-	ThreadPoolTaskScheduler expiredAuthorizationsWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
-		return theSchedulers.threadNamePrefix("openimd-expired-authorizations-").build();
-	}
-
-	@Bean
-	ScheduledFuture<?> expiredAuthorizationsPruning(ThreadPoolTaskScheduler expiredAuthorizationsWatch, ExpiredAuthorizations theExpired,
-			ClusterJobs theJobs) {
-		return theJobs.everyPeriod(expiredAuthorizationsWatch, "expired-authorizations", ExpiredAuthorizations.PRUNED_EVERY, theExpired::prune);
+	ClusterJob expiredAuthorizationsPruning(ExpiredAuthorizations theExpired) {
+		return new ClusterJob("expired-authorizations", ExpiredAuthorizations.PRUNED_EVERY, theExpired::prune);
 	}
 
 	@Bean

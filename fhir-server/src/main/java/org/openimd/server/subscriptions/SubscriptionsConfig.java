@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import org.openimd.server.ClusterJobs;
+import org.openimd.server.ClusterJob;
 import org.openimd.server.security.OwnedResources;
 import org.openimd.server.security.StandingAccess;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -87,20 +87,19 @@ class SubscriptionsConfig {
 
 	@Bean
 	SubscriberContact subscriberContact(DaoRegistry theDaos, Notifications theNotifications, SubscriptionEvents theEvents,
-			StandingAccess theStanding, ThreadPoolTaskScheduler heartbeatWatch, Clock theClock) {
-		return new SubscriberContact(theDaos, theNotifications, theEvents, theStanding, heartbeatWatch, theClock);
+			StandingAccess theStanding, ThreadPoolTaskScheduler handshakeWatch, Clock theClock) {
+		return new SubscriberContact(theDaos, theNotifications, theEvents, theStanding, handshakeWatch, theClock);
 	}
 
-	/** Handshakes and heartbeats, off the requests that store subscriptions: no answer waits for a subscriber's endpoint. */
+	/** Handshakes, off the requests that store subscriptions: no answer waits for a subscriber's endpoint. */
 	@Bean
-	ThreadPoolTaskScheduler heartbeatWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
-		return theSchedulers.threadNamePrefix("openimd-heartbeats-").build();
+	ThreadPoolTaskScheduler handshakeWatch(ThreadPoolTaskSchedulerBuilder theSchedulers) {
+		return theSchedulers.threadNamePrefix("openimd-handshakes-").build();
 	}
 
 	@Bean
-	ScheduledFuture<?> heartbeats(ThreadPoolTaskScheduler heartbeatWatch, SubscriberContact theContact, SubscriptionProperties theProperties,
-			ClusterJobs theJobs) {
-		return theJobs.everyPeriod(heartbeatWatch, "subscription-heartbeats", theProperties.heartbeatCheckEvery(), theContact::beatDue);
+	ClusterJob heartbeats(SubscriberContact theContact, SubscriptionProperties theProperties) {
+		return new ClusterJob("subscription-heartbeats", theProperties.heartbeatCheckEvery(), theContact::beatDue);
 	}
 
 	/**
@@ -129,8 +128,8 @@ class SubscriptionsConfig {
 		}
 
 		@Bean
-		ScheduledFuture<?> websocketRelayPruning(ThreadPoolTaskScheduler websocketRelayWatch, WebsocketRelay theRelay, ClusterJobs theJobs) {
-			return theJobs.everyPeriod(websocketRelayWatch, "websocket-relay-pruning", WebsocketRelay.KEPT, theRelay::prune);
+		ClusterJob websocketRelayPruning(WebsocketRelay theRelay) {
+			return new ClusterJob("websocket-relay-pruning", WebsocketRelay.KEPT, theRelay::prune);
 		}
 	}
 
