@@ -29,6 +29,7 @@ import org.openimd.server.alerts.MonitoringPeriodsProvider;
 import org.openimd.server.subscriptions.SubscriptionCapability;
 import org.openimd.server.subscriptions.SubscriptionOperationsProvider;
 import org.openimd.server.waveform.WaveformOperationsProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -56,8 +57,15 @@ class FhirRestfulServerConfig {
 	private static final String REQUEST_ERROR_LOG_FORMAT =
 			"${requestVerb} ${requestUrl} ${operationType} ${idOrResourceName} failed: ${exceptionMessage}";
 
+	/**
+	 * HAPI's RestfulServer, held in a bean that is not itself a Servlet: Spring Boot builds every Servlet
+	 * bean while it creates the web server (to register it), which would build the whole FHIR stack in that
+	 * phase, before the bean factory caches its type lookups (see {@link DeferredServlet}).
+	 */
+	record FhirEndpoint(RestfulServer server) {}
+
 	@Bean
-	RestfulServer fhirRestfulServer(
+	FhirEndpoint fhirEndpoint(
 			IFhirSystemDao<?, ?> theSystemDao,
 			ResourceProviderFactory theResourceProviders,
 			IJpaSystemProvider theSystemProvider,
@@ -124,7 +132,7 @@ class FhirRestfulServerConfig {
 		server.registerInterceptor(theSubscriptionCapability);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
-		return server;
+		return new FhirEndpoint(server);
 	}
 
 	private static LoggingInterceptor requestLog() {
@@ -137,9 +145,9 @@ class FhirRestfulServerConfig {
 	}
 
 	@Bean
-	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer theFhirRestfulServer) {
-		ServletRegistrationBean<RestfulServer> registration =
-				new ServletRegistrationBean<>(theFhirRestfulServer, FHIR_BASE_PATH + "/*");
+	ServletRegistrationBean<DeferredServlet> fhirServlet(ObjectProvider<FhirEndpoint> theEndpoint) {
+		ServletRegistrationBean<DeferredServlet> registration =
+				new ServletRegistrationBean<>(new DeferredServlet(() -> theEndpoint.getObject().server()), FHIR_BASE_PATH + "/*");
 		registration.setName("fhir");
 		// Initialise at start-up, not on the first request, so that "ready" means ready.
 		registration.setLoadOnStartup(1);
