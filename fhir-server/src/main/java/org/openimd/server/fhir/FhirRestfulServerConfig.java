@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import java.util.function.Supplier;
 import org.openimd.server.advisories.AdvisoryProvider;
 import org.openimd.server.advisories.PatientInformationProvider;
 import org.openimd.server.analytics.AnalyticsProvider;
@@ -58,14 +59,13 @@ class FhirRestfulServerConfig {
 			"${requestVerb} ${requestUrl} ${operationType} ${idOrResourceName} failed: ${exceptionMessage}";
 
 	/**
-	 * HAPI's RestfulServer, held in a bean that is not itself a Servlet: Spring Boot builds every Servlet
-	 * bean while it creates the web server (to register it), which would build the whole FHIR stack in that
-	 * phase, before the bean factory caches its type lookups (see {@link DeferredServlet}).
+	 * HAPI's RestfulServer, handed out by a Supplier rather than as a bean of its own: Spring Boot builds
+	 * every Servlet bean while it creates the web server (to register it, and would map this one a second
+	 * time), which would build the whole FHIR stack in that phase, before the bean factory caches its type
+	 * lookups (see {@link DeferredServlet}).
 	 */
-	record FhirEndpoint(RestfulServer server) {}
-
 	@Bean
-	FhirEndpoint fhirEndpoint(
+	Supplier<RestfulServer> fhirRestfulServer(
 			IFhirSystemDao<?, ?> theSystemDao,
 			ResourceProviderFactory theResourceProviders,
 			IJpaSystemProvider theSystemProvider,
@@ -132,7 +132,7 @@ class FhirRestfulServerConfig {
 		server.registerInterceptor(theSubscriptionCapability);
 		// Browsers get readable, syntax-highlighted resources; API clients are unaffected.
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
-		return new FhirEndpoint(server);
+		return () -> server;
 	}
 
 	private static LoggingInterceptor requestLog() {
@@ -145,9 +145,9 @@ class FhirRestfulServerConfig {
 	}
 
 	@Bean
-	ServletRegistrationBean<DeferredServlet> fhirServlet(ObjectProvider<FhirEndpoint> theEndpoint) {
+	ServletRegistrationBean<DeferredServlet> fhirServlet(ObjectProvider<Supplier<RestfulServer>> theServer) {
 		ServletRegistrationBean<DeferredServlet> registration =
-				new ServletRegistrationBean<>(new DeferredServlet(() -> theEndpoint.getObject().server()), FHIR_BASE_PATH + "/*");
+				new ServletRegistrationBean<>(new DeferredServlet(() -> theServer.getObject().get()), FHIR_BASE_PATH + "/*");
 		registration.setName("fhir");
 		// Initialise at start-up, not on the first request, so that "ready" means ready.
 		registration.setLoadOnStartup(1);

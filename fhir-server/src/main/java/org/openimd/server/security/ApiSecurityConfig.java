@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.openimd.server.audit.AuditTrail;
 import org.openimd.server.audit.RefusedRequestAudit;
 import org.openimd.server.cds.CdsServicesController;
@@ -197,7 +198,7 @@ class ApiSecurityConfig {
 	@Bean
 	StandingAccess standingAccess(JdbcTemplate theJdbc, CareRelationships theCare,
 			SmartAuthorizationInterceptor theRules, Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir,
-			ObjectProvider<RestfulServer> theServer, Clock theClock) {
+			ObjectProvider<Supplier<RestfulServer>> theServer, Clock theClock) {
 		return new StandingAccess(theJdbc, theCare, theRules, theAuthorizations, theFhir, theServer, theClock);
 	}
 

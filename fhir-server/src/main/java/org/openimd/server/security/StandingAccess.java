@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,11 +49,11 @@ public final class StandingAccess {
 	private final SmartAuthorizationInterceptor myRules;
 	private final Optional<OAuth2AuthorizationService> myAuthorizations;
 	private final FhirContext myFhir;
-	private final ObjectProvider<RestfulServer> myServer;
+	private final ObjectProvider<Supplier<RestfulServer>> myServer;
 	private final Clock myClock;
 
 	StandingAccess(JdbcTemplate theJdbc, CareRelationships theCare, SmartAuthorizationInterceptor theRules,
-			Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir, ObjectProvider<RestfulServer> theServer, Clock theClock) {
+			Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir, ObjectProvider<Supplier<RestfulServer>> theServer, Clock theClock) {
 		myJdbc = theJdbc;
 		myCare = theCare;
 		myRules = theRules;
@@ -70,7 +71,7 @@ public final class StandingAccess {
 		}
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.setFhirContext(myFhir);
-		request.setServer(myServer.getObject());
+		request.setServer(myServer.getObject().get());
 		request.setFhirServerBase(standing.get().serverBase());
 		request.setRestOperationType(RestOperationTypeEnum.READ);
 		request.setResourceName(theResource.fhirType());
