@@ -12,10 +12,10 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * OpenIMD's periodic work (the look for missed transmissions, subscription heartbeats, the purges; each a
- * {@link ClusterJob} its feature declares) done by one node of a cluster at a time. Each run takes a lock row in the shared database (ShedLock) and keeps it for
- * at least one period, so that all nodes together run a job once a period, never twice at once; when
- * the node holding it stops, another takes over at its next tick. The database's clock decides, so the
- * nodes' clocks need not agree.
+ * {@link ClusterJob} its feature declares) done by one node of a cluster at a time. Each run takes a lock
+ * row in the shared database (ShedLock) and keeps it for at least one period, so that all nodes together
+ * run a job once a period, never twice at once; when the node holding it stops, another takes over at its
+ * next tick. The database's clock decides, so the nodes' clocks need not agree.
  */
 public final class ClusterJobs {
 

@@ -44,6 +44,7 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Who may call what, outside the authorization server: discovery and health are public; everything
@@ -199,7 +200,10 @@ class ApiSecurityConfig {
 	StandingAccess standingAccess(JdbcTemplate theJdbc, CareRelationships theCare,
 			SmartAuthorizationInterceptor theRules, Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir,
 			ObjectProvider<Supplier<RestfulServer>> theServer, Clock theClock) {
-		return new StandingAccess(theJdbc, theCare, theRules, theAuthorizations, theFhir, theServer, theClock);
+		// Looked up once, when the first notification is judged: the server is built after this bean, and a
+		// lookup by a generic type is one Spring never caches.
+		return new StandingAccess(theJdbc, theCare, theRules, theAuthorizations, theFhir,
+				SingletonSupplier.of(() -> theServer.getObject().get()), theClock);
 	}
 
 	@Bean

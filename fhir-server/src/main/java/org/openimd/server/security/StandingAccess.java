@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -49,11 +48,11 @@ public final class StandingAccess {
 	private final SmartAuthorizationInterceptor myRules;
 	private final Optional<OAuth2AuthorizationService> myAuthorizations;
 	private final FhirContext myFhir;
-	private final ObjectProvider<Supplier<RestfulServer>> myServer;
+	private final Supplier<RestfulServer> myServer;
 	private final Clock myClock;
 
 	StandingAccess(JdbcTemplate theJdbc, CareRelationships theCare, SmartAuthorizationInterceptor theRules,
-			Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir, ObjectProvider<Supplier<RestfulServer>> theServer, Clock theClock) {
+			Optional<OAuth2AuthorizationService> theAuthorizations, FhirContext theFhir, Supplier<RestfulServer> theServer, Clock theClock) {
 		myJdbc = theJdbc;
 		myCare = theCare;
 		myRules = theRules;
@@ -71,7 +70,7 @@ public final class StandingAccess {
 		}
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.setFhirContext(myFhir);
-		request.setServer(myServer.getObject().get());
+		request.setServer(myServer.get());
 		request.setFhirServerBase(standing.get().serverBase());
 		request.setRestOperationType(RestOperationTypeEnum.READ);
 		request.setResourceName(theResource.fhirType());
