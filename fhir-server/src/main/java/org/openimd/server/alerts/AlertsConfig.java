@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.server.ClusterJob;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.openimd.server.terminology.GeneratedCodeSystem;
 import org.openimd.terminology.alerts.AlertKnowledge;
 import org.openimd.terminology.alerts.AlertRuleCodeSystem;
@@ -43,9 +44,9 @@ class AlertsConfig {
 	}
 
 	@Bean
-	TransmissionTriage transmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertKnowledge theKnowledge,
+	TransmissionTriage transmissionTriage(DaoRegistry theDaos, InOrderTransactions theTransactions, AlertKnowledge theKnowledge,
 			AlertProperties theProperties, ThreadPoolTaskExecutor triageWorker, MeterRegistry theMeters, Clock theClock) {
-		return new TransmissionTriage(theDaos, theSystemDao, new AlertJudge(theKnowledge, theProperties.parameters()),
+		return new TransmissionTriage(theDaos, theTransactions, new AlertJudge(theKnowledge, theProperties.parameters()),
 				new AlertSuppression(theDaos, theProperties.suppressionWindow(), theClock), theKnowledge, IntrathecalKnowledge.load(),
 				new ClinicTasks(theDaos, theClock), new TransmissionSchedules(theDaos, theKnowledge), triageWorker, theMeters, theClock);
 	}

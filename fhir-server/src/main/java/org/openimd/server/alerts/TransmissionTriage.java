@@ -1,7 +1,6 @@
 package org.openimd.server.alerts;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
@@ -34,6 +33,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.openimd.server.alerts.AlertJudge.Alert;
 import org.openimd.server.alerts.Transmission.Reading;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.openimd.terminology.Mdc;
 import org.openimd.terminology.OpenImdUris;
 import org.openimd.terminology.ReviewCodes;
@@ -66,7 +66,7 @@ class TransmissionTriage {
 	private static final Logger ourLog = LoggerFactory.getLogger(TransmissionTriage.class);
 
 	private final DaoRegistry myDaos;
-	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final InOrderTransactions myTransactions;
 	private final AlertJudge myJudge;
 	private final AlertSuppression mySuppression;
 	private final AlertKnowledge myKnowledge;
@@ -77,11 +77,11 @@ class TransmissionTriage {
 	private final MeterRegistry myMeters;
 	private final Clock myClock;
 
-	TransmissionTriage(DaoRegistry theDaos, IFhirSystemDao<Bundle, ?> theSystemDao, AlertJudge theJudge, AlertSuppression theSuppression,
+	TransmissionTriage(DaoRegistry theDaos, InOrderTransactions theTransactions, AlertJudge theJudge, AlertSuppression theSuppression,
 			AlertKnowledge theKnowledge, IntrathecalKnowledge thePumps, ClinicTasks theTasks, TransmissionSchedules theSchedules, TaskExecutor theBackground,
 			MeterRegistry theMeters, Clock theClock) {
 		myDaos = theDaos;
-		mySystemDao = theSystemDao;
+		myTransactions = theTransactions;
 		myJudge = theJudge;
 		mySuppression = theSuppression;
 		myKnowledge = theKnowledge;
@@ -135,7 +135,7 @@ class TransmissionTriage {
 			boolean depleting = judged.stream().anyMatch(alert -> alert.rule().id().startsWith("ALERT-BATT-"));
 			mySchedules.received(transaction, sent.subject(), sent.device(), sent.judged().deviceKind().get(), sent.session().get(), depleting);
 		}
-		mySystemDao.transaction(system(), transaction);
+		myTransactions.store(transaction);
 		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
 		return triageTask(theTransmission).orElseThrow();
 	}

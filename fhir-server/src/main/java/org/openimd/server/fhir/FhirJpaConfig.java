@@ -41,6 +41,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -205,6 +206,13 @@ class FhirJpaConfig {
 		properties.put("hibernate.query.mutation_strategy.global_temporary.drop_tables", "false");
 		properties.putAll(theJpaProperties.getProperties());
 		return properties;
+	}
+
+	@Bean
+	InOrderTransactions inOrderTransactions(DaoRegistry theDaos, PlatformTransactionManager theTransactions, EntityManagerFactory theEntityManagers,
+			Clock theClock) {
+		return new DaoTransactions(theDaos, new TransactionTemplate(theTransactions),
+				SharedEntityManagerCreator.createSharedEntityManager(theEntityManagers), theClock);
 	}
 
 	@Primary

@@ -1,13 +1,13 @@
 package org.openimd.server.ingest;
 
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.hl7.fhir.r4.model.Bundle;
 import org.openimd.ig.OpenImdIg;
 import org.openimd.ig.ShapeCheckedValidator;
 import org.openimd.mappers.idco.IdcoOruMapper;
 import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.openimd.terminology.IdcoTermTable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.ssl.SslBundles;
@@ -36,10 +36,10 @@ class IngestConfig {
 	}
 
 	@Bean
-	IngestSvc ingestSvc(IngestMessageStore theStore, IFhirSystemDao<Bundle, ?> theSystemDao, IngestProperties theProperties,
+	IngestSvc ingestSvc(IngestMessageStore theStore, FhirContext theFhir, InOrderTransactions theTransactions, IngestProperties theProperties,
 			ApplicationAckSender theApplicationAcks, AuditTrail theAudit, IdcoTermTable theTerms, MeterRegistry theMeters, Clock theClock) {
 		return new IngestSvc(theStore, new IdcoOruMapper(theTerms, theProperties.senderTimeZone()),
-				new ShapeCheckedValidator(OpenImdIg.newValidator(theSystemDao.getContext(), theTerms), CONFORMANT_SHAPES_KEPT), theSystemDao,
+				new ShapeCheckedValidator(OpenImdIg.newValidator(theFhir, theTerms), CONFORMANT_SHAPES_KEPT), theTransactions,
 				theApplicationAcks, theAudit, theMeters, theClock);
 	}
 

@@ -1,7 +1,5 @@
 package org.openimd.server.ingest;
 
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.openimd.ig.ShapeCheckedValidator;
 import org.openimd.mappers.hl7v2.Hl7Charsets;
 import org.openimd.mappers.hl7v2.Hl7ErrorCode;
@@ -27,6 +24,7 @@ import org.openimd.mappers.idco.MappingIssue;
 import org.openimd.mappers.idco.MappingIssues;
 import org.openimd.server.audit.AuditEvents;
 import org.openimd.server.audit.AuditTrail;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -56,20 +54,20 @@ public class IngestSvc {
 	private final MeterRegistry myMeters;
 	private final IngestMessageStore myStore;
 	private final IdcoOruMapper myMapper;
-	private final IFhirSystemDao<Bundle, ?> mySystemDao;
+	private final InOrderTransactions myTransactions;
 	private final ShapeCheckedValidator myValidator;
 	private final ApplicationAckSender myApplicationAcks;
 	private final AuditTrail myAudit;
 	private final Clock myClock;
 
 	IngestSvc(IngestMessageStore theStore, IdcoOruMapper theMapper, ShapeCheckedValidator theValidator,
-			IFhirSystemDao<Bundle, ?> theSystemDao, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, MeterRegistry theMeters,
+			InOrderTransactions theTransactions, ApplicationAckSender theApplicationAcks, AuditTrail theAudit, MeterRegistry theMeters,
 			Clock theClock) {
 		myMeters = theMeters;
 		myStore = theStore;
 		myMapper = theMapper;
 		myValidator = theValidator;
-		mySystemDao = theSystemDao;
+		myTransactions = theTransactions;
 		myApplicationAcks = theApplicationAcks;
 		myAudit = theAudit;
 		myClock = theClock;
@@ -187,12 +185,9 @@ public class IngestSvc {
 	private Stored commit(Bundle theTransaction) {
 		for (int attempt = 1; ; attempt++) {
 			try {
-				Bundle response = mySystemDao.transaction(new SystemRequestDetails(), theTransaction);
-				List<String> locations = response.getEntry().stream().map(BundleEntryComponent::getResponse)
-						.map(entryResponse -> entryResponse.getLocation()).filter(location -> location != null)
-						.map(location -> location.replaceFirst("/_history/.*$", "")).toList();
-				return new Stored(locations.stream().filter(location -> location.startsWith("DiagnosticReport/")).findFirst().orElse(null),
-						locations.stream().filter(location -> location.startsWith("Patient/")).findFirst());
+				List<String> stored = myTransactions.store(theTransaction).stream().map(id -> id.toUnqualifiedVersionless().getValue()).toList();
+				return new Stored(stored.stream().filter(id -> id.startsWith("DiagnosticReport/")).findFirst().orElse(null),
+						stored.stream().filter(id -> id.startsWith("Patient/")).findFirst());
 			} catch (ResourceVersionConflictException | DataIntegrityViolationException e) {
 				if (attempt == TRANSACTION_ATTEMPTS) {
 					throw e;
