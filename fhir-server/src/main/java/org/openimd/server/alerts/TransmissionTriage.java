@@ -109,11 +109,10 @@ class TransmissionTriage {
 	private record Sent(String transmission, Reference subject, Reference device, Observation measurements, Transmission judged,
 			Optional<Date> session) {}
 
-	/** The triage Task of {@code theTransmission} ({@code DiagnosticReport/…} or {@code Observation/…}), made now unless it exists. */
-	Task triage(String theTransmission) {
-		Optional<Task> existing = triageTask(theTransmission);
-		if (existing.isPresent()) {
-			return existing.get();
+	/** Makes the triage Task of {@code theTransmission} ({@code DiagnosticReport/…} or {@code Observation/…}) unless it exists. */
+	private void triage(String theTransmission) {
+		if (myTasks.find(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, theTransmission).isPresent()) {
+			return;
 		}
 		Sent sent = theTransmission.startsWith("DiagnosticReport/") ? interrogation(theTransmission) : pumpReading(theTransmission);
 		List<Alert> judged = myJudge.judge(sent.judged());
@@ -137,7 +136,6 @@ class TransmissionTriage {
 		}
 		myTransactions.store(transaction);
 		myMeters.counter("openimd.triage.transmissions", "priority", task.getPriority().toCode()).increment();
-		return triageTask(theTransmission).orElseThrow();
 	}
 
 	/**
@@ -164,10 +162,6 @@ class TransmissionTriage {
 		Optional<String> family = myPumps.pumpModel(pump).map(IntrathecalKnowledge.PumpModel::family);
 		return new Sent(theReading, reading.getSubject(), reading.getDevice(), reading, new Transmission(family, Transmission.readings(reading), List.of()),
 				Optional.empty());
-	}
-
-	private Optional<Task> triageTask(String theTransmission) {
-		return myTasks.find(OpenImdUris.TRANSMISSION_TRIAGE_IDENTIFIER, theTransmission);
 	}
 
 	private Optional<Observation> measurements(DiagnosticReport theReport) {
