@@ -5,15 +5,12 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
-import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.openimd.server.fhir.ReferencePaths;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.orm.jpa.SharedEntityManagerCreator;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The audit trail: HAPI's IHE BALP interceptor for every FHIR read, search, create, update, delete
@@ -24,9 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AuditConfig {
 
 	@Bean
-	AuditTrail auditTrail(DaoRegistry theDaos, PlatformTransactionManager theTransactions, EntityManagerFactory theEntityManagers, Clock theClock) {
-		return new AuditTrail(theDaos.getResourceDao(AuditEvent.class), new TransactionTemplate(theTransactions),
-				SharedEntityManagerCreator.createSharedEntityManager(theEntityManagers), theClock);
+	AuditTrail auditTrail(DaoRegistry theDaos, InOrderTransactions theTransactions, Clock theClock) {
+		return new AuditTrail(theDaos.getResourceDao(AuditEvent.class), theTransactions, theClock);
 	}
 
 	@Bean

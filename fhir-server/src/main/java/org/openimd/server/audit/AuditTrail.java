@@ -3,10 +3,7 @@ package org.openimd.server.audit;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.FlushModeType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
@@ -15,19 +12,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.openimd.server.fhir.InOrderTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Where every AuditEvent goes: stored as a FHIR resource by one writer thread, in batches, so that a
- * read costs its caller a queue insertion and not a second database transaction. A batch is one
- * database transaction of plain creates, not a transaction bundle: the bundle processor stores each
- * entry twice (a placeholder, then again once references are resolved), which made the writer cost
- * more processor than the requests it records. The queue is
- * bounded: when the database falls behind, callers wait rather than events being dropped. Events
- * still queued at shutdown are written before the database closes.
+ * read costs its caller a queue insertion and not a second database transaction. A batch is stored
+ * in order ({@link InOrderTransactions}), not by HAPI's bundle processor, which stores each entry twice
+ * (a placeholder, then again once references are resolved) and made the writer cost more processor
+ * than the requests it records. The queue is bounded: when the database falls behind, callers wait
+ * rather than events being dropped. Events still queued at shutdown are written before the database
+ * closes.
  */
 public class AuditTrail implements SmartLifecycle {
 
@@ -37,18 +35,15 @@ public class AuditTrail implements SmartLifecycle {
 	private static final int QUEUE_CAPACITY = 20_000;
 
 	private final IFhirResourceDao<AuditEvent> myAuditEvents;
-	private final TransactionOperations myTransactions;
-	private final EntityManager myEntityManager;
+	private final InOrderTransactions myTransactions;
 	private final Clock myClock;
 	private final BlockingQueue<AuditEvent> myQueue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 	private volatile boolean myRunning;
 	private Thread myWriter;
 
-	public AuditTrail(IFhirResourceDao<AuditEvent> theAuditEvents, TransactionOperations theTransactions, EntityManager theEntityManager,
-			Clock theClock) {
+	public AuditTrail(IFhirResourceDao<AuditEvent> theAuditEvents, InOrderTransactions theTransactions, Clock theClock) {
 		myAuditEvents = theAuditEvents;
 		myTransactions = theTransactions;
-		myEntityManager = theEntityManager;
 		myClock = theClock;
 	}
 
@@ -125,14 +120,9 @@ public class AuditTrail implements SmartLifecycle {
 	private void store(List<AuditEvent> theEvents) {
 		SystemRequestDetails writer = new SystemRequestDetails();
 		writer.getUserData().put(WRITER, Boolean.TRUE);
-		myTransactions.executeWithoutResult(status -> {
-			// As HAPI's transaction processing does: otherwise each reference an event resolves makes Hibernate
-			// flush every event before it, and a batch costs the square of its size.
-			myEntityManager.setFlushMode(FlushModeType.COMMIT);
-			// One for the batch, so that a patient or agent named by many events is looked up once.
-			TransactionDetails batch = new TransactionDetails(Date.from(myClock.instant()));
-			theEvents.forEach(event -> myAuditEvents.create(event, null, true, writer, batch));
-		});
+		Bundle batch = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		theEvents.forEach(event -> batch.addEntry().setResource(event).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent"));
+		myTransactions.store(batch, writer);
 	}
 
 	@Override

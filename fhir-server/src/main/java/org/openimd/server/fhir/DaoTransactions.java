@@ -3,7 +3,7 @@ package org.openimd.server.fhir;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
@@ -45,23 +45,22 @@ class DaoTransactions implements InOrderTransactions {
 	}
 
 	@Override
-	public List<IIdType> store(Bundle theTransaction) {
+	public List<IIdType> store(Bundle theTransaction, RequestDetails theRequest) {
 		theTransaction.getEntry().forEach(DaoTransactions::checkSupported);
 		// What storing changes in the bundle (ids, references) is put back if it fails, so that a caller may try again.
 		List<Runnable> undo = new ArrayList<>();
 		try {
-			return myTransactions.execute(status -> storeAll(theTransaction, undo));
+			return myTransactions.execute(status -> storeAll(theTransaction, theRequest, undo));
 		} catch (RuntimeException e) {
 			undo.forEach(Runnable::run);
 			throw e;
 		}
 	}
 
-	private List<IIdType> storeAll(Bundle theTransaction, List<Runnable> theUndo) {
+	private List<IIdType> storeAll(Bundle theTransaction, RequestDetails theRequest, List<Runnable> theUndo) {
 		// As HAPI's transaction processing does: otherwise each conditional write's search flushes all before it.
 		myEntityManager.setFlushMode(FlushModeType.COMMIT);
 		TransactionDetails details = new TransactionDetails(Date.from(myClock.instant()));
-		SystemRequestDetails request = new SystemRequestDetails();
 		FhirTerser terser = myDaos.getSystemDao().getContext().newTerser();
 		Map<String, IIdType> stored = new HashMap<>();
 		List<IIdType> ids = new ArrayList<>();
@@ -70,7 +69,7 @@ class DaoTransactions implements InOrderTransactions {
 			String idBefore = resource.getIdElement().getValue();
 			theUndo.add(() -> resource.setId(idBefore));
 			referToStored(terser, resource, stored, theUndo);
-			IIdType id = write(entry, resource, request, details).getId();
+			IIdType id = write(entry, resource, theRequest, details).getId();
 			ids.add(id);
 			if (entry.hasFullUrl()) {
 				stored.put(entry.getFullUrl(), id.toUnqualifiedVersionless());
@@ -79,7 +78,7 @@ class DaoTransactions implements InOrderTransactions {
 		return ids;
 	}
 
-	private DaoMethodOutcome write(BundleEntryComponent theEntry, Resource theResource, SystemRequestDetails theRequest, TransactionDetails theDetails) {
+	private DaoMethodOutcome write(BundleEntryComponent theEntry, Resource theResource, RequestDetails theRequest, TransactionDetails theDetails) {
 		@SuppressWarnings("unchecked")
 		IFhirResourceDao<Resource> dao = (IFhirResourceDao<Resource>) myDaos.getResourceDao(theResource.fhirType());
 		String url = theEntry.getRequest().getUrl();
