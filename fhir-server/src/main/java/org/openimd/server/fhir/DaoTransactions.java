@@ -58,7 +58,8 @@ class DaoTransactions implements InOrderTransactions {
 	}
 
 	private List<IIdType> storeAll(Bundle theTransaction, RequestDetails theRequest, List<Runnable> theUndo) {
-		// As HAPI's transaction processing does: otherwise each conditional write's search flushes all before it.
+		// As HAPI's transaction processing does: otherwise every search a write makes (a conditional match, a
+		// reference's target) flushes all written before it, and a transaction costs the square of its size.
 		myEntityManager.setFlushMode(FlushModeType.COMMIT);
 		TransactionDetails details = new TransactionDetails(Date.from(myClock.instant()));
 		FhirTerser terser = myDaos.getSystemDao().getContext().newTerser();

@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Bundle;
  *
  * <p>The bundle holds only creates ({@code POST}, optionally with {@code ifNoneExist}) and updates
  * ({@code PUT} by id or by a conditional URL), and an entry refers by {@code fullUrl} only to entries
- * before it. Anything else is a programming error and is refused before anything is stored.
+ * before it. Anything else is a programming error; it is refused, and nothing is stored.
  */
 public interface InOrderTransactions {
 
