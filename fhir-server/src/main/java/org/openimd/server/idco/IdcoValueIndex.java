@@ -84,10 +84,10 @@ class IdcoValueIndex {
 	}
 
 	/**
-	 * The ids of the IdcoObservations matching every group (AND) through any criterion of the group
-	 * (OR), at most {@code theLimit} of them.
+	 * HAPI's resource ids (its database keys, not FHIR ids) of the IdcoObservations matching every
+	 * group (AND) through any criterion of the group (OR), at most {@code theLimit} of them.
 	 */
-	List<String> matching(List<List<IdcoValueCriterion>> theAndOfOrs, int theLimit) {
+	List<Long> matchingResourcePids(List<List<IdcoValueCriterion>> theAndOfOrs, int theLimit) {
 		StringJoiner sql = new StringJoiner(" intersect ");
 		List<Object> arguments = new ArrayList<>();
 		for (List<IdcoValueCriterion> anyOf : theAndOfOrs) {
@@ -98,9 +98,13 @@ class IdcoValueIndex {
 			sql.add("select observation_id from openimd_idco_value where " + where);
 		}
 		arguments.add(theLimit);
-		// distinct: under OR, one Observation can match through several of its components.
-		return myJdbc.queryForList("select distinct observation_id from (" + sql + ") matches order by observation_id limit ?",
-				String.class, arguments.toArray());
+		// distinct: under OR, one Observation can match through several of its components. The join
+		// to HAPI's resource table (its unique index on type and FHIR id) turns thousands of matches
+		// into keys in one statement, where HAPI resolving them as _id values takes a query per few
+		// hundred.
+		return myJdbc.queryForList("select distinct resource.RES_ID from (" + sql + ") matches"
+				+ " join HFJ_RESOURCE resource on resource.RES_TYPE = 'Observation' and resource.FHIR_ID = matches.observation_id"
+				+ " order by resource.RES_ID limit ?", Long.class, arguments.toArray());
 	}
 
 	private static String condition(IdcoValueCriterion theCriterion, List<Object> theArguments) {

@@ -5,27 +5,23 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.IQueryParameterType;
-import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.param.SpecialParam;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
+import org.openimd.server.fhir.ResourcePidSearch;
 import org.openimd.server.fhir.StorageInterceptor;
 
 /**
  * Keeps {@link IdcoValueIndex} in step with the IdcoObservations HAPI stores, and answers the
  * {@code idco-value} search parameter from it: before HAPI plans an Observation search, the
- * parameter is replaced by the ids of the Observations it matches, so paging, sorting, {@code _include}
+ * parameter is replaced by HAPI's keys of the Observations it matches, so paging, sorting, {@code _include}
  * and every other parameter keep working as HAPI implements them.
  */
 @Interceptor
 class IdcoValueInterceptor implements StorageInterceptor {
-
-	/** A FHIR id cannot contain '*', so no stored Observation has it: the search then matches nothing. */
-	static final String NO_MATCH_ID = "*";
 
 	private final IdcoValueIndex myIndex;
 	private final int myMaxMatches;
@@ -67,14 +63,12 @@ class IdcoValueInterceptor implements StorageInterceptor {
 		List<List<IdcoValueCriterion>> criteria = theParameters.remove(IdcoValueCriterion.PARAMETER).stream()
 				.map(anyOf -> anyOf.stream().map(IdcoValueInterceptor::criterion).toList())
 				.toList();
-		List<String> ids = myIndex.matching(criteria, myMaxMatches + 1);
-		if (ids.size() > myMaxMatches) {
+		List<Long> pids = myIndex.matchingResourcePids(criteria, myMaxMatches + 1);
+		if (pids.size() > myMaxMatches) {
 			throw new InvalidRequestException("More than " + myMaxMatches + " Observations match " + IdcoValueCriterion.PARAMETER
 					+ "; narrow the search, for example with a stricter value or another idco-value.");
 		}
-		TokenOrListParam idIn = new TokenOrListParam();
-		(ids.isEmpty() ? List.of(NO_MATCH_ID) : ids).forEach(id -> idIn.add(null, id));
-		theParameters.add(Constants.PARAM_ID, idIn);
+		ResourcePidSearch.confine(theParameters, pids);
 	}
 
 	private static IdcoValueCriterion criterion(IQueryParameterType theParameter) {
