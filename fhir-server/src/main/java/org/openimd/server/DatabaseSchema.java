@@ -32,7 +32,7 @@ public class DatabaseSchema {
 		boolean postgres = theJdbcUrl.startsWith("jdbc:postgresql:");
 		return theConfiguration
 				.locations("classpath:db/openimd")
-				.javaMigrations(new AuthorizationTokenIndexes())
+				.javaMigrations(new AuthorizationTokenIndexes(), new ReviewWorklistFill())
 				.table(HISTORY_TABLE)
 				.baselineOnMigrate(true)
 				.baselineVersion("0")

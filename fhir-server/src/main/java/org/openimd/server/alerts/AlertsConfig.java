@@ -15,6 +15,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /** Remote-monitoring alerts: each new transmission judged by the alert rules after it commits, and triaged. */
@@ -78,5 +79,11 @@ class AlertsConfig {
 	@Bean
 	TriageTimes triageTimes(MeterRegistry theMeters, Clock theClock) {
 		return new TriageTimes(theMeters, theClock);
+	}
+
+	/** The open review Tasks in the worklist's order, kept beside HAPI's tables for the worklist's first page. */
+	@Bean
+	ReviewWorklistInterceptor reviewWorklist(JdbcTemplate theJdbc) {
+		return new ReviewWorklistInterceptor(new ReviewWorklist(theJdbc));
 	}
 }

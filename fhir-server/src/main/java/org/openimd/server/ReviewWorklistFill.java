@@ -1,0 +1,74 @@
+package org.openimd.server;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.Context;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.openimd.terminology.OpenImdUris;
+
+/**
+ * Puts the review Tasks a database already holds on the triage worklist's table (made by the script
+ * before this one), from HAPI's search index of them: what the worklist's storage hook does for
+ * every Task stored from now on. A database without HAPI's tables yet holds no Task.
+ */
+final class ReviewWorklistFill implements JavaMigration {
+
+	// HAPI (without its optional "index storage optimized" mode, which OpenIMD leaves off) keeps each
+	// index row's parameter name beside its hash.
+	private static final String FILL = "insert into openimd_review_worklist (task_pid, task_id, status, triage_rank, authored)"
+			+ " select resource.RES_ID, resource.FHIR_ID, status.SP_VALUE, cast(rank.SP_VALUE as integer), authored.SP_VALUE_LOW"
+			+ " from HFJ_RESOURCE resource"
+			+ " join HFJ_SPIDX_TOKEN code on code.RES_ID = resource.RES_ID and code.SP_NAME = 'code' and code.SP_SYSTEM = ? and code.SP_VALUE = ?"
+			+ " join HFJ_SPIDX_TOKEN status on status.RES_ID = resource.RES_ID and status.SP_NAME = 'status' and status.SP_VALUE in ('requested', 'in-progress')"
+			+ " left join HFJ_SPIDX_NUMBER rank on rank.RES_ID = resource.RES_ID and rank.SP_NAME = 'triage-rank'"
+			+ " left join HFJ_SPIDX_DATE authored on authored.RES_ID = resource.RES_ID and authored.SP_NAME = 'authored-on'"
+			+ " where resource.RES_TYPE = 'Task' and resource.RES_DELETED_AT is null";
+
+	@Override
+	public MigrationVersion getVersion() {
+		return MigrationVersion.fromVersion("1.9");
+	}
+
+	@Override
+	public String getDescription() {
+		return "review worklist fill";
+	}
+
+	@Override
+	public Integer getChecksum() {
+		return null;
+	}
+
+	@Override
+	public boolean canExecuteInTransaction() {
+		return true;
+	}
+
+	@Override
+	public void migrate(Context theContext) throws SQLException {
+		Connection connection = theContext.getConnection();
+		if (!hasTable(connection, "HFJ_SPIDX_TOKEN")) {
+			return;
+		}
+		try (PreparedStatement fill = connection.prepareStatement(FILL)) {
+			fill.setString(1, OpenImdUris.REMOTE_MONITORING_SYSTEM);
+			fill.setString(2, OpenImdUris.TRANSMISSION_REVIEW);
+			fill.executeUpdate();
+		}
+	}
+
+	private static boolean hasTable(Connection theConnection, String theName) throws SQLException {
+		// PostgreSQL keeps unquoted names in lower case, H2 in upper case.
+		for (String name : new String[] {theName, theName.toLowerCase()}) {
+			try (ResultSet tables = theConnection.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
+				if (tables.next()) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+}
