@@ -7,12 +7,8 @@ import ca.uhn.fhir.jpa.api.dao.IDao;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.IQueryParameterType;
-import ca.uhn.fhir.rest.api.CacheControlDirective;
-import ca.uhn.fhir.rest.api.Constants;
-import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
-import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
@@ -34,13 +30,11 @@ import org.openimd.terminology.OpenImdUris;
  * worklist's question and HAPI will load at most N of it at once, the search is confined to the first
  * N Tasks in the table's order, which HAPI then sorts and shows as it would have. Anything else in the
  * search (another parameter, a narrowing the security gate added, a total to count, pages kept for
- * later) leaves HAPI's own plan in place.
+ * later; see {@link ResourcePidSearch#loadedAtOnce}) leaves HAPI's own plan in place.
  */
 @Interceptor
 class ReviewWorklistInterceptor implements StorageInterceptor {
 
-	/** What HAPI loads for {@code Cache-Control: no-store} without {@code max-results}. */
-	private static final int HAPI_NO_STORE_DEFAULT = 100;
 	/** A project decision: beyond this, a list of keys costs HAPI more than its own plan saves. */
 	private static final int MOST_CONFINED = 1000;
 	private static final String TASK_STATUS_SYSTEM = "http://hl7.org/fhir/task-status";
@@ -80,7 +74,7 @@ class ReviewWorklistInterceptor implements StorageInterceptor {
 			return;
 		}
 		Optional<Set<String>> statuses = worklistStatuses(theParameters);
-		OptionalInt loaded = loadedAtOnce(theParameters, theRequest);
+		OptionalInt loaded = ResourcePidSearch.loadedAtOnce(theParameters, theRequest);
 		if (statuses.isPresent() && loaded.isPresent() && loaded.getAsInt() <= MOST_CONFINED) {
 			ResourcePidSearch.confine(theParameters, myWorklist.firstResourcePids(statuses.get(), loaded.getAsInt()));
 		}
@@ -98,9 +92,7 @@ class ReviewWorklistInterceptor implements StorageInterceptor {
 	/** The statuses asked for, if the search is the worklist's question and nothing else. */
 	private static Optional<Set<String>> worklistStatuses(SearchParameterMap theParameters) {
 		if (!theParameters.keySet().equals(Set.of(Task.SP_CODE, Task.SP_STATUS)) || theParameters.getLastUpdated() != null
-				|| theParameters.getEverythingMode() != null || theParameters.isDeleteExpunge()
-				|| theParameters.getSearchTotalMode() == SearchTotalModeEnum.ACCURATE || theParameters.getSummaryMode() == SummaryEnum.COUNT
-				|| !isWorklistOrder(theParameters.getSort())) {
+				|| theParameters.getEverythingMode() != null || theParameters.isDeleteExpunge() || !isWorklistOrder(theParameters.getSort())) {
 			return Optional.empty();
 		}
 		List<List<IQueryParameterType>> code = theParameters.get(Task.SP_CODE);
@@ -132,36 +124,5 @@ class ReviewWorklistInterceptor implements StorageInterceptor {
 		return theSort != null && "triage-rank".equals(theSort.getParamName()) && theSort.getOrder() != SortOrderEnum.DESC
 				&& theSort.getChain() != null && Task.SP_AUTHORED_ON.equals(theSort.getChain().getParamName())
 				&& theSort.getChain().getOrder() != SortOrderEnum.DESC && theSort.getChain().getChain() == null;
-	}
-
-	/**
-	 * How many matches HAPI loads for this search at once, with no result set kept for later pages:
-	 * at least as many as its own limits for such a search ({@code no-store} with {@code max-results},
-	 * or {@code _count} plus one and any {@code _offset}), so confining the search to that many of the
-	 * worklist's first Tasks changes nothing it shows. None for a search whose pages HAPI keeps.
-	 */
-	private static OptionalInt loadedAtOnce(SearchParameterMap theParameters, RequestDetails theRequest) {
-		int most = 0;
-		boolean noStore = false;
-		if (theRequest != null) {
-			CacheControlDirective cacheControl = new CacheControlDirective().parse(theRequest.getHeaders(Constants.HEADER_CACHE_CONTROL));
-			noStore = cacheControl.isNoStore();
-			if (noStore) {
-				most = cacheControl.getMaxResults() != null ? cacheControl.getMaxResults() : HAPI_NO_STORE_DEFAULT;
-			}
-		}
-		if (!noStore && !theParameters.isLoadSynchronous() && !theParameters.isOffsetQuery()) {
-			return OptionalInt.empty();
-		}
-		if (theParameters.getLoadSynchronousUpTo() != null) {
-			most = Math.max(most, theParameters.getLoadSynchronousUpTo());
-		}
-		if (theParameters.getCount() != null) {
-			most = Math.max(most, theParameters.getCount() + 1 + Optional.ofNullable(theParameters.getOffset()).orElse(0));
-		} else if (!noStore) {
-			// HAPI then loads up to its configured maximum, which can be any size.
-			return OptionalInt.empty();
-		}
-		return most > 0 ? OptionalInt.of(most) : OptionalInt.empty();
 	}
 }

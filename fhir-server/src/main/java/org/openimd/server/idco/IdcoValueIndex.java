@@ -98,13 +98,12 @@ class IdcoValueIndex {
 			sql.add("select observation_id from openimd_idco_value where " + where);
 		}
 		arguments.add(theLimit);
-		// distinct: under OR, one Observation can match through several of its components. The join
-		// to HAPI's resource table (its unique index on type and FHIR id) turns thousands of matches
-		// into keys in one statement, where HAPI resolving them as _id values takes a query per few
-		// hundred.
-		return myJdbc.queryForList("select distinct resource.RES_ID from (" + sql + ") matches"
-				+ " join HFJ_RESOURCE resource on resource.RES_TYPE = 'Observation' and resource.FHIR_ID = matches.observation_id"
-				+ " order by resource.RES_ID limit ?", Long.class, arguments.toArray());
+		// distinct: under OR, one Observation can match through several of its components. Only the
+		// Observations kept are looked up in HAPI's resource table (its unique index on type and FHIR id).
+		return myJdbc.queryForList("select resource.RES_ID from (select distinct observation_id from (" + sql + ") matches"
+				+ " order by observation_id limit ?) kept"
+				+ " join HFJ_RESOURCE resource on resource.RES_TYPE = 'Observation' and resource.FHIR_ID = kept.observation_id",
+				Long.class, arguments.toArray());
 	}
 
 	private static String condition(IdcoValueCriterion theCriterion, List<Object> theArguments) {

@@ -6,6 +6,7 @@ import static org.openimd.mappers.idco.IdcoFixtures.IHE_BIOTRONIK_CRTD;
 import static org.openimd.mappers.idco.IdcoFixtures.text;
 import static org.openimd.mappers.idco.IdcoFixtures.withControlId;
 
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -107,6 +108,14 @@ class IdcoValueSearchIT extends BaseServerIT {
 
 		assertThat(found).allSatisfy(observation -> assertThat(rvImpedance(observation)).isGreaterThan(threshold));
 		assertThat(found.stream().map(Observation::getIdPart).filter(ours::contains)).containsExactlyInAnyOrderElementsOf(expected);
+
+		// One page loaded at once, as the web app asks: that many of the same matches.
+		List<Observation> firstPage = client.search().byUrl("Observation?_count=3&idco-value=" + encode(RV_IMPEDANCE + "$gt" + threshold))
+				.cacheControl(new CacheControlDirective().setNoStore(true).setMaxResults(3)).returnBundle(Bundle.class).execute()
+				.getEntry().stream().map(entry -> (Observation) entry.getResource()).toList();
+		assertThat(firstPage).hasSize(Math.min(3, found.size()))
+				.allSatisfy(observation -> assertThat(rvImpedance(observation)).isGreaterThan(threshold));
+		assertThat(found.stream().map(Observation::getIdPart)).containsAll(firstPage.stream().map(Observation::getIdPart).toList());
 	}
 
 	@Test
