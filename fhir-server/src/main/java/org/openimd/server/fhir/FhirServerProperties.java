@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultPageSize search results per page when the client gives no {@code _count}
  * @param maxPageSize the largest {@code _count} honoured
  * @param idcoValueMaxMatches the most IdcoObservations an {@code idco-value} search may match; beyond
- *     it the client is asked to narrow the search (a first page loaded at once, with nothing but
- *     {@code idco-value}, takes only what it shows and is never refused)
+ *     it the client is asked to narrow the search (a first page of at most this many loaded at once,
+ *     with nothing but {@code idco-value}, takes only what it shows and is never refused)
  * @param maxRequestBytes the largest request body accepted; 413 beyond
  * @param maxBundleEntries the most entries a batch or transaction may have; 413 beyond
  */

@@ -68,7 +68,7 @@ class IdcoValueInterceptor implements StorageInterceptor {
 				.toList();
 		OptionalInt loaded = ResourcePidSearch.loadedAtOnce(theParameters, theRequest);
 		if (theParameters.keySet().isEmpty() && theParameters.getSort() == null && theParameters.getOffset() == null
-				&& theParameters.getLastUpdated() == null && loaded.isPresent()) {
+				&& theParameters.getLastUpdated() == null && loaded.isPresent() && loaded.getAsInt() <= myMaxMatches) {
 			// Any N matches answer an unsorted search HAPI loads N of at once; a list of thousands of keys
 			// would cost HAPI more in building its SQL than the rest of the search.
 			ResourcePidSearch.confine(theParameters, myIndex.matchingResourcePids(criteria, loaded.getAsInt()));
