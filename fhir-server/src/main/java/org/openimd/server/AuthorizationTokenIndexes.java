@@ -2,9 +2,7 @@ package org.openimd.server;
 
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Indexes the authorization server's look-ups by token value: every request to the API finds its
@@ -12,28 +10,12 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * indexes, since the values (signed tokens) can outgrow a B-tree entry and are only ever compared
  * whole. PostgreSQL only: H2, for development and tests, cannot index its {@code blob} columns.
  */
-final class AuthorizationTokenIndexes implements JavaMigration {
+final class AuthorizationTokenIndexes extends NamedJavaMigration {
 
 	private static final List<String> LOOKED_UP_BY = List.of("state", "authorization_code_value", "access_token_value", "refresh_token_value");
 
-	@Override
-	public MigrationVersion getVersion() {
-		return MigrationVersion.fromVersion("1.7");
-	}
-
-	@Override
-	public String getDescription() {
-		return "authorization token indexes";
-	}
-
-	@Override
-	public Integer getChecksum() {
-		return null;
-	}
-
-	@Override
-	public boolean canExecuteInTransaction() {
-		return true;
+	AuthorizationTokenIndexes() {
+		super("1.7", "authorization token indexes");
 	}
 
 	@Override

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 import org.openimd.terminology.OpenImdUris;
 
 /**
@@ -14,7 +12,7 @@ import org.openimd.terminology.OpenImdUris;
  * before this one), from HAPI's search index of them: what the worklist's storage hook does for
  * every Task stored from now on. A database without HAPI's tables yet holds no Task.
  */
-final class ReviewWorklistFill implements JavaMigration {
+final class ReviewWorklistFill extends NamedJavaMigration {
 
 	// HAPI (without its optional "index storage optimized" mode, which OpenIMD leaves off) keeps each
 	// index row's parameter name beside its hash. Each Task's values are looked up through the index
@@ -31,24 +29,8 @@ final class ReviewWorklistFill implements JavaMigration {
 			+ "   where code.RES_ID = resource.RES_ID and code.SP_NAME = 'code' and code.SP_SYSTEM = ? and code.SP_VALUE = ?)) tasks"
 			+ " where status in ('requested', 'in-progress')";
 
-	@Override
-	public MigrationVersion getVersion() {
-		return MigrationVersion.fromVersion("1.9");
-	}
-
-	@Override
-	public String getDescription() {
-		return "review worklist fill";
-	}
-
-	@Override
-	public Integer getChecksum() {
-		return null;
-	}
-
-	@Override
-	public boolean canExecuteInTransaction() {
-		return true;
+	ReviewWorklistFill() {
+		super("1.9", "review worklist fill");
 	}
 
 	@Override

@@ -70,12 +70,12 @@ class ReviewWorklistInterceptor implements StorageInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
 	void search(ICachedSearchDetails theSearch, SearchParameterMap theParameters, RequestDetails theRequest) {
-		if (!"Task".equals(theSearch.getResourceType())) {
+		Optional<Set<String>> statuses = "Task".equals(theSearch.getResourceType()) ? worklistStatuses(theParameters) : Optional.empty();
+		if (statuses.isEmpty()) {
 			return;
 		}
-		Optional<Set<String>> statuses = worklistStatuses(theParameters);
 		OptionalInt loaded = ResourcePidSearch.loadedAtOnce(theParameters, theRequest);
-		if (statuses.isPresent() && loaded.isPresent() && loaded.getAsInt() <= MOST_CONFINED) {
+		if (loaded.isPresent() && loaded.getAsInt() <= MOST_CONFINED) {
 			ResourcePidSearch.confine(theParameters, myWorklist.firstResourcePids(statuses.get(), loaded.getAsInt()));
 		}
 	}
