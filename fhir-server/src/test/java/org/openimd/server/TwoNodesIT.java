@@ -10,6 +10,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +47,8 @@ import org.openimd.terminology.OpenImdUris;
  * 4 senders stream interrogations, two to each node, and one node is killed (SIGKILL) in the middle; its
  * senders go over to the other node with what had no AA, and send it copies of messages the killed node
  * had acknowledged. Every message is stored exactly once. A websocket subscriber connected to one node
- * hears of what is stored, whichever node matched it. An alerting transmission taken in by one node is on
+ * hears of what is stored, whichever node matched it. A node matches what it stores against a subscription
+ * stored through the other at once, not a minute later. An alerting transmission taken in by one node is on
  * the other's worklist; a diagnosed ECG strip stored through one is among the other's similar cases; failed
  * sign-ins on one node lock the account on the other.
  */
@@ -128,6 +133,58 @@ class TwoNodesIT {
 		} finally {
 			one.stop();
 			two.stop();
+		}
+	}
+
+	@Test
+	void aNodeMatchesChangesAgainstASubscriptionStoredThroughAnotherAtOnce() throws Exception {
+		assumeTrue(TestDatabase.current() == TestDatabase.POSTGRES, "two processes share a PostgreSQL database; H2 is embedded in one");
+		int portOne = PackagedServer.freePort();
+		int portTwo = PackagedServer.freePort();
+		PackagedServer one = node(portOne, PackagedServer.freePort(), "catch-up-node-one", portOne);
+		PackagedServer two = node(portTwo, PackagedServer.freePort(), "catch-up-node-two", portOne);
+		try {
+			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
+			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(newPatient()))));
+
+			// The second node is paused while the first stores the subscription and takes in both of its changes
+			// (created, activated): a node hears of a subscription it did not handle only at its next reload from
+			// the database, once a minute.
+			signal(two, "STOP");
+			String subscription = created(one.send(fhir(portOne, "/Subscription", token).POST(json(
+					TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + patient)))));
+			await().atMost(Duration.ofSeconds(30)).until(() -> InterrogationStreams.get(one, portOne, token, "/fhir/" + subscription)
+					.path("status").asText(), "active"::equals);
+			await().atMost(Duration.ofSeconds(30)).until(() -> changesNotTakenIn(new IdType(subscription).getIdPart()) == 0);
+			one.stop();
+			signal(two, "CONT");
+
+			// the second node is now the only one left to take in the change
+			String report = created(two.send(fhir(portTwo, "/DiagnosticReport", token).POST(json(TopicSubscriptions.interrogationReport(patient)))));
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(InterrogationStreams.get(two, portTwo, token,
+					"/fhir/" + subscription + "/$events?content=id-only").toString()).as("the event the second node numbered").contains(report));
+		} finally {
+			signal(two, "CONT");
+			one.process().destroyForcibly();
+			two.stop();
+		}
+	}
+
+	private static void signal(PackagedServer theNode, String theSignal) throws Exception {
+		assertThat(new ProcessBuilder("kill", "-" + theSignal, Long.toString(theNode.process().pid())).start().waitFor()).isZero();
+	}
+
+	/** HAPI's stored changes of {@code theSubscription} that no node has taken in yet. */
+	private static int changesNotTakenIn(String theSubscription) throws Exception {
+		try (Connection database = DriverManager.getConnection(System.getenv(TestDatabase.PG_URL), System.getenv(TestDatabase.PG_USER),
+				System.getenv(TestDatabase.PG_PASSWORD));
+				PreparedStatement count = database.prepareStatement(
+						"select count(*) from hfj_resource_modified where resource_type = 'Subscription' and res_id = ?")) {
+			count.setString(1, theSubscription);
+			try (ResultSet rows = count.executeQuery()) {
+				rows.next();
+				return rows.getInt(1);
+			}
 		}
 	}
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelRegi
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.SubscriptionWebsocketHandler;
 import ca.uhn.fhir.jpa.subscription.match.deliver.websocket.WebsocketConnectionValidator;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionCanonicalizer;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,8 +104,9 @@ class SubscriptionsConfig {
 	}
 
 	/**
-	 * Where nodes share a database (PostgreSQL), websocket notifications reach subscribers on every node;
-	 * an H2 database belongs to one process, so there is no other node to reach.
+	 * Where nodes share a database (PostgreSQL), a node matches changes against subscriptions stored through
+	 * the others and websocket notifications reach subscribers on every node; an H2 database belongs to one
+	 * process, so there is no other node to reach.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:postgresql:')")
@@ -114,6 +116,11 @@ class SubscriptionsConfig {
 		WebsocketRelay websocketRelay(FhirContext theFhir, JdbcTemplate theJdbc, SubscriptionRegistry theSubscriptions,
 				SubscriptionChannelRegistry theChannels, Clock theClock) {
 			return new WebsocketRelay(theFhir, theJdbc, theSubscriptions, theChannels, theClock);
+		}
+
+		@Bean
+		SubscriptionCatchUp subscriptionCatchUp(JdbcTemplate theJdbc, SubscriptionLoader theSubscriptions) {
+			return new SubscriptionCatchUp(theJdbc, theSubscriptions);
 		}
 
 		@Bean
