@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.openimd.server.ClusterJob;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
@@ -95,6 +96,11 @@ class FhirJpaConfig {
 	@Bean
 	ClusterJob expiredExportFilesPurging(ExpiredExportFiles theFiles) {
 		return new ClusterJob("expired-export-files", ExpiredExportFiles.PURGED_EVERY, theFiles::purge);
+	}
+
+	@Bean
+	static BeanDefinitionRegistryPostProcessor scopedSubscriptionMatcher() {
+		return ScopedSubscriptionMatcher.inPlaceOfHapis();
 	}
 
 	/**

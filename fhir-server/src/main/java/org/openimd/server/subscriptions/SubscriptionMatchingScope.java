@@ -1,12 +1,8 @@
 package org.openimd.server.subscriptions;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
 import java.util.Set;
-import org.openimd.server.fhir.StorageInterceptor;
+import org.openimd.server.fhir.MatchingScope;
 
 /**
  * Hands HAPI's subscription matching only the changes a subscription could be about. OpenIMD offers
@@ -17,23 +13,20 @@ import org.openimd.server.fhir.StorageInterceptor;
  * database for the matcher, read it back, parse it with its narrative, and match it against nothing: a
  * quarter of the server's processor time during ingest.
  */
-class SubscriptionMatchingScope implements StorageInterceptor {
+class SubscriptionMatchingScope implements MatchingScope {
 
 	private static final Set<String> MATCHING_MACHINERY = Set.of("Subscription", "Basic");
 
-	private final FhirContext myFhir;
 	private final SubscriptionTopicRegistry myTopics;
 
-	SubscriptionMatchingScope(FhirContext theFhir, SubscriptionTopicRegistry theTopics) {
-		myFhir = theFhir;
+	SubscriptionMatchingScope(SubscriptionTopicRegistry theTopics) {
 		myTopics = theTopics;
 	}
 
-	@Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
-	public boolean worthMatching(ResourceModifiedMessage theChange) {
-		String type = theChange.getResourceType(myFhir);
-		return type == null || MATCHING_MACHINERY.contains(type) || myTopics.getAll().stream()
+	@Override
+	public boolean worthMatching(String theResourceType) {
+		return MATCHING_MACHINERY.contains(theResourceType) || myTopics.getAll().stream()
 				.flatMap(topic -> topic.getResourceTrigger().stream())
-				.anyMatch(trigger -> type.equals(trigger.getResource()));
+				.anyMatch(trigger -> theResourceType.equals(trigger.getResource()));
 	}
 }

@@ -77,8 +77,8 @@ class SubscriptionsConfig {
 	}
 
 	@Bean
-	SubscriptionMatchingScope subscriptionMatchingScope(FhirContext theFhir, SubscriptionTopicRegistry theTopics) {
-		return new SubscriptionMatchingScope(theFhir, theTopics);
+	SubscriptionMatchingScope subscriptionMatchingScope(SubscriptionTopicRegistry theTopics) {
+		return new SubscriptionMatchingScope(theTopics);
 	}
 
 	@Bean

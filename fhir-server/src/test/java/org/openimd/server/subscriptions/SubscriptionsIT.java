@@ -8,7 +8,12 @@ import static org.openimd.server.subscriptions.TopicSubscriptions.interrogationR
 import static org.openimd.server.subscriptions.TopicSubscriptions.overWebsocket;
 import static org.openimd.server.subscriptions.TopicSubscriptions.subscription;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.subscription.SubscriptionConstants;
 import java.net.URI;
@@ -20,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
@@ -33,6 +39,7 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -76,6 +83,8 @@ class SubscriptionsIT extends BaseServerIT {
 
 	@Autowired
 	SubscriptionRegistry registry;
+	@Autowired
+	IInterceptorService storage;
 
 	String patient;
 	String doctor;
@@ -365,6 +374,30 @@ class SubscriptionsIT extends BaseServerIT {
 		assertThat(client.search().byUrl("Basic?code=http://hl7.org/fhir/fhir-types|SubscriptionTopic").returnBundle(Bundle.class).execute()
 				.getEntry()).extracting(entry -> ((Basic) entry.getResource()).getIdentifierFirstRep().getValue())
 				.containsExactlyInAnyOrderElementsOf(Topics.URLS);
+	}
+
+	@Test
+	void changesNoTopicIsAboutNeverReachHapisMatching() {
+		ModifiedTypes modified = new ModifiedTypes();
+		storage.registerInterceptor(modified);
+		try {
+			create(new Observation().setStatus(Observation.ObservationStatus.FINAL).setCode(new CodeableConcept(new Coding("http://loinc.org", "8867-4", null)))
+					.setSubject(new Reference(patient)));
+			create(interrogationReport(patient));
+		} finally {
+			storage.unregisterInterceptor(modified);
+		}
+		assertThat(modified.types).as("what HAPI's matcher was handed, while stored").contains("DiagnosticReport").doesNotContain("Observation");
+	}
+
+	/** Records the type of each change HAPI's subscription matcher builds a message for, before any other hook may drop it. */
+	public static class ModifiedTypes {
+		final List<String> types = new CopyOnWriteArrayList<>();
+
+		@Hook(value = Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED, order = Integer.MIN_VALUE)
+		public void modified(ResourceModifiedMessage theChange) {
+			types.add(theChange.getResourceType(FhirContext.forR4Cached()));
+		}
 	}
 
 	private String subscribe(IGenericClient theOwner, Subscription theSubscription) throws InterruptedException {
