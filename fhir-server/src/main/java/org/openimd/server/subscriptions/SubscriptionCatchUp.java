@@ -5,6 +5,9 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openimd.server.fhir.StorageInterceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -18,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class SubscriptionCatchUp implements StorageInterceptor {
 
+	private static final Logger ourLog = LoggerFactory.getLogger(SubscriptionCatchUp.class);
 	private static final String SUBSCRIPTIONS_STORED = "select count(*) || '/' || coalesce(sum(res_ver), 0) from hfj_resource where res_type = 'Subscription'";
 
 	private final JdbcTemplate myJdbc;
@@ -31,12 +35,18 @@ class SubscriptionCatchUp implements StorageInterceptor {
 
 	@Hook(Pointcut.SUBSCRIPTION_TOPIC_BEFORE_PERSISTED_RESOURCE_CHECKED)
 	public boolean beforeMatching() {
-		String stored = myJdbc.queryForObject(SUBSCRIPTIONS_STORED, String.class);
-		String loaded = myLoaded.get();
-		if (!stored.equals(loaded)) {
-			// read before loading: a change made while loading is loaded by the next match
-			mySubscriptions.forceRefresh();
-			myLoaded.compareAndSet(loaded, stored);
+		try {
+			String stored = myJdbc.queryForObject(SUBSCRIPTIONS_STORED, String.class);
+			String loaded = myLoaded.get();
+			if (!stored.equals(loaded)) {
+				// read before loading: a change made while loading is loaded by the next match
+				mySubscriptions.forceRefresh();
+				myLoaded.compareAndSet(loaded, stored);
+			}
+		} catch (DataAccessException e) {
+			// HAPI has already taken the change off its queue: matched against what this node knows, it
+			// still reaches the subscriptions this node has loaded
+			ourLog.warn("Could not look for subscriptions stored through other nodes before matching: {}", e.toString());
 		}
 		return true;
 	}
