@@ -116,8 +116,7 @@ class TwoNodesIT {
 		try {
 			String token = TestClients.accessToken(one.http(), "https://localhost:" + portOne, TestClients.FULL_ACCESS, TestClients.FULL_ACCESS_SCOPES);
 			String patient = created(one.send(fhir(portOne, "/Patient", token).POST(json(newPatient()))));
-			String subscription = created(one.send(fhir(portOne, "/Subscription", token).POST(json(
-					TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + patient)))));
+			String subscription = transmissionsOverWebsocket(one, portOne, token, patient);
 
 			// a subscriber on each node: whichever node matches the change (HAPI's queue of stored changes is
 			// claimed by either), the other node's subscriber hears of it only through the relay
@@ -151,8 +150,7 @@ class TwoNodesIT {
 			// (created, activated): a node hears of a subscription it did not handle only at its next reload from
 			// the database, once a minute.
 			signal(two, "STOP");
-			String subscription = created(one.send(fhir(portOne, "/Subscription", token).POST(json(
-					TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + patient)))));
+			String subscription = transmissionsOverWebsocket(one, portOne, token, patient);
 			await().atMost(Duration.ofSeconds(30)).until(() -> InterrogationStreams.get(one, portOne, token, "/fhir/" + subscription)
 					.path("status").asText(), "active"::equals);
 			await().atMost(Duration.ofSeconds(30)).until(() -> changesNotTakenIn(new IdType(subscription).getIdPart()) == 0);
@@ -168,6 +166,12 @@ class TwoNodesIT {
 			one.process().destroyForcibly();
 			two.stop();
 		}
+	}
+
+	/** A websocket subscription, created through {@code theNode}, to {@code thePatient}'s transmissions. */
+	private static String transmissionsOverWebsocket(PackagedServer theNode, int thePort, String theToken, String thePatient) throws Exception {
+		return created(theNode.send(fhir(thePort, "/Subscription", theToken).POST(json(
+				TopicSubscriptions.overWebsocket("transmission", TopicSubscriptions.FULL_RESOURCE, "DiagnosticReport?patient=" + thePatient)))));
 	}
 
 	private static void signal(PackagedServer theNode, String theSignal) throws Exception {
