@@ -58,7 +58,8 @@ class ImplementationGuideInstaller implements ApplicationRunner {
 
 	/** Installs {@code theGuide} unless the very same bytes are stored under its version; says whether it did. */
 	boolean installUnlessStored(byte[] theGuide) {
-		if (stored().filter(bytes -> Arrays.equals(bytes, theGuide)).isPresent()) {
+		Optional<byte[]> stored = stored();
+		if (stored.filter(bytes -> Arrays.equals(bytes, theGuide)).isPresent()) {
 			ourLog.info("Implementation guide {}#{}: installed already, unchanged", OpenImdIg.PACKAGE_NAME, OpenImdIg.PACKAGE_VERSION);
 			return false;
 		}
@@ -73,6 +74,11 @@ class ImplementationGuideInstaller implements ApplicationRunner {
 		types.add(TOPIC_TYPE);
 		spec.setInstallResourceTypes(types);
 		spec.setReloadExisting(true);
+		if (stored.isPresent()) {
+			// HAPI's package cache keeps the first copy of a version it was given and installs that one again
+			// for any later copy; only the cached package goes, the resources it installed are updated below.
+			myInstaller.uninstall(spec);
+		}
 		PackageInstallOutcomeJson outcome = myInstaller.install(spec);
 		// The registry would take up new SearchParameters at its next scheduled refresh; a resource stored
 		// before then would never be indexed by them.
