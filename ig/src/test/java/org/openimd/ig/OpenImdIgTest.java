@@ -10,16 +10,21 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
@@ -84,6 +89,35 @@ class OpenImdIgTest {
 				"SearchParameter-Device-serial-number.json",
 				"SearchParameter-Observation-idco-value.json");
 		assertThat(npm.listResources("Basic")).containsExactlyInAnyOrder(TOPICS.stream().map(topic -> "Basic-topic-" + topic + ".json").toArray(String[]::new));
+	}
+
+	/**
+	 * The package carries each profile's snapshot, as readers expect of a published guide (HAPI's package
+	 * installer generates one only for a profile without), made from the differential written by hand:
+	 * every element the differential constrains is in the snapshot with the differential's cardinality.
+	 */
+	@Test
+	void everyProfileCarriesTheSnapshotOfItsDifferential() throws IOException {
+		NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(OpenImdIg.packageBytes()));
+		for (String file : npm.listResources("StructureDefinition")) {
+			try (InputStream in = npm.loadResource(file)) {
+				StructureDefinition profile = (StructureDefinition) FHIR.newJsonParser().parseResource(in);
+				Map<String, ElementDefinition> snapshot = profile.getSnapshot().getElement().stream()
+						.collect(Collectors.toMap(ElementDefinition::getId, Function.identity()));
+
+				assertThat(snapshot).as(file).hasSizeGreaterThan(profile.getDifferential().getElement().size());
+				for (ElementDefinition constrained : profile.getDifferential().getElement()) {
+					ElementDefinition element = snapshot.get(constrained.getId());
+					assertThat(element).as(file + " " + constrained.getId()).isNotNull();
+					if (constrained.hasMin()) {
+						assertThat(element.getMin()).as(file + " " + constrained.getId()).isEqualTo(constrained.getMin());
+					}
+					if (constrained.hasMax()) {
+						assertThat(element.getMax()).as(file + " " + constrained.getId()).isEqualTo(constrained.getMax());
+					}
+				}
+			}
+		}
 	}
 
 	/**
