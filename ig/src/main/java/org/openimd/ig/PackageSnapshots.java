@@ -41,6 +41,10 @@ public final class PackageSnapshots {
 		// The guide's profiles all derive from the R4 core, which the chain knows; none from another of its own.
 		IValidationSupport snapshots = new ValidationSupportChain(fhir.getValidationSupport(), new SnapshotGeneratingValidationSupport(fhir));
 		Files.createDirectories(thePackage);
+		// A file removed from the sources must not live on in the package from an earlier build.
+		for (Path stale : jsonFiles(thePackage)) {
+			Files.delete(stale);
+		}
 		for (Path source : jsonFiles(theSources)) {
 			Path target = thePackage.resolve(source.getFileName().toString());
 			String text = Files.readString(source);
