@@ -27,7 +27,7 @@ class LauncherTest {
 
 	@Test
 	void aJvmThatKnowsTheTrimmingOptionGetsItBeforeTheUsersOptions() throws Exception {
-		List<String> arguments = launch(jvmRefusing("-XX:NoSuchOption"), "--server.port=9443");
+		List<String> arguments = launch(jvmKnowingEveryOption(), "--server.port=9443");
 
 		assertThat(arguments).contains(TRIM, "-XX:MaxHeapFreeRatio=10");
 		assertThat(arguments.indexOf(TRIM)).isLessThan(arguments.indexOf("-Xmx2g"));
@@ -44,9 +44,14 @@ class LauncherTest {
 
 	@Test
 	void theTokenCommandGetsNoneOfTheServersJvmSettings() throws Exception {
-		List<String> arguments = launch(jvmRefusing("-XX:NoSuchOption"), "token", "--demo");
+		List<String> arguments = launch(jvmKnowingEveryOption(), "token", "--demo");
 
 		assertThat(arguments).containsExactly("-jar", myDir.resolve("openimd-server.jar").toString(), "token", "--demo");
+	}
+
+	/** A JAVA_HOME whose {@code bin/java} takes every option the launcher gives. */
+	private Path jvmKnowingEveryOption() throws IOException {
+		return jvmRefusing("-XX:NoSuchOption");
 	}
 
 	/** A JAVA_HOME whose {@code bin/java} exits 1 when given an option starting with {@code theUnknownOption}. */
